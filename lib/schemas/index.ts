@@ -1,0 +1,4 @@
+export * from './host';
+export * from './pool';
+export * from './volume';
+export * from './domain';
