@@ -10,7 +10,7 @@ cat > "$STATE/hosts.json" <<JSON
       "transport": "ssh",
       "address": "127.0.0.1",
       "port": $SSH_PORT,
-      "user": "root",
+      "user": "$ADMIN_USER",
       "uri": "qemu:///system",
       "hostKey": "$fp_lab",
       "identityFile": "id_ed25519"

@@ -1,0 +1,9 @@
+import { handle, type Params } from '@/server/http';
+import { listVolumes } from '@/server/hosts/service';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(_req: Request, { params }: Params<'host' | 'pool'>) {
+  const { host, pool } = await params;
+  return handle(() => listVolumes(host, pool));
+}

@@ -1,0 +1,31 @@
+import 'server-only';
+
+/**
+ * The one error type that crosses from server/ to the API: a stable machine code, a sentence
+ * for people, and structured detail (the failing command, its stderr, what a guard protects).
+ */
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly detail: unknown;
+
+  constructor(code: string, message: string, opts: { status?: number; detail?: unknown; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = opts.status ?? 500;
+    this.detail = opts.detail;
+  }
+
+  toJSON(): { code: string; message: string; detail?: unknown } {
+    return this.detail === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, detail: this.detail };
+  }
+}
+
+export const notFound = (what: string, detail?: unknown) =>
+  new AppError('not-found', `${what} was not found`, { status: 404, detail });
+
+export const badRequest = (message: string, detail?: unknown) =>
+  new AppError('invalid-input', message, { status: 422, detail });

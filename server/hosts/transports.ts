@@ -1,0 +1,52 @@
+import 'server-only';
+import { readFileSync } from 'node:fs';
+import { AppError } from '../errors';
+import { LocalTransport } from '../transport/local';
+import { SshTransport } from '../transport/ssh';
+import type { Transport } from '../transport/types';
+import type { HostConfig } from './inventory';
+
+/**
+ * One transport (so one pooled SSH connection) per host, kept across requests. Stored on
+ * globalThis so Next's dev-mode module reloads do not leak connections.
+ */
+const registry: Map<string, { key: string; transport: Transport }> = ((globalThis as Record<string, unknown>).__kscTransports ??=
+  new Map()) as Map<string, { key: string; transport: Transport }>;
+
+export function transportFor(host: HostConfig): Transport {
+  // A changed inventory entry (new key, new address) gets a fresh connection.
+  const key = JSON.stringify([host.transport, host.address, host.port, host.user, host.hostKey, host.identityPath, host.agent]);
+  const existing = registry.get(host.id);
+  if (existing && existing.key === key) return existing.transport;
+  void existing?.transport.close();
+  const transport = host.transport === 'local' ? new LocalTransport() : makeSsh(host);
+  registry.set(host.id, { key, transport });
+  return transport;
+}
+
+function makeSsh(host: HostConfig): Transport {
+  let privateKey: Buffer | undefined;
+  if (host.identityPath) {
+    try {
+      privateKey = readFileSync(host.identityPath);
+    } catch (e) {
+      throw new AppError('auth-failed', `Cannot read the key file ${host.identityPath} for host ${host.id}: ${(e as Error).message}`, {
+        status: 502,
+      });
+    }
+  }
+  const agent = host.agent ? process.env.SSH_AUTH_SOCK : undefined;
+  if (!privateKey && !agent)
+    throw new AppError('auth-failed', `Host ${host.id} has no identityFile and no ssh-agent (set "agent": true and SSH_AUTH_SOCK)`, {
+      status: 502,
+    });
+  return new SshTransport(
+    { host: host.address ?? '', port: host.port, username: host.user, hostKey: host.hostKey, privateKey, agent },
+    { readyTimeoutMs: host.readyTimeoutMs },
+  );
+}
+
+export async function closeAllTransports(): Promise<void> {
+  await Promise.all([...registry.values()].map((r) => r.transport.close()));
+  registry.clear();
+}

@@ -1,0 +1,37 @@
+import 'server-only';
+import { NextResponse } from 'next/server';
+import { ZodError } from 'zod';
+import { AppError } from './errors';
+
+/**
+ * Route handlers stay thin: parse params, call one server function, answer JSON. Every failure
+ * becomes `{ error: { code, message, detail } }` with a fitting status — never a bare 500 page.
+ */
+export async function handle<T>(fn: () => Promise<T>, init?: { status?: number }): Promise<NextResponse> {
+  try {
+    const body = await fn();
+    return NextResponse.json(body, { status: init?.status ?? 200, headers: { 'cache-control': 'no-store' } });
+  } catch (e) {
+    return errorResponse(e);
+  }
+}
+
+export function errorResponse(e: unknown): NextResponse {
+  if (e instanceof AppError) return NextResponse.json({ error: e.toJSON() }, { status: e.status });
+  if (e instanceof ZodError)
+    return NextResponse.json(
+      {
+        error: {
+          code: 'invalid-input',
+          message: 'The request is invalid',
+          detail: e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+      },
+      { status: 422 },
+    );
+  console.error(e);
+  return NextResponse.json({ error: { code: 'internal', message: (e as Error)?.message ?? 'Internal error' } }, { status: 500 });
+}
+
+/** Next gives dynamic segments URL-decoded; they name libvirt objects verbatim. */
+export type Params<K extends string> = { params: Promise<Record<K, string>> };

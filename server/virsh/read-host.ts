@@ -1,0 +1,206 @@
+import 'server-only';
+import type { DomainDto, PoolDto, VolumeDto } from '@/lib/schemas';
+import { command } from '../commands/command';
+import { call, parseVirshBatch, virshBatch, type VirshCall, type VirshCallResult } from '../commands/virsh';
+import { AppError } from '../errors';
+import type { Transport } from '../transport/types';
+import { parseDomainXml } from '../xml/domain';
+import { parsePoolXml } from '../xml/pool';
+import { parseVolumeXml } from '../xml/volume';
+import { parseKeyValues, parseList, parseVersion, parseVolList } from './output';
+
+/** Everything the console shows about one host's storage, read in two round trips. */
+export interface HostStorage {
+  hostname: string | null;
+  libvirtVersion: string | null;
+  qemuVersion: string | null;
+  pools: Array<PoolDto & { xml: string }>;
+  /** Volumes by pool name; a pool that is not running has none listed. */
+  volumes: Map<string, VolumeDto[]>;
+  domains: Array<DomainDto & { xml: string }>;
+  /** Objects that vanished or failed between the two round trips (not fatal). */
+  warnings: string[];
+  roundTrips: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Round trip 1 is one fixed shell script (every value passed as a positional argument, so it
+ * is quoted once, by shell.ts): a virsh batch listing pools and domains by UUID, then the
+ * volume tables of every running pool — the pool UUIDs go from one virsh to the next through
+ * awk, which lets through only UUID-shaped words. UUIDs, not names: they need no quoting.
+ */
+const ROUND_TRIP_1 = [
+  'virsh -c "$1" "$2" 2>&1',
+  'echo "$3"',
+  `virsh -q -c "$1" pool-list --uuid 2>/dev/null | awk -v m="$4" '/^[0-9a-f-]+$/ { print "echo -- " m $1; print "vol-list --pool " $1 }' | virsh -c "$1" 2>&1`,
+].join('\n');
+
+export async function readHostStorage(t: Transport, uri: string, opts: { timeoutMs?: number } = {}): Promise<HostStorage> {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  // --- round trip 1: what exists ---
+  const listing = virshBatch(uri, [
+    call('version'),
+    call('hostname'),
+    call('pool-list', '--all', '--uuid'),
+    call('pool-list', '--uuid'),
+    call('list', '--all', '--uuid'),
+  ]);
+  const split = `@@ksc-${listing.nonce}:split`;
+  const volMark = `@@ksc-${listing.nonce}:pool:`;
+  const r1 = await t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', split, volMark), { timeoutMs });
+  const at = r1.stdout.indexOf(`\n${split}\n`);
+  const head = at >= 0 ? r1.stdout.slice(0, at + 1) : r1.stdout;
+  const tail = at >= 0 ? r1.stdout.slice(at + split.length + 2) : '';
+  const [version, hostname, allPools, activePools, allDomains] = parseVirshBatch(listing, head).map(must);
+  const active = new Set(parseList(activePools ?? ''));
+  const poolUuids = parseList(allPools ?? '').filter((u) => UUID.test(u));
+  const domUuids = parseList(allDomains ?? '').filter((u) => UUID.test(u));
+  const volNames = parseVolumeTables(tail, volMark);
+
+  // --- round trip 2: every object's XML and state, in one virsh reading commands on stdin ---
+  const calls: VirshCall[] = [];
+  const warnings: string[] = [];
+  for (const u of poolUuids) calls.push(call('pool-dumpxml', '--', u), call('pool-info', '--', u));
+  for (const u of domUuids) calls.push(call('dumpxml', '--', u), call('domstate', '--', u), call('dominfo', '--', u));
+  const volCalls: Array<{ pool: string; name: string; idx: number }> = [];
+  for (const [poolUuid, vols] of volNames) {
+    for (const v of vols) {
+      if (/[\r\n]/.test(v.name)) {
+        warnings.push(`volume ${JSON.stringify(v.name)} has a line break in its name and was skipped`);
+        continue;
+      }
+      volCalls.push({ pool: poolUuid, name: v.name, idx: calls.length });
+      calls.push(call('vol-dumpxml', '--pool', poolUuid, '--', v.name));
+    }
+  }
+  const results: VirshCallResult[] = [];
+  let roundTrips = 1;
+  if (calls.length) {
+    const batch = virshBatch(uri, calls, { mode: 'stdin' });
+    const r2 = await t.exec(batch.command, { stdin: batch.stdin, timeoutMs });
+    roundTrips++;
+    results.push(...parseVirshBatch(batch, r2.stdout));
+  }
+
+  // --- assemble ---
+  const pools: HostStorage['pools'] = [];
+  const poolNameByUuid = new Map<string, string>();
+  poolUuids.forEach((uuid, i) => {
+    const xmlRes = results[i * 2];
+    const infoRes = results[i * 2 + 1];
+    if (!xmlRes?.ok || !infoRes?.ok) {
+      warnings.push(`pool ${uuid}: ${xmlRes?.error || infoRes?.error || 'not read'}`);
+      return;
+    }
+    const p = parsePoolXml(xmlRes.output);
+    const info = parseKeyValues(infoRes.output);
+    poolNameByUuid.set(uuid, p.name);
+    const state = (info.get('State') ?? (active.has(uuid) ? 'running' : 'inactive')) as PoolDto['state'];
+    pools.push({
+      ...p,
+      state,
+      autostart: info.get('Autostart') === 'yes',
+      persistent: info.get('Persistent') === 'yes',
+      volumeCount: null,
+      volumeCapacity: null,
+      xml: xmlRes.output,
+    });
+  });
+  const domBase = poolUuids.length * 2;
+  const domains: HostStorage['domains'] = [];
+  domUuids.forEach((uuid, i) => {
+    const [xmlRes, stateRes, infoRes] = [results[domBase + i * 3], results[domBase + i * 3 + 1], results[domBase + i * 3 + 2]];
+    if (!xmlRes?.ok) {
+      warnings.push(`domain ${uuid}: ${xmlRes?.error ?? 'not read'}`);
+      return;
+    }
+    const d = parseDomainXml(xmlRes.output);
+    const state = (stateRes?.ok ? stateRes.output.trim() : 'unknown') as DomainDto['state'];
+    const info = infoRes?.ok ? parseKeyValues(infoRes.output) : new Map<string, string>();
+    domains.push({
+      name: d.name,
+      uuid: d.uuid,
+      state: DOMAIN_STATES.has(state) ? state : 'unknown',
+      persistent: info.get('Persistent') !== 'no',
+      vcpus: d.vcpus,
+      memory: d.memory,
+      disks: d.disks,
+      xml: xmlRes.output,
+    });
+  });
+  const users = diskUsers(domains);
+  const volumes = new Map<string, VolumeDto[]>();
+  for (const vc of volCalls) {
+    const poolName = poolNameByUuid.get(vc.pool);
+    const res = results[vc.idx];
+    if (!poolName) continue;
+    if (!res?.ok) {
+      warnings.push(`volume ${poolName}/${vc.name}: ${res?.error ?? 'not read'}`);
+      continue;
+    }
+    const v = parseVolumeXml(res.output);
+    const list = volumes.get(poolName) ?? [];
+    list.push({ ...v, pool: poolName, usedBy: [...(users.get(v.path) ?? [])].sort() });
+    volumes.set(poolName, list);
+  }
+  for (const p of pools) {
+    if (p.state !== 'running') continue;
+    const vols = volumes.get(p.name) ?? [];
+    volumes.set(p.name, vols);
+    p.volumeCount = vols.length;
+    p.volumeCapacity = vols.reduce((sum, v) => sum + v.capacity, 0);
+  }
+  const ver = parseVersion(version ?? '');
+  return {
+    hostname: hostname?.trim() || null,
+    libvirtVersion: ver.libvirtVersion,
+    qemuVersion: ver.qemuVersion,
+    pools,
+    volumes,
+    domains,
+    warnings,
+    roundTrips,
+  };
+}
+
+const DOMAIN_STATES = new Set<string>(['running', 'blocked', 'paused', 'shutdown', 'shut off', 'crashed', 'pmsuspended', 'unknown']);
+
+/** The listing calls must work; if one fails, libvirt itself is the problem (down, wrong URI). */
+function must(r: VirshCallResult): string {
+  if (!r.ok) throw new AppError('libvirt-error', r.error, { status: 502, detail: { command: `virsh ${r.call.name}`, stderr: r.error } });
+  return r.output;
+}
+
+/** Split round trip 1's second part into each running pool's volume table. */
+function parseVolumeTables(text: string, mark: string): Map<string, Array<{ name: string; path: string }>> {
+  const out = new Map<string, Array<{ name: string; path: string }>>();
+  let current: string | null = null;
+  let buf: string[] = [];
+  const flush = () => {
+    if (current) out.set(current, parseVolList(buf.filter((l) => !/^virsh [#$] /.test(l)).join('\n')));
+  };
+  for (const line of text.split('\n')) {
+    if (line.startsWith(mark)) {
+      flush();
+      current = line.slice(mark.length).trim();
+      buf = [];
+    } else buf.push(line);
+  }
+  flush();
+  return out;
+}
+
+/** Map every disk source path (and each image under it in a live chain) to the VMs using it. */
+function diskUsers(domains: Array<DomainDto & { disks: Array<{ source: string | null }> }>): Map<string, Set<string>> {
+  const users = new Map<string, Set<string>>();
+  for (const d of domains)
+    for (const disk of d.disks) {
+      if (!disk.source) continue;
+      const set = users.get(disk.source) ?? new Set<string>();
+      set.add(d.name);
+      users.set(disk.source, set);
+    }
+  return users;
+}
