@@ -46,8 +46,8 @@ const RawImageInfo = z.object({
 });
 type RawImageInfo = z.infer<typeof RawImageInfo>;
 
-/** `qemu-img info --output=json` gives one object; with `--backing-chain`, an array, top first. */
-const RawOutput = z.union([z.array(RawImageInfo).min(1), RawImageInfo.transform((one) => [one])]);
+/** With `--backing-chain`, an array, top image first; without, one object. */
+const RawChain = z.array(RawImageInfo).min(1);
 
 /**
  * Parse `qemu-img info --output=json [--backing-chain]` into [image, its backing file, …].
@@ -65,9 +65,12 @@ export function parseImageInfo(json: string): ImageInfoDto[] {
       detail: { output: json.slice(0, 500) },
     });
   }
-  const parsed = RawOutput.safeParse(data);
+  // Chosen by shape rather than a zod union, so an error names the field, not "Invalid input".
+  const parsed = RawChain.safeParse(Array.isArray(data) ? data : [data]);
   if (!parsed.success) {
-    throw new AppError('bad-host-output', `qemu-img info output is not as expected: ${z.prettifyError(parsed.error)}`, {
+    const where = (path: readonly PropertyKey[]) => path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
+    const issues = parsed.error.issues.map((i) => `${where(i.path) || '(top)'}: ${i.message}`);
+    throw new AppError('bad-host-output', `qemu-img info output is not as expected: ${issues.join('; ')}`, {
       status: 502,
       detail: { issues: parsed.error.issues },
     });

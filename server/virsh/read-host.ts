@@ -142,7 +142,8 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
     }
     const v = parseVolumeXml(res.output);
     const list = volumes.get(poolName) ?? [];
-    list.push({ ...v, pool: poolName, usedBy: [...(users.get(v.path) ?? [])].sort() });
+    const by = new Set([...(users.get(v.path) ?? []), ...(users.get(volumeKey(poolName, v.name)) ?? [])]);
+    list.push({ ...v, pool: poolName, usedBy: [...by].sort() });
     volumes.set(poolName, list);
   }
   for (const p of pools) {
@@ -192,15 +193,19 @@ function parseVolumeTables(text: string, mark: string): Map<string, Array<{ name
   return out;
 }
 
-/** Map every disk source path (and each image under it in a live chain) to the VMs using it. */
-function diskUsers(domains: Array<DomainDto & { disks: Array<{ source: string | null }> }>): Map<string, Set<string>> {
+const volumeKey = (pool: string, name: string) => `volume\0${pool}\0${name}`;
+
+/**
+ * Map each disk to the VMs using it: by source path, and for `<disk type='volume'>` (which
+ * names pool and volume instead of a path) by pool and volume name.
+ */
+function diskUsers(domains: DomainDto[]): Map<string, Set<string>> {
   const users = new Map<string, Set<string>>();
+  const add = (key: string, vm: string) => users.set(key, (users.get(key) ?? new Set<string>()).add(vm));
   for (const d of domains)
     for (const disk of d.disks) {
-      if (!disk.source) continue;
-      const set = users.get(disk.source) ?? new Set<string>();
-      set.add(d.name);
-      users.set(disk.source, set);
+      if (disk.sourcePool && disk.sourceVolume) add(volumeKey(disk.sourcePool, disk.sourceVolume), d.name);
+      else if (disk.source) add(disk.source, d.name);
     }
   return users;
 }

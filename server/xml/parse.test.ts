@@ -97,9 +97,16 @@ describe('parseXml', () => {
     expect(text(parseXml("<?xml version='1.0' encoding='UTF-8'?><a>x</a>", 'a'))).toBe('x');
   });
 
+  it('keeps text and attributes exactly, surrounding spaces included (libvirt trims nothing)', () => {
+    const root = parseXml("<volume><name> disk .qcow2 </name><source file='/kvm-vm/a b '/></volume>", 'volume');
+    expect(text(root, 'name')).toBe(' disk .qcow2 ');
+    expect(attr(child(root, 'source'), 'file')).toBe('/kvm-vm/a b ');
+  });
+
   it('settles absent and empty attributes and text to undefined', () => {
-    const root = parseXml("<a e=''><t></t><w>   </w></a>", 'a');
+    const root = parseXml("<a e='' s='  '><t></t><w>   </w></a>", 'a');
     expect(attr(root, 'e')).toBeUndefined();
+    expect(attr(root, 's')).toBeUndefined();
     expect(attr(root, 'nope')).toBeUndefined();
     expect(text(root, 't')).toBeUndefined();
     expect(text(root, 'w')).toBeUndefined();

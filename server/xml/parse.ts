@@ -43,9 +43,9 @@ const parser = new XMLParser({
   attributeNamePrefix: '@_',
   parseAttributeValue: false,
   parseTagValue: false,
-  // Not trimmed: the parser would also trim attributes, and a file "a .qcow2" or a pool " x"
-  // is legal in libvirt (it trims nothing) — reading it as "a.qcow2"/"x" would point later
-  // commands at another object. libvirt never pads leaf text, so exact text is right;
+  // Not trimmed: the parser would trim attributes too, and a file "/kvm-vm/disk.qcow2 " or a
+  // pool " x" is legal in libvirt (it trims nothing): reading "/kvm-vm/disk.qcow2" or "x"
+  // would point later commands at another object. libvirt never pads leaf text, so exact text is right;
   // whitespace-only text (indentation in containers) is treated as absent below.
   trimValues: false,
   isArray: (tag, jPath, _leaf, isAttribute) =>
