@@ -27,8 +27,12 @@ export function renderInvocation(inv: Invocation, opts: { env?: Readonly<Record<
   return isPipeline(inv) ? inv.map((c) => renderCommand(c, opts)).join(' | ') : renderCommand(inv, opts);
 }
 
-/** Every command runs with a fixed locale, so output and error messages parse the same everywhere. */
-export const EXEC_ENV: Readonly<Record<string, string>> = { LC_ALL: 'C' };
+/**
+ * Every command runs with a fixed locale, so messages are English and parse the same everywhere.
+ * C.UTF-8, not C: in the C locale virsh prints non-ASCII names as `\xff` escapes (an `é` in a
+ * volume name would come back mangled). glibc has C.UTF-8 built in since 2.35.
+ */
+export const EXEC_ENV: Readonly<Record<string, string>> = { LC_ALL: 'C.UTF-8' };
 
 /** What a transport hands to `sh -c`: the invocation with `env LC_ALL=C` before each command. */
 export function renderForExec(inv: Invocation): string {

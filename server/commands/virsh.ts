@@ -68,13 +68,19 @@ export function virshBatch(
   });
   parts.push(`echo -- ${marker(nonce, 'end')}`);
   if (mode === 'stdin') {
-    if (calls.some((c) => c.args.some((a) => /[\r\n]/.test(a))))
-      throw new Error('a value with a line break cannot be sent to virsh on stdin');
+    // virsh reads stdin through readline, which treats control characters as editing keys
+    // (Ctrl-U erases the line so far: "x\x15pool-destroy P" would run pool-destroy). Refuse them.
+    if (calls.some((c) => c.args.some(hasControlChar)))
+      throw new Error('a value with a control character (line break, tab, …) cannot be sent to virsh on stdin');
     return { command: { program: 'virsh', args: ['-c', uri], mergeStderr: true }, stdin: parts.join('\n') + '\n', calls, nonce, mode };
   }
   // No -q: in quiet mode virsh's echo drops its newline, which would glue markers to output.
   return { command: { program: 'virsh', args: ['-c', uri, parts.join('; ')], mergeStderr: true }, calls, nonce, mode };
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+export const hasControlChar = (v: string): boolean => CONTROL.test(v);
 
 /** What the user sees in previews: the batch without its markers. */
 export function previewVirshBatch(uri: string, calls: readonly VirshCall[]): string {
@@ -126,9 +132,18 @@ export function parseVirshBatch(batch: VirshBatch, output: string): VirshCallRes
 function splitFrame(c: VirshCall, frame: string[], truncated: boolean): VirshCallResult {
   let end = frame.length;
   while (end > 0 && frame[end - 1] === '') end--;
+  // virsh prints a failure after the command's output as `error: ` lines. Its message quotes
+  // the value, so when a value spans lines the error does too: then it runs from the first
+  // `error: ` line to the end. Otherwise only the trailing `error: ` lines are the error, and
+  // such text earlier in the output (e.g. inside XML) stays output.
   let errStart = end;
-  while (errStart > 0 && (frame[errStart - 1] ?? '').startsWith('error: ')) errStart--;
-  const errors = frame.slice(errStart, end).map((l) => l.slice('error: '.length));
+  if (c.args.some((a) => a.includes('\n'))) {
+    const first = frame.slice(0, end).findIndex((l) => l.startsWith('error: '));
+    if (first >= 0) errStart = first;
+  } else {
+    while (errStart > 0 && (frame[errStart - 1] ?? '').startsWith('error: ')) errStart--;
+  }
+  const errors = frame.slice(errStart, end).map((l) => l.replace(/^error: /, ''));
   const out = frame.slice(0, errStart).join('\n');
   if (errors.length) return { call: c, ok: false, output: out, error: errors.join('\n') };
   if (truncated) return { call: c, ok: false, output: out, error: 'virsh stopped during this command' };

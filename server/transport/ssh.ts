@@ -99,7 +99,8 @@ export class SshTransport implements Transport {
         username: this.target.username,
         privateKey: this.target.privateKey,
         agent: this.target.agent,
-        readyTimeout: this.options.readyTimeoutMs ?? 5000,
+        // A frozen host accepts TCP but never sends its banner: give up in 4 s, inside the 5 s promise.
+        readyTimeout: this.options.readyTimeoutMs ?? 4000,
         keepaliveInterval: this.options.keepaliveIntervalMs ?? 1000,
         keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
         hostVerifier: (key: Buffer) => {
@@ -134,17 +135,20 @@ export class SshTransport implements Transport {
     }
   }
 
-  private openChannel(live: Live, line: string, attempt = 0): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => {
-      live.client.exec(line, (err, stream) => {
-        if (!err) return resolve(stream);
-        // Another client of the same sshd may hold sessions: back off instead of failing.
-        if (err.message.includes('Channel open failure') && attempt < 20) {
-          setTimeout(() => this.openChannel(live, line, attempt + 1).then(resolve, reject), 50 * (attempt + 1));
-          return;
-        }
-        reject(classifySshError(err, this.label));
-      });
+  /**
+   * Open an exec channel and hand it to `attach` synchronously, inside ssh2's callback: ssh2 may
+   * deliver the output, exit status and close in the same tick, so listeners attached a
+   * microtask later (after a promise) can miss the exit status.
+   */
+  private openChannel(live: Live, line: string, attach: (s: ClientChannel) => void, failed: (e: TransportError) => void, attempt = 0): void {
+    live.client.exec(line, (err, stream) => {
+      if (!err) return attach(stream);
+      // Another client of the same sshd may hold sessions: back off instead of failing.
+      if (err.message.includes('Channel open failure') && attempt < 20) {
+        setTimeout(() => this.openChannel(live, line, attach, failed, attempt + 1), 50 * (attempt + 1));
+        return;
+      }
+      failed(classifySshError(err, this.label));
     });
   }
 
@@ -153,7 +157,7 @@ export class SshTransport implements Transport {
     return new Promise<ExecResult>((resolve, reject) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      let errHead = '';
+      let errHead: Buffer = Buffer.alloc(0);
       let pgid: string | null = null;
       let exitCode: number | null = null;
       let timedOut = false;
@@ -202,7 +206,9 @@ export class SshTransport implements Transport {
       if (opts.signal?.aborted) onAbort();
       else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-      this.openChannel(live, wrapRemote(inv)).then(
+      this.openChannel(
+        live,
+        wrapRemote(inv),
         (s) => {
           stream = s;
           if (settled) return void s.close();
@@ -213,14 +219,15 @@ export class SshTransport implements Transport {
           s.stderr.on('data', (b: Buffer) => {
             if (pgid === null) {
               // The first stderr line is the wrapper's process-group id, not the command's.
-              errHead += b.toString('utf8');
-              const nl = errHead.indexOf('\n');
+              errHead = Buffer.concat([errHead, b]);
+              const nl = errHead.indexOf(0x0a);
               if (nl < 0) return;
-              const first = errHead.slice(0, nl);
-              pgid = first.startsWith(PGID_MARK) ? first.slice(PGID_MARK.length).trim() : '';
-              const rest = Buffer.from(first.startsWith(PGID_MARK) ? errHead.slice(nl + 1) : errHead, 'utf8');
-              errHead = '';
-              if (!/^\d+$/.test(pgid)) pgid = '';
+              const first = errHead.subarray(0, nl).toString('latin1');
+              const marked = first.startsWith(PGID_MARK);
+              const id = marked ? first.slice(PGID_MARK.length).trim() : '';
+              pgid = /^\d+$/.test(id) ? id : '';
+              const rest = marked ? errHead.subarray(nl + 1) : errHead;
+              errHead = Buffer.alloc(0);
               if (rest.length) {
                 err.push(rest);
                 opts.onStderr?.(rest);
@@ -237,7 +244,7 @@ export class SshTransport implements Transport {
           s.on('close', () => finish());
           s.end(opts.stdin ?? undefined);
         },
-        (e: unknown) => finish(e instanceof TransportError ? e : classifySshError(e, this.label)),
+        (e) => finish(e),
       );
     });
   }

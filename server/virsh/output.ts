@@ -45,14 +45,20 @@ export function parseVolList(text: string): Array<{ name: string; path: string }
   const rows: Array<{ name: string; path: string }> = [];
   for (const raw of lines.slice(sep + 1)) {
     if (!raw.trim()) continue;
-    const line = raw.replace(/^ /, '').replace(/\s+$/, '');
+    // Only the leading space is table padding; a name may end in spaces (the path column follows).
+    const line = raw.replace(/^ /, '').replace(/\r$/, '');
     const splits = [...line.matchAll(/ {3,}/g)].map((m) => ({ at: m.index, len: m[0].length }));
     if (!splits.length) {
       rows.push({ name: line, path: '' });
       continue;
     }
-    const candidates = splits.map((s) => ({ name: line.slice(0, s.at), path: line.slice(s.at + s.len) }));
-    const best = candidates.find((c) => c.path.endsWith(`/${c.name}`)) ?? candidates[candidates.length - 1];
+    // A name's own trailing spaces merge into the padding run: try each length they could have.
+    const candidates = splits.flatMap((sp) =>
+      Array.from({ length: sp.len - 2 }, (_, k) => ({ name: line.slice(0, sp.at + k), path: line.slice(sp.at + sp.len) })),
+    );
+    const last = splits[splits.length - 1];
+    const best =
+      candidates.find((c) => c.path.endsWith(`/${c.name}`)) ?? (last ? { name: line.slice(0, last.at), path: line.slice(last.at + last.len) } : undefined);
     if (best) rows.push(best);
   }
   return rows;

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { DomainDto, PoolDto, VolumeDto } from '@/lib/schemas';
 import { command } from '../commands/command';
-import { call, parseVirshBatch, virshBatch, type VirshCall, type VirshCallResult } from '../commands/virsh';
+import { call, hasControlChar, parseVirshBatch, virshBatch, type VirshCall, type VirshCallResult } from '../commands/virsh';
 import { AppError } from '../errors';
 import type { Transport } from '../transport/types';
 import { parseDomainXml } from '../xml/domain';
@@ -67,8 +67,8 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
   const volCalls: Array<{ pool: string; name: string; idx: number }> = [];
   for (const [poolUuid, vols] of volNames) {
     for (const v of vols) {
-      if (/[\r\n]/.test(v.name)) {
-        warnings.push(`volume ${JSON.stringify(v.name)} has a line break in its name and was skipped`);
+      if (hasControlChar(v.name)) {
+        warnings.push(`volume ${JSON.stringify(v.name)} has a control character in its name and was skipped`);
         continue;
       }
       volCalls.push({ pool: poolUuid, name: v.name, idx: calls.length });
