@@ -13,7 +13,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['**/*.test.ts'], exclude: ['node_modules/**', 'test/integration/**', 'e2e/**'] },
+        test: { name: 'unit', include: ['{server,lib,components,app,bench,scripts}/**/*.test.ts'] },
       },
       {
         extends: true,

@@ -2,3 +2,4 @@ export * from './host';
 export * from './pool';
 export * from './volume';
 export * from './domain';
+export * from './pool-create';
