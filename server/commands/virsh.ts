@@ -41,11 +41,13 @@ export interface VirshBatch {
   /** In stdin mode, the command lines to write to virsh's stdin. */
   readonly stdin?: string;
   readonly calls: readonly VirshCall[];
+  /** Calls run after the framed ones without a marker each; their output comes back as one text. */
+  readonly tail: readonly VirshCall[];
   readonly nonce: string;
   readonly mode: 'arg' | 'stdin';
 }
 
-const marker = (nonce: string, i: number | 'end') => `@@ksc-${nonce}:${i}`;
+const marker = (nonce: string, i: number | 'end' | 'tail') => `@@ksc-${nonce}:${i}`;
 
 /**
  * Two ways to hand virsh a batch. `arg`: one argv string — but Linux caps a single argument
@@ -57,25 +59,43 @@ const marker = (nonce: string, i: number | 'end') => `@@ksc-${nonce}:${i}`;
 export function virshBatch(
   uri: string,
   calls: readonly VirshCall[],
-  opts: { mode?: 'arg' | 'stdin'; nonce?: string } = {},
+  opts: { mode?: 'arg' | 'stdin'; nonce?: string; tail?: readonly VirshCall[] } = {},
 ): VirshBatch {
-  if (calls.length === 0) throw new Error('an empty virsh batch');
+  const tail = opts.tail ?? [];
+  if (calls.length === 0 && tail.length === 0) throw new Error('an empty virsh batch');
   const nonce = opts.nonce ?? randomBytes(6).toString('hex');
   const mode = opts.mode ?? 'arg';
   const parts: string[] = [];
   calls.forEach((c, i) => {
     parts.push(`echo -- ${marker(nonce, i)}`, renderVirshCall(c));
   });
+  // Thousands of uniform calls (vol-dumpxml) need no marker each: their outputs are
+  // self-delimiting, and a marker per call doubles what virsh has to read.
+  if (tail.length) parts.push(`echo -- ${marker(nonce, 'tail')}`, ...tail.map(renderVirshCall));
   parts.push(`echo -- ${marker(nonce, 'end')}`);
   if (mode === 'stdin') {
     // virsh reads stdin through readline, which treats control characters as editing keys
     // (Ctrl-U erases the line so far: "x\x15pool-destroy P" would run pool-destroy). Refuse them.
-    if (calls.some((c) => c.args.some(hasControlChar)))
+    if ([...calls, ...tail].some((c) => c.args.some(hasControlChar)))
       throw new Error('a value with a control character (line break, tab, …) cannot be sent to virsh on stdin');
-    return { command: { program: 'virsh', args: ['-c', uri], mergeStderr: true }, stdin: parts.join('\n') + '\n', calls, nonce, mode };
+    return { command: { program: 'virsh', args: ['-c', uri], mergeStderr: true }, stdin: parts.join('\n') + '\n', calls, tail, nonce, mode };
   }
   // No -q: in quiet mode virsh's echo drops its newline, which would glue markers to output.
-  return { command: { program: 'virsh', args: ['-c', uri, parts.join('; ')], mergeStderr: true }, calls, nonce, mode };
+  return { command: { program: 'virsh', args: ['-c', uri, parts.join('; ')], mergeStderr: true }, calls, tail, nonce, mode };
+}
+
+/** The tail calls' combined output (prompt echoes removed in stdin mode). */
+export function virshBatchTail(batch: VirshBatch, output: string): string {
+  const start = output.indexOf(`\n${marker(batch.nonce, 'tail')}\n`);
+  if (start < 0) return '';
+  const from = start + marker(batch.nonce, 'tail').length + 2;
+  const endAt = output.indexOf(`\n${marker(batch.nonce, 'end')}\n`, from - 1);
+  const text = output.slice(from, endAt < 0 ? undefined : endAt + 1);
+  if (batch.mode !== 'stdin') return text;
+  return text
+    .split('\n')
+    .filter((l) => !PROMPT.test(l))
+    .join('\n');
 }
 
 // eslint-disable-next-line no-control-regex
@@ -114,14 +134,14 @@ export function parseVirshBatch(batch: VirshBatch, output: string): VirshCallRes
   lines.forEach((line, idx) => {
     if (line.startsWith(prefix) && !start.has(line)) start.set(line, idx);
   });
-  const first = start.get(marker(batch.nonce, 0));
+  const first = start.get(marker(batch.nonce, batch.calls.length ? 0 : 'tail'));
   if (first === undefined) {
     const msg = errorLines(lines).join('\n') || output.trim() || 'virsh produced no output';
     throw new VirshBatchError(msg, output);
   }
   return batch.calls.map((c, i) => {
     const from = start.get(marker(batch.nonce, i));
-    const next = start.get(marker(batch.nonce, i + 1 < batch.calls.length ? i + 1 : 'end'));
+    const next = start.get(marker(batch.nonce, i + 1 < batch.calls.length ? i + 1 : batch.tail.length ? 'tail' : 'end'));
     if (from === undefined) return { call: c, ok: false, output: '', error: 'not run: virsh stopped before this command' };
     let frame = lines.slice(from + 1, next ?? lines.length);
     if (batch.mode === 'stdin') frame = stripPrompts(frame, next !== undefined);

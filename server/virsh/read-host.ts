@@ -1,7 +1,7 @@
 import 'server-only';
 import type { DomainDto, PoolDto, VolumeDto } from '@/lib/schemas';
 import { command } from '../commands/command';
-import { call, hasControlChar, parseVirshBatch, virshBatch, type VirshCall, type VirshCallResult } from '../commands/virsh';
+import { call, hasControlChar, parseVirshBatch, virshBatch, virshBatchTail, type VirshCall, type VirshCallResult } from '../commands/virsh';
 import { AppError } from '../errors';
 import type { Transport } from '../transport/types';
 import { parseDomainXml } from '../xml/domain';
@@ -28,14 +28,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * Round trip 1 is one fixed shell script (every value passed as a positional argument, so it
  * is quoted once, by shell.ts): a virsh batch listing pools and domains by UUID, then the
- * volume tables of every running pool — the pool UUIDs go from one virsh to the next through
- * awk, which lets through only UUID-shaped words. UUIDs, not names: they need no quoting.
+ * volume tables of every running pool. awk takes the running pools' UUIDs from the batch's own
+ * output (between two markers) and lets through only UUID-shaped words: UUIDs need no quoting.
  */
 const ROUND_TRIP_1 = [
-  'virsh -c "$1" "$2" 2>&1',
+  'out=$(virsh -c "$1" "$2" 2>&1)',
+  `printf '%s\\n' "$out"`,
   'echo "$3"',
-  `virsh -q -c "$1" pool-list --uuid 2>/dev/null | awk -v m="$4" '/^[0-9a-f-]+$/ { print "echo -- " m $1; print "vol-list --pool " $1 }' | virsh -c "$1" 2>&1`,
+  `printf '%s\\n' "$out" | awk -v a="$5" -v b="$6" -v m="$4" '$0 == a { f = 1; next } $0 == b { f = 0 } f && /^[0-9a-f-]+$/ { print "echo -- " m $1; print "vol-list --pool " $1 }' | virsh -c "$1" 2>&1`,
 ].join('\n');
+
+/** Scale the allowed time with the work: ~4 ms per volume is plenty even on a loaded host. */
+const timeoutFor = (base: number, calls: number) => base + calls * 4;
 
 export async function readHostStorage(t: Transport, uri: string, opts: { timeoutMs?: number } = {}): Promise<HostStorage> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
@@ -49,39 +53,47 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
   ]);
   const split = `@@ksc-${listing.nonce}:split`;
   const volMark = `@@ksc-${listing.nonce}:pool:`;
-  const r1 = await t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', split, volMark), { timeoutMs });
+  const [from, to] = [`@@ksc-${listing.nonce}:3`, `@@ksc-${listing.nonce}:4`];
+  const r1 = await t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', split, volMark, from, to), {
+    timeoutMs,
+  });
   const at = r1.stdout.indexOf(`\n${split}\n`);
   const head = at >= 0 ? r1.stdout.slice(0, at + 1) : r1.stdout;
-  const tail = at >= 0 ? r1.stdout.slice(at + split.length + 2) : '';
+  const rest = at >= 0 ? r1.stdout.slice(at + split.length + 2) : '';
   const [version, hostname, allPools, activePools, allDomains] = parseVirshBatch(listing, head).map(must);
   const active = new Set(parseList(activePools ?? ''));
   const poolUuids = parseList(allPools ?? '').filter((u) => UUID.test(u));
   const domUuids = parseList(allDomains ?? '').filter((u) => UUID.test(u));
-  const volNames = parseVolumeTables(tail, volMark);
+  const volNames = parseVolumeTables(rest, volMark);
 
   // --- round trip 2: every object's XML and state, in one virsh reading commands on stdin ---
   const calls: VirshCall[] = [];
   const warnings: string[] = [];
   for (const u of poolUuids) calls.push(call('pool-dumpxml', '--', u), call('pool-info', '--', u));
   for (const u of domUuids) calls.push(call('dumpxml', '--', u), call('domstate', '--', u), call('dominfo', '--', u));
-  const volCalls: Array<{ pool: string; name: string; idx: number }> = [];
+  // Volumes are named by path (libvirt looks them up by key, then path: 2 calls) rather than
+  // pool + name (4 calls), and run as the batch's unframed tail: their outputs delimit themselves.
+  const volCalls: VolRequest[] = [];
+  const tail: VirshCall[] = [];
   for (const [poolUuid, vols] of volNames) {
     for (const v of vols) {
-      if (hasControlChar(v.name)) {
+      if (hasControlChar(v.name) || hasControlChar(v.path)) {
         warnings.push(`volume ${JSON.stringify(v.name)} has a control character in its name and was skipped`);
         continue;
       }
-      volCalls.push({ pool: poolUuid, name: v.name, idx: calls.length });
-      calls.push(call('vol-dumpxml', '--pool', poolUuid, '--', v.name));
+      volCalls.push({ pool: poolUuid, name: v.name, path: v.path });
+      tail.push(v.path ? call('vol-dumpxml', '--', v.path) : call('vol-dumpxml', '--pool', poolUuid, '--', v.name));
     }
   }
   const results: VirshCallResult[] = [];
+  let volXml: Array<string | null> = [];
   let roundTrips = 1;
-  if (calls.length) {
-    const batch = virshBatch(uri, calls, { mode: 'stdin' });
-    const r2 = await t.exec(batch.command, { stdin: batch.stdin, timeoutMs });
+  if (calls.length || tail.length) {
+    const batch = virshBatch(uri, calls, { mode: 'stdin', tail });
+    const r2 = await t.exec(batch.command, { stdin: batch.stdin, timeoutMs: timeoutFor(timeoutMs, calls.length + tail.length) });
     roundTrips++;
-    results.push(...parseVirshBatch(batch, r2.stdout));
+    if (calls.length) results.push(...parseVirshBatch(batch, r2.stdout));
+    volXml = splitVolumeOutputs(virshBatchTail(batch, r2.stdout), volCalls, warnings);
   }
 
   // --- assemble ---
@@ -132,20 +144,20 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
   });
   const users = diskUsers(domains);
   const volumes = new Map<string, VolumeDto[]>();
-  for (const vc of volCalls) {
+  volCalls.forEach((vc, i) => {
     const poolName = poolNameByUuid.get(vc.pool);
-    const res = results[vc.idx];
-    if (!poolName) continue;
-    if (!res?.ok) {
-      warnings.push(`volume ${poolName}/${vc.name}: ${res?.error ?? 'not read'}`);
-      continue;
+    const xml = volXml[i];
+    if (!poolName || !xml) return;
+    const v = parseVolumeXml(xml);
+    if (v.name !== vc.name) {
+      warnings.push(`volume ${poolName}/${vc.name}: its path answered for “${v.name}”; skipped`);
+      return;
     }
-    const v = parseVolumeXml(res.output);
     const list = volumes.get(poolName) ?? [];
     const by = new Set([...(users.get(v.path) ?? []), ...(users.get(volumeKey(poolName, v.name)) ?? [])]);
     list.push({ ...v, pool: poolName, usedBy: [...by].sort() });
     volumes.set(poolName, list);
-  }
+  });
   for (const p of pools) {
     if (p.state !== 'running') continue;
     const vols = volumes.get(p.name) ?? [];
@@ -172,6 +184,40 @@ const DOMAIN_STATES = new Set<string>(['running', 'blocked', 'paused', 'shutdown
 function must(r: VirshCallResult): string {
   if (!r.ok) throw new AppError('libvirt-error', r.error, { status: 502, detail: { command: `virsh ${r.call.name}`, stderr: r.error } });
   return r.output;
+}
+
+interface VolRequest {
+  pool: string;
+  name: string;
+  path: string;
+}
+
+/**
+ * The unframed vol-dumpxml outputs, in request order: each call printed either one
+ * `<volume …>` … `</volume>` document or virsh's `error: ` lines (a volume deleted between the
+ * two round trips). Anything else stops the walk rather than risk pairing XML with the wrong volume.
+ */
+function splitVolumeOutputs(text: string, reqs: VolRequest[], warnings: string[]): Array<string | null> {
+  const lines = text.split('\n');
+  const out: Array<string | null> = [];
+  let i = 0;
+  for (const req of reqs) {
+    while (i < lines.length && lines[i] === '') i++;
+    const line = lines[i] ?? '';
+    if (line.startsWith('<volume')) {
+      const end = lines.indexOf('</volume>', i);
+      if (end < 0) break;
+      out.push(lines.slice(i, end + 1).join('\n'));
+      i = end + 1;
+    } else if (line.startsWith('error: ')) {
+      const errs: string[] = [];
+      while (i < lines.length && (lines[i] ?? '').startsWith('error: ')) errs.push((lines[i++] ?? '').slice(7));
+      warnings.push(`volume ${req.name}: ${errs.join(' — ')}`);
+      out.push(null);
+    } else break;
+  }
+  if (out.length < reqs.length) warnings.push(`${reqs.length - out.length} volume(s) could not be read (unexpected virsh output)`);
+  return out;
 }
 
 /** Split round trip 1's second part into each running pool's volume table. */
