@@ -33,5 +33,19 @@ export function errorResponse(e: unknown): NextResponse {
   return NextResponse.json({ error: { code: 'internal', message: (e as Error)?.message ?? 'Internal error' } }, { status: 500 });
 }
 
+/** The request's JSON body; a malformed one is a 422, an absent one an error unless optional. */
+export async function readJson(req: Request, opts: { optional?: boolean } = {}): Promise<unknown> {
+  const text = await req.text();
+  if (!text.trim()) {
+    if (opts.optional) return undefined;
+    throw new AppError('invalid-input', 'The request needs a JSON body', { status: 422 });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError('invalid-input', `The request body is not valid JSON: ${(e as Error).message}`, { status: 422 });
+  }
+}
+
 /** Next gives dynamic segments URL-decoded; they name libvirt objects verbatim. */
 export type Params<K extends string> = { params: Promise<Record<K, string>> };

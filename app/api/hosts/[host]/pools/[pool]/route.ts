@@ -1,9 +1,23 @@
-import { handle, type Params } from '@/server/http';
+import { handle, readJson, type Params } from '@/server/http';
 import { getPool } from '@/server/hosts/service';
+import { deletePool } from '@/server/hosts/pool-service';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(_req: Request, { params }: Params<'host' | 'pool'>) {
   const { host, pool } = await params;
   return handle(() => getPool(host, pool));
+}
+
+/** Body (or query): `deleteStorage` and, with it, `confirm` = the pool's name. */
+export async function DELETE(req: Request, { params }: Params<'host' | 'pool'>) {
+  const { host, pool } = await params;
+  const q = new URL(req.url).searchParams;
+  return handle(async () => {
+    const body = (await readJson(req, { optional: true })) ?? {
+      deleteStorage: q.get('deleteStorage') === 'true',
+      confirm: q.get('confirm') ?? undefined,
+    };
+    return deletePool(host, pool, body);
+  });
 }

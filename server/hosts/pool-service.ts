@@ -1,0 +1,124 @@
+import 'server-only';
+import { PoolCreateInput } from '@/lib/schemas';
+import { command } from '../commands/command';
+import { renderInvocation } from '../commands/shell';
+import { call, virsh } from '../commands/virsh';
+import { AppError, badRequest, notFound } from '../errors';
+import { planPoolCreate, poolCreate, type PoolCreateResult } from '../virsh/pool-create';
+import { poolAutostart, poolBuild, poolDelete, poolRefresh, poolStart, poolStop, type ActionResult } from '../virsh/pools';
+import { parsePoolCapabilities } from '../xml/pool-capabilities';
+import { parsePoolSource } from '../xml/pool';
+import { parseXml, children } from '../xml/parse';
+import { findHost } from './inventory';
+import { hostStorage, invalidate } from './storage-cache';
+import { transportFor } from './transports';
+
+/** The write side for pools: each function is one API route; every change invalidates the host's read. */
+
+export type PoolCreateResponse =
+  | { dryRun: true; xml: string; steps: Array<{ id: string; title: string; command: string; stdin?: string }> }
+  | (PoolCreateResult & { dryRun: false });
+
+export async function createPool(hostId: string, body: unknown): Promise<PoolCreateResponse> {
+  const host = findHost(hostId);
+  const input = PoolCreateInput.parse(body);
+  const storage = await hostStorage(host, { fresh: true });
+  const existing = storage.pools.map((p) => p.name);
+  if (existing.includes(input.name)) throw new AppError('pool-exists', `A pool named “${input.name}” already exists on ${hostId}`, { status: 409 });
+  if (input.dryRun) {
+    const plan = planPoolCreate(host.uri, input);
+    return {
+      dryRun: true,
+      xml: plan.xml,
+      steps: plan.steps.map((s) => ({ id: s.id, title: s.title, command: s.command, ...(s.showStdin && s.stdin ? { stdin: s.stdin } : {}) })),
+    };
+  }
+  try {
+    return { dryRun: false, ...(await poolCreate(transportFor(host), host.uri, input, existing)) };
+  } finally {
+    invalidate(hostId);
+  }
+}
+
+type PoolAction = 'start' | 'stop' | 'refresh' | 'build';
+const ACTIONS: Record<PoolAction, typeof poolStart> = { start: poolStart, stop: poolStop, refresh: poolRefresh, build: poolBuild };
+
+export async function poolAction(hostId: string, pool: string, action: string): Promise<ActionResult> {
+  const fn = ACTIONS[action as PoolAction];
+  if (!fn) throw notFound(`Pool action “${action}”`);
+  const host = findHost(hostId);
+  await requirePool(hostId, pool);
+  try {
+    return await fn(transportFor(host), host.uri, pool);
+  } finally {
+    invalidate(hostId);
+  }
+}
+
+export async function setPoolAutostart(hostId: string, pool: string, body: unknown): Promise<ActionResult> {
+  const enabled = (body as { enabled?: unknown } | null)?.enabled;
+  if (typeof enabled !== 'boolean') throw badRequest('send {"enabled": true} or {"enabled": false}');
+  const host = findHost(hostId);
+  await requirePool(hostId, pool);
+  try {
+    return await poolAutostart(transportFor(host), host.uri, pool, enabled);
+  } finally {
+    invalidate(hostId);
+  }
+}
+
+export async function deletePool(hostId: string, pool: string, body: unknown): Promise<{ steps: ActionResult[] }> {
+  const b = (body ?? {}) as { deleteStorage?: unknown; confirm?: unknown };
+  const host = findHost(hostId);
+  const storage = await hostStorage(host, { fresh: true });
+  try {
+    const steps = await poolDelete(transportFor(host), host.uri, storage, {
+      name: pool,
+      deleteStorage: b.deleteStorage === true,
+      confirm: typeof b.confirm === 'string' ? b.confirm : undefined,
+    });
+    return { steps };
+  } finally {
+    invalidate(hostId);
+  }
+}
+
+async function requirePool(hostId: string, pool: string) {
+  const storage = await hostStorage(findHost(hostId), { fresh: true });
+  if (!storage.pools.some((p) => p.name === pool)) throw notFound(`Pool “${pool}” on ${hostId}`);
+}
+
+/** The pool types this host's libvirt supports (pool-capabilities), with what each is for. */
+export async function listPoolTypes(hostId: string) {
+  const host = findHost(hostId);
+  const r = await transportFor(host).exec(virsh(host.uri, call('pool-capabilities')), { timeoutMs: 30_000 });
+  if (r.exitCode !== 0)
+    throw new AppError('command-failed', 'Reading pool capabilities failed', { status: 502, detail: { command: `virsh pool-capabilities`, stderr: r.stderr.trim() } });
+  return parsePoolCapabilities(r.stdout);
+}
+
+/** `find-storage-pool-sources-as TYPE [HOST]`: what libvirt can discover for a pool's source. */
+export async function findPoolSources(hostId: string, type: string, srcHost?: string) {
+  if (!/^[a-z-]+$/.test(type)) throw badRequest('type must be a pool type such as netfs, logical or iscsi');
+  if (srcHost !== undefined && !/^[A-Za-z0-9.:-]{1,253}$/.test(srcHost)) throw badRequest('host must be a host name or IP address');
+  const host = findHost(hostId);
+  const cmd = virsh(host.uri, call('find-storage-pool-sources-as', '--type', type, ...(srcHost ? ['--host', srcHost] : [])));
+  const r = await transportFor(host).exec(cmd, { timeoutMs: 60_000 });
+  if (r.exitCode !== 0)
+    throw new AppError('discovery-failed', `libvirt found no ${type} sources${srcHost ? ` on ${srcHost}` : ''}`, {
+      status: 502,
+      detail: { command: renderInvocation(cmd), stderr: r.stderr.trim() },
+    });
+  const doc = parseXml(r.stdout, 'sources');
+  return { command: renderInvocation(cmd), sources: children(doc, 'source').map((s) => parsePoolSource(s, 'discovered source')) };
+}
+
+/** Block devices for the fs/logical/disk wizards (lsblk JSON). */
+export async function listBlockDevices(hostId: string) {
+  const host = findHost(hostId);
+  const cmd = command('lsblk', '--json', '--bytes', '--paths', '--output', 'NAME,SIZE,TYPE,FSTYPE,MOUNTPOINT,LABEL,MODEL');
+  const r = await transportFor(host).exec(cmd, { timeoutMs: 30_000 });
+  if (r.exitCode !== 0)
+    throw new AppError('command-failed', 'Listing block devices failed', { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim() } });
+  return JSON.parse(r.stdout) as unknown;
+}

@@ -1,0 +1,74 @@
+import 'server-only';
+import type { Command } from '../commands/command';
+import { renderInvocation } from '../commands/shell';
+import { call, virsh } from '../commands/virsh';
+import { AppError } from '../errors';
+import { requireConfirmation } from '../guards';
+import type { Transport } from '../transport/types';
+import type { HostStorage } from './read-host';
+
+/**
+ * The pool lifecycle, one function per virsh verb. Each returns the command it ran (shell text)
+ * with its output, and throws a `command-failed` AppError carrying the command and stderr.
+ */
+export interface ActionResult {
+  command: string;
+  output: string;
+}
+
+async function run(t: Transport, cmd: Command, what: string): Promise<ActionResult> {
+  const r = await t.exec(cmd, { timeoutMs: 600_000 });
+  const command = renderInvocation(cmd);
+  if (r.exitCode !== 0 || r.timedOut)
+    throw new AppError('command-failed', `${what} failed`, { status: 502, detail: { command, exitCode: r.exitCode, stderr: r.stderr.trim() } });
+  return { command, output: r.stdout.trim() };
+}
+
+export const poolStartCommand = (uri: string, name: string) => virsh(uri, call('pool-start', '--', name));
+export const poolStopCommand = (uri: string, name: string) => virsh(uri, call('pool-destroy', '--', name));
+export const poolRefreshCommand = (uri: string, name: string) => virsh(uri, call('pool-refresh', '--', name));
+export const poolBuildCommand = (uri: string, name: string) => virsh(uri, call('pool-build', '--no-overwrite', '--', name));
+export const poolAutostartCommand = (uri: string, name: string, on: boolean) =>
+  virsh(uri, call('pool-autostart', ...(on ? [] : ['--disable']), '--', name));
+
+export const poolStart = (t: Transport, uri: string, name: string) => run(t, poolStartCommand(uri, name), `Starting pool “${name}”`);
+export const poolStop = (t: Transport, uri: string, name: string) => run(t, poolStopCommand(uri, name), `Stopping pool “${name}”`);
+export const poolRefresh = (t: Transport, uri: string, name: string) => run(t, poolRefreshCommand(uri, name), `Refreshing pool “${name}”`);
+export const poolBuild = (t: Transport, uri: string, name: string) => run(t, poolBuildCommand(uri, name), `Building pool “${name}”`);
+export const poolAutostart = (t: Transport, uri: string, name: string, on: boolean) =>
+  run(t, poolAutostartCommand(uri, name, on), `Turning autostart ${on ? 'on' : 'off'} for “${name}”`);
+
+export interface PoolDeleteInput {
+  name: string;
+  deleteStorage: boolean;
+  confirm?: string;
+}
+
+/**
+ * Stop → (delete the storage) → undefine. Refused while any VM uses a volume of the pool;
+ * deleting the storage (`pool-delete`) needs the pool's name typed. For a dir pool libvirt
+ * removes only an empty directory.
+ */
+export async function poolDelete(t: Transport, uri: string, storage: HostStorage, input: PoolDeleteInput): Promise<ActionResult[]> {
+  const pool = storage.pools.find((p) => p.name === input.name);
+  if (!pool) throw new AppError('not-found', `Pool “${input.name}” was not found`, { status: 404 });
+  const inUse = (storage.volumes.get(pool.name) ?? []).filter((v) => v.usedBy.length);
+  if (inUse.length)
+    throw new AppError('pool-in-use', `Pool “${pool.name}” has volumes in use by VMs: detach them or remove those VMs first`, {
+      status: 409,
+      detail: inUse.map((v) => ({ volume: v.name, usedBy: v.usedBy })),
+    });
+  if (input.deleteStorage)
+    requireConfirmation({
+      hazard: 'pool-delete-storage',
+      name: pool.name,
+      confirm: input.confirm,
+      message: `Deleting the storage of “${pool.name}” (${pool.target.path ?? pool.type}) cannot be undone`,
+      detail: (storage.volumes.get(pool.name) ?? []).map((v) => v.name),
+    });
+  const out: ActionResult[] = [];
+  if (pool.state === 'running') out.push(await poolStop(t, uri, pool.name));
+  if (input.deleteStorage) out.push(await run(t, virsh(uri, call('pool-delete', '--', pool.name)), `Deleting the storage of “${pool.name}”`));
+  if (pool.persistent) out.push(await run(t, virsh(uri, call('pool-undefine', '--', pool.name)), `Undefining “${pool.name}”`));
+  return out;
+}

@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, deletePool, poolAction, setPoolAutostart } from '@/server/hosts/pool-service';
+import { listPools } from '@/server/hosts/service';
+import { LAB_INVENTORY } from '../helpers/lab';
+
+// The pool lifecycle through the project's own server code, over SSH to the lab host, each
+// step checked with virsh run locally on the same libvirt.
+const sys = (...args: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], { encoding: 'utf8' });
+const exists = (name: string) => sys('pool-list', '--all', '--name').split('\n').map((s) => s.trim()).includes(name);
+const suffix = Math.random().toString(36).slice(2, 8);
+const DIR_POOL = `ksc-test-dir-${suffix}`;
+const FS_POOL = `ksc-test-fs-${suffix}`;
+const base = mkdtempSync(path.join(tmpdir(), 'ksc-pools-'));
+
+beforeAll(() => {
+  process.env.KSC_INVENTORY = LAB_INVENTORY;
+});
+afterAll(() => {
+  for (const p of [DIR_POOL, FS_POOL]) {
+    try {
+      sys('pool-destroy', p);
+    } catch {}
+    try {
+      sys('pool-undefine', p);
+    } catch {}
+  }
+  rmSync(base, { recursive: true, force: true });
+});
+
+describe('pool lifecycle on the lab', () => {
+  const target = path.join(base, 'dirpool');
+
+  it('a dry run returns the XML and the commands, and runs nothing', async () => {
+    const r = await createPool('lab', { name: DIR_POOL, type: 'dir', target: { path: target }, build: true, start: true, autostart: true, dryRun: true });
+    expect(r.dryRun).toBe(true);
+    if (!r.dryRun) return;
+    expect(r.xml).toContain(`<path>${target}</path>`);
+    expect(r.steps.map((s) => s.id)).toEqual(['define', 'build', 'start', 'autostart']);
+    expect(r.steps[1]?.command).toBe(`virsh -q -c qemu:///system pool-build -- ${DIR_POOL}`);
+    expect(exists(DIR_POOL)).toBe(false);
+  });
+
+  it('creates, builds, starts and autostarts a dir pool', async () => {
+    const r = await createPool('lab', { name: DIR_POOL, type: 'dir', target: { path: target, permissions: { mode: '0750' } }, build: true, start: true, autostart: true });
+    expect(r.dryRun).toBe(false);
+    if (r.dryRun) return;
+    expect(r.steps.every((s) => s.ok)).toBe(true);
+    const xml = sys('pool-dumpxml', DIR_POOL);
+    expect(xml).toContain(`<path>${target}</path>`);
+    expect(xml).toContain('<mode>0750</mode>');
+    expect(sys('pool-info', DIR_POOL)).toMatch(/State:\s+running[\s\S]*Autostart:\s+yes/);
+    expect(existsSync(target)).toBe(true);
+    const pools = await listPools('lab');
+    expect(pools.find((p) => p.name === DIR_POOL)).toMatchObject({ state: 'running', autostart: true, type: 'dir' });
+  });
+
+  it('refuses a duplicate name before running anything', async () => {
+    await expect(createPool('lab', { name: DIR_POOL, type: 'dir', target: { path: '/tmp/other' } })).rejects.toMatchObject({ code: 'pool-exists', status: 409 });
+  });
+
+  it('refuses an invalid name with a field error', async () => {
+    await expect(createPool('lab', { name: 'a/b', type: 'dir' })).rejects.toThrow(/cannot contain/);
+  });
+
+  it('stops, starts, refreshes and toggles autostart', async () => {
+    await poolAction('lab', DIR_POOL, 'stop');
+    expect(sys('pool-info', DIR_POOL)).toMatch(/State:\s+inactive/);
+    await poolAction('lab', DIR_POOL, 'start');
+    await poolAction('lab', DIR_POOL, 'refresh');
+    expect(sys('pool-info', DIR_POOL)).toMatch(/State:\s+running/);
+    await setPoolAutostart('lab', DIR_POOL, { enabled: false });
+    expect(sys('pool-info', DIR_POOL)).toMatch(/Autostart:\s+no/);
+  });
+
+  it('deleting the storage needs the name typed; then stop, delete, undefine', async () => {
+    await expect(deletePool('lab', DIR_POOL, { deleteStorage: true })).rejects.toMatchObject({ code: 'pool-delete-storage', status: 409 });
+    expect(exists(DIR_POOL)).toBe(true);
+    await expect(deletePool('lab', DIR_POOL, { deleteStorage: true, confirm: 'wrong' })).rejects.toMatchObject({ code: 'pool-delete-storage' });
+    const r = await deletePool('lab', DIR_POOL, { deleteStorage: true, confirm: DIR_POOL });
+    expect(r.steps.map((s) => s.command)).toEqual([
+      `virsh -q -c qemu:///system pool-destroy -- ${DIR_POOL}`,
+      `virsh -q -c qemu:///system pool-delete -- ${DIR_POOL}`,
+      `virsh -q -c qemu:///system pool-undefine -- ${DIR_POOL}`,
+    ]);
+    expect(exists(DIR_POOL)).toBe(false);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('refuses to delete a pool whose volumes a VM uses', async () => {
+    await expect(deletePool('lab', 'vm', {})).rejects.toMatchObject({ code: 'pool-in-use', status: 409 });
+    expect(sys('pool-info', 'vm')).toMatch(/State:\s+running/);
+  });
+
+  it('a pool whose start fails is rolled back: nothing is left defined', async () => {
+    const r = await createPool('lab', { name: FS_POOL, type: 'fs', source: { device: '/dev/ksc-no-such-device', format: 'ext4' }, target: { path: path.join(base, 'fsmnt') }, start: true });
+    expect(r.dryRun).toBe(false);
+    if (r.dryRun) return;
+    expect(r.ok).toBe(false);
+    expect(r.rolledBack).toBe(true);
+    const failed = r.steps.find((s) => !s.ok);
+    expect(failed?.id).toBe('start');
+    expect(failed?.error).toMatch(/ksc-no-such-device/);
+    expect(r.steps.some((s) => s.id.startsWith('undo-') && s.command.includes('pool-undefine'))).toBe(true);
+    expect(exists(FS_POOL)).toBe(false);
+  });
+});
