@@ -5,6 +5,9 @@ const config: NextConfig = {
   serverExternalPackages: ['ssh2', 'cpu-features'],
   poweredByHeader: false,
   reactStrictMode: true,
+  // The inventory path is read at run time (KSC_INVENTORY), which file tracing cannot resolve:
+  // keep it from tracing the whole tree — lab/state can hold a nested lab's root filesystem.
+  outputFileTracingExcludes: { '*': ['lab/**', 'test/**', 'e2e/**', 'bench/**', 'docs/**', 'data/**', '.git/**'] },
 };
 
 export default config;

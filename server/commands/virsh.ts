@@ -98,7 +98,6 @@ export function virshBatchTail(batch: VirshBatch, output: string): string {
     .join('\n');
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 export const hasControlChar = (v: string): boolean => CONTROL.test(v);
 

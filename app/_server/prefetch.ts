@@ -1,0 +1,65 @@
+import 'server-only';
+import { dehydrate, QueryClient, type DehydratedState } from '@tanstack/react-query';
+import { cache } from 'react';
+import { hostQuery, hostsQuery } from '@/lib/api/hosts';
+import { poolQuery, poolsQuery } from '@/lib/api/pools';
+import { volumeQuery, volumesQuery } from '@/lib/api/volumes';
+import { domainsQuery } from '@/lib/api/domains';
+import * as service from '@/server/hosts/service';
+
+/**
+ * Server-side prefetch: pages call the service functions directly (no HTTP hop to ourselves)
+ * under the same query keys the browser uses, then hand the cache over with <HydrationBoundary>.
+ *
+ * A failed prefetch is not dehydrated (TanStack's default): the browser asks the API again and
+ * gets the full error body (code, message, command, stderr), which production builds would
+ * otherwise redact from a server-thrown error. So pages never throw for a host that is down.
+ *
+ * React `cache` makes the layout's and the page's calls share one answer per request.
+ */
+const data = {
+  hosts: cache(() => service.listHosts()),
+  host: cache((hostId: string) => service.getHost(hostId)),
+  pools: cache((hostId: string) => service.listPools(hostId)),
+  pool: cache((hostId: string, pool: string) => service.getPool(hostId, pool)),
+  volumes: cache((hostId: string, pool: string) => service.listVolumes(hostId, pool)),
+  volume: cache((hostId: string, pool: string, vol: string) => service.getVolume(hostId, pool, vol)),
+  domains: cache((hostId: string) => service.listDomains(hostId)),
+};
+
+export function serverQueryClient(): QueryClient {
+  // No retries on the server: one answer, fast, and the browser decides what to do next.
+  return new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: false } } });
+}
+
+/** Each entry starts one prefetch; all run in parallel. */
+export const prefetch = {
+  hosts: (qc: QueryClient) => qc.prefetchQuery({ ...hostsQuery(), queryFn: () => data.hosts() }),
+  host: (qc: QueryClient, h: string) => qc.prefetchQuery({ ...hostQuery(h), queryFn: () => data.host(h) }),
+  pools: (qc: QueryClient, h: string) => qc.prefetchQuery({ ...poolsQuery(h), queryFn: () => data.pools(h) }),
+  pool: (qc: QueryClient, h: string, p: string) => qc.prefetchQuery({ ...poolQuery(h, p), queryFn: () => data.pool(h, p) }),
+  volumes: (qc: QueryClient, h: string, p: string) =>
+    qc.prefetchQuery({ ...volumesQuery(h, p), queryFn: () => data.volumes(h, p) }),
+  volume: (qc: QueryClient, h: string, p: string, v: string) =>
+    qc.prefetchQuery({ ...volumeQuery(h, p, v), queryFn: () => data.volume(h, p, v) }),
+  domains: (qc: QueryClient, h: string) => qc.prefetchQuery({ ...domainsQuery(h), queryFn: () => data.domains(h) }),
+};
+
+/**
+ * Wait for the prefetches, but not forever: a host that is slow to answer (a cold read of
+ * thousands of volumes, an SSH connect timing out) must not hold the whole page behind the
+ * loading skeleton. After the budget the page renders with what is ready, the rest is not
+ * dehydrated, and the browser asks the API itself (by then the server's cache is usually warm).
+ */
+export async function settle(prefetches: Promise<unknown>[], budgetMs = 2500): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, budgetMs);
+  });
+  await Promise.race([Promise.allSettled(prefetches), budget]);
+  clearTimeout(timer);
+}
+
+export function dehydrated(qc: QueryClient): DehydratedState {
+  return dehydrate(qc);
+}

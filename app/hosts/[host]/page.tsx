@@ -1,0 +1,24 @@
+import { HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { connection } from 'next/server';
+import { HostView } from '@/components/hosts/host-view';
+import { decodeParam } from '@/lib/api/paths';
+import { dehydrated, prefetch, serverQueryClient, settle } from '@/app/_server/prefetch';
+
+type Props = { params: Promise<{ host: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeParam((await params).host) };
+}
+
+export default async function HostPage({ params }: Props) {
+  await connection();
+  const hostId = decodeParam((await params).host);
+  const qc = serverQueryClient();
+  await settle([prefetch.host(qc, hostId), prefetch.pools(qc, hostId)]);
+  return (
+    <HydrationBoundary state={dehydrated(qc)}>
+      <HostView hostId={hostId} />
+    </HydrationBoundary>
+  );
+}

@@ -1,0 +1,127 @@
+'use client';
+
+import { useVolume } from '@/lib/api/volumes';
+import { formatBytes, formatCount } from '@/lib/format';
+import type { ImageInfoDto, VolumeDto } from '@/lib/schemas';
+import { Badge } from '@/components/ui/badge';
+import { CapacityBar } from '@/components/ui/capacity-bar';
+import { CodePanel } from '@/components/ui/code-panel';
+import { ErrorPanel } from '@/components/ui/error-panel';
+import { Facts, type Fact } from '@/components/ui/facts';
+import { PageHeader, Section } from '@/components/ui/page-header';
+import { BodySkeleton } from '@/components/ui/skeleton';
+import { tableCls as t } from '@/components/ui/table';
+import { YesNo } from '@/components/ui/yes-no';
+import { BackingChain } from './backing-chain';
+
+/** Volume page: qemu-img facts, the backing chain with overlays and VMs, snapshots, XML. */
+export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string; vol: string }) {
+  const q = useVolume(hostId, pool, vol);
+  if (q.isPending || q.error)
+    return (
+      <>
+        <PageHeader kicker={`Volume in pool ${pool} on ${hostId}`} title={vol} />
+        {q.error ? <ErrorPanel title={`Could not read volume ${vol} in pool ${pool}`} error={q.error} /> : <BodySkeleton label={`Loading volume ${vol}`} />}
+      </>
+    );
+  const d = q.data;
+  const v = d.volume;
+  const img = d.chain[0];
+  return (
+    <>
+      <PageHeader
+        kicker={`Volume in pool ${pool} on ${hostId}`}
+        title={v.name}
+        aside={<CapacityBar caption="Allocation" label={`Allocation of ${v.name}`} allocation={v.allocation} capacity={v.capacity} className="w-72" />}
+      >
+        {v.format && <Badge tone="info">{v.format}</Badge>}
+        <Badge>{v.type}</Badge>
+        {v.usedBy.length > 0 && <Badge tone="good">in use by {v.usedBy.join(', ')}</Badge>}
+        {d.overlays.length > 0 && <Badge tone="warn">{d.overlays.length === 1 ? '1 overlay' : `${d.overlays.length} overlays`} depend on it</Badge>}
+        <span className="truncate font-mono text-xs">{v.path}</span>
+      </PageHeader>
+
+      <div className="grid grid-cols-1 gap-x-8 lg:grid-cols-2">
+        <Section title="Image (qemu-img info)">
+          {img ? <Facts label="qemu-img info" columns={1} items={imageFacts(img)} /> : <p className="text-sm text-zinc-600 dark:text-zinc-400">qemu-img gave no information for this volume.</p>}
+          <h3 className="mt-4 mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">libvirt volume</h3>
+          <Facts label="libvirt volume" columns={1} items={volumeFacts(v)} />
+        </Section>
+        <Section title="Backing chain">
+          <BackingChain hostId={hostId} detail={d} />
+        </Section>
+      </div>
+
+      <Section title="Internal snapshots">
+        {!img || img.snapshots.length === 0 ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            None. {img?.format === 'qcow2' ? 'qcow2 images can hold internal snapshots (qemu-img snapshot -c NAME).' : 'Only qcow2 images hold internal snapshots.'}
+          </p>
+        ) : (
+          <div className={t.wrap}>
+            <table className={t.table} aria-label="Internal snapshots">
+              <thead className={t.thead}>
+                <tr>
+                  <th scope="col" className={t.th}>ID</th>
+                  <th scope="col" className={t.th}>Name</th>
+                  <th scope="col" className={t.thNum}>VM state size</th>
+                  <th scope="col" className={t.th}>Date</th>
+                  <th scope="col" className={t.thNum}>VM clock</th>
+                </tr>
+              </thead>
+              <tbody>
+                {img.snapshots.map((s) => (
+                  <tr key={s.id} className={t.tr}>
+                    <td className={t.td}>{s.id}</td>
+                    <th scope="row" className={`${t.td} text-left font-medium`}>{s.name}</th>
+                    <td className={t.tdNum}>{formatBytes(s.vmStateSize)}</td>
+                    <td className={`${t.td} tabular-nums`}>{formatDate(s.date)}</td>
+                    <td className={t.tdNum}>{s.vmClock}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      <Section title="Volume XML">
+        <CodePanel title={`virsh vol-dumpxml --pool ${pool} ${v.name}`} code={d.xml} />
+      </Section>
+    </>
+  );
+}
+
+function imageFacts(i: ImageInfoDto): Fact[] {
+  const facts: Fact[] = [
+    { term: 'Format', value: i.format },
+    { term: 'Virtual size', value: `${formatBytes(i.virtualSize)} (${formatCount(i.virtualSize)} bytes)` },
+    { term: 'Disk size', value: i.actualSize != null ? formatBytes(i.actualSize) : undefined },
+    { term: 'Cluster size', value: i.clusterSize != null ? formatBytes(i.clusterSize) : undefined },
+    { term: 'Compat', value: i.compat ?? undefined },
+    { term: 'Lazy refcounts', value: i.lazyRefcounts == null ? undefined : <YesNo value={i.lazyRefcounts} /> },
+    { term: 'Compression', value: i.compressionType ?? undefined },
+    { term: 'Encrypted', value: <YesNo value={i.encrypted} /> },
+    { term: 'Dirty', value: <YesNo value={i.dirty} /> },
+    { term: 'Corrupt', value: i.corrupt == null ? undefined : <YesNo value={i.corrupt} /> },
+    { term: 'Backing file', value: i.backingFilename ?? 'none', mono: i.backingFilename != null },
+  ];
+  if (i.backingFilename) facts.push({ term: 'Backing format', value: i.backingFormat ?? 'not recorded (probed)' });
+  return facts;
+}
+
+function volumeFacts(v: VolumeDto): Fact[] {
+  return [
+    { term: 'Capacity', value: formatBytes(v.capacity) },
+    { term: 'Allocation', value: formatBytes(v.allocation) },
+    { term: 'Physical', value: v.physical != null ? formatBytes(v.physical) : undefined },
+    { term: 'Type', value: v.type },
+    { term: 'Key', value: v.key, mono: true },
+  ];
+}
+
+/** ISO → "2026-11-25 21:14:03" in UTC: the same on server and browser (no hydration mismatch). */
+function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}

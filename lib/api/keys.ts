@@ -1,0 +1,19 @@
+/**
+ * Hierarchical query keys: everything about a host lives under `hostKeys.detail(id)`, so
+ * invalidating a host refreshes its pools, volumes and domains too; invalidating a pool
+ * refreshes its volumes. Only this file spells keys.
+ */
+export const hostKeys = {
+  all: ['hosts'] as const,
+  list: () => [...hostKeys.all, 'list'] as const,
+  detail: (hostId: string) => [...hostKeys.all, 'detail', hostId] as const,
+
+  pools: (hostId: string) => [...hostKeys.detail(hostId), 'pools'] as const,
+  pool: (hostId: string, pool: string) => [...hostKeys.pools(hostId), pool] as const,
+  // The pool's own record sits beside its volumes so each can be refreshed alone.
+  poolInfo: (hostId: string, pool: string) => [...hostKeys.pool(hostId, pool), 'info'] as const,
+  volumes: (hostId: string, pool: string) => [...hostKeys.pool(hostId, pool), 'volumes'] as const,
+  volume: (hostId: string, pool: string, vol: string) => [...hostKeys.volumes(hostId, pool), vol] as const,
+
+  domains: (hostId: string) => [...hostKeys.detail(hostId), 'domains'] as const,
+};

@@ -1,0 +1,33 @@
+/**
+ * URLs in one place. Every object name goes through encodeURIComponent: volume names may hold
+ * spaces, unicode, `#` and `?`, and a bare `#` would cut the URL short.
+ */
+const e = encodeURIComponent;
+
+export const apiPaths = {
+  hosts: () => '/api/hosts',
+  host: (h: string) => `/api/hosts/${e(h)}`,
+  pools: (h: string) => `/api/hosts/${e(h)}/pools`,
+  pool: (h: string, p: string) => `/api/hosts/${e(h)}/pools/${e(p)}`,
+  volumes: (h: string, p: string) => `/api/hosts/${e(h)}/pools/${e(p)}/volumes`,
+  volume: (h: string, p: string, v: string) => `/api/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}`,
+  domains: (h: string) => `/api/hosts/${e(h)}/domains`,
+};
+
+export const pageHrefs = {
+  overview: () => '/',
+  host: (h: string) => `/hosts/${e(h)}`,
+  vms: (h: string) => `/hosts/${e(h)}/vms`,
+  vm: (h: string, vm: string) => `/hosts/${e(h)}/vms#vm-${e(vm)}`,
+  pool: (h: string, p: string) => `/hosts/${e(h)}/pools/${e(p)}`,
+  volume: (h: string, p: string, v: string) => `/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}`,
+};
+
+/** Route params arrive still percent-encoded in some Next.js versions and decoded in others. */
+export function decodeParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

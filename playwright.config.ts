@@ -1,0 +1,42 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end specs against the real lab hosts (npm run lab:up) through `next start`.
+ * The app is built beforehand by the test script. Chromium is Debian's: no browser download.
+ */
+// KSC_E2E_BASE_URL points the specs at a server you already run (e.g. `next dev`); no webServer then.
+const external = process.env.KSC_E2E_BASE_URL;
+
+export default defineConfig({
+  testDir: 'e2e',
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  // Generous: a cold read of a lab host with thousands of volumes takes tens of seconds.
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  reporter: process.env.CI ? 'line' : [['list']],
+  use: {
+    ...devices['Desktop Chrome'],
+    baseURL: external ?? 'http://127.0.0.1:3100',
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    trace: 'retain-on-failure',
+    navigationTimeout: 60_000,
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  webServer: external
+    ? undefined
+    : {
+        command: 'npx next start -H 127.0.0.1 -p 3100',
+        // A static file: ready means the server answers, without waiting on SSH to every host.
+        url: 'http://127.0.0.1:3100/favicon.svg',
+        env: { KSC_INVENTORY: 'lab/state/hosts.json' },
+        reuseExistingServer: !process.env.CI,
+        timeout: 120_000,
+      },
+});
