@@ -73,7 +73,9 @@ const statusOf = (code: string): HostDto['status'] => (STATUSES.has(code) ? (cod
 
 /** Word a failed host read; a missing virsh is the commonest first-run problem, so say so. */
 function hostError(e: unknown, h: HostConfig): AppError {
-  if (e instanceof AppError) {
+  // Duck-typed: pages and route handlers can load separate copies of the error classes.
+  if (e instanceof AppError || (e instanceof Error && typeof (e as AppError).code === 'string' && typeof (e as AppError).toJSON === 'function')) {
+    const err = e as AppError;
     if (/virsh: (command )?not found|virsh: not found/.test(e.message))
       return new AppError('libvirt-error', `libvirt's virsh is not installed on ${h.transport === 'local' ? 'this machine' : h.id}`, {
         status: 502,
@@ -82,7 +84,7 @@ function hostError(e: unknown, h: HostConfig): AppError {
           hint: 'Install libvirt-clients and libvirt-daemon-system, add a host to the inventory, or run `npm run lab:up` for a lab.',
         },
       });
-    return e;
+    return err;
   }
   if (e instanceof Error && e.name === 'VirshBatchError')
     return new AppError('libvirt-error', `virsh on ${h.id} failed: ${e.message.split('\n')[0]}`, { status: 502, detail: { stderr: e.message } });

@@ -7,8 +7,10 @@ import { dehydrated, prefetch, serverQueryClient, settle } from '@/app/_server/p
 
 type Props = { params: Promise<{ host: string }> };
 
+// Next 16 hands generateMetadata its params already decoded, but the page itself percent-encoded
+// (seen with a pool named "x%41y z": decoding here again would title it "xAy z").
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: decodeParam((await params).host) };
+  return { title: (await params).host };
 }
 
 export default async function HostPage({ params }: Props) {

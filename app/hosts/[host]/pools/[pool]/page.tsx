@@ -7,9 +7,11 @@ import { dehydrated, prefetch, serverQueryClient, settle } from '@/app/_server/p
 
 type Props = { params: Promise<{ host: string; pool: string }> };
 
+// Next 16 hands generateMetadata its params already decoded, but the page itself percent-encoded
+// (seen with a pool named "x%41y z": decoding here again would title it "xAy z").
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;
-  return { title: `${decodeParam(p.pool)} on ${decodeParam(p.host)}` };
+  return { title: `${p.pool} on ${p.host}` };
 }
 
 export default async function PoolPage({ params }: Props) {
