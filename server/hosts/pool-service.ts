@@ -1,6 +1,7 @@
 import 'server-only';
 import { PoolCreateInput } from '@/lib/schemas';
 import { command } from '../commands/command';
+import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
@@ -91,9 +92,7 @@ async function requirePool(hostId: string, pool: string) {
 /** The pool types this host's libvirt supports (pool-capabilities), with what each is for. */
 export async function listPoolTypes(hostId: string) {
   const host = findHost(hostId);
-  const r = await transportFor(host).exec(virsh(host.uri, call('pool-capabilities')), { timeoutMs: 30_000 });
-  if (r.exitCode !== 0)
-    throw new AppError('command-failed', 'Reading pool capabilities failed', { status: 502, detail: { command: `virsh pool-capabilities`, stderr: r.stderr.trim() } });
+  const r = await runChecked(transportFor(host), virsh(host.uri, call('pool-capabilities')), 'Reading pool capabilities', { timeoutMs: 30_000 });
   return parsePoolCapabilities(r.stdout);
 }
 
@@ -117,8 +116,6 @@ export async function findPoolSources(hostId: string, type: string, srcHost?: st
 export async function listBlockDevices(hostId: string) {
   const host = findHost(hostId);
   const cmd = command('lsblk', '--json', '--bytes', '--paths', '--output', 'NAME,SIZE,TYPE,FSTYPE,MOUNTPOINT,LABEL,MODEL');
-  const r = await transportFor(host).exec(cmd, { timeoutMs: 30_000 });
-  if (r.exitCode !== 0)
-    throw new AppError('command-failed', 'Listing block devices failed', { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim() } });
+  const r = await runChecked(transportFor(host), cmd, 'Listing block devices', { timeoutMs: 30_000 });
   return JSON.parse(r.stdout) as unknown;
 }

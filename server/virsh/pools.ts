@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Command } from '../commands/command';
+import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError } from '../errors';
@@ -17,11 +18,8 @@ export interface ActionResult {
 }
 
 async function run(t: Transport, cmd: Command, what: string): Promise<ActionResult> {
-  const r = await t.exec(cmd, { timeoutMs: 600_000 });
-  const command = renderInvocation(cmd);
-  if (r.exitCode !== 0 || r.timedOut)
-    throw new AppError('command-failed', `${what} failed`, { status: 502, detail: { command, exitCode: r.exitCode, stderr: r.stderr.trim() } });
-  return { command, output: r.stdout.trim() };
+  const r = await runChecked(t, cmd, what, { timeoutMs: 600_000 });
+  return { command: renderInvocation(cmd), output: r.stdout.trim() };
 }
 
 export const poolStartCommand = (uri: string, name: string) => virsh(uri, call('pool-start', '--', name));
