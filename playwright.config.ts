@@ -6,6 +6,8 @@ import { defineConfig, devices } from '@playwright/test';
  */
 // KSC_E2E_BASE_URL points the specs at a server you already run (e.g. `next dev`); no webServer then.
 const external = process.env.KSC_E2E_BASE_URL;
+// KSC_E2E_PORT: the port of the server Playwright starts (default 3100), so two checkouts can test side by side.
+const port = Number(process.env.KSC_E2E_PORT ?? 3100);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -19,7 +21,7 @@ export default defineConfig({
   reporter: process.env.CI ? 'line' : [['list']],
   use: {
     ...devices['Desktop Chrome'],
-    baseURL: external ?? 'http://127.0.0.1:3100',
+    baseURL: external ?? `http://127.0.0.1:${port}`,
     headless: true,
     viewport: { width: 1440, height: 900 },
     trace: 'retain-on-failure',
@@ -32,9 +34,9 @@ export default defineConfig({
   webServer: external
     ? undefined
     : {
-        command: 'npx next start -H 127.0.0.1 -p 3100',
+        command: `npx next start -H 127.0.0.1 -p ${port}`,
         // A static file: ready means the server answers, without waiting on SSH to every host.
-        url: 'http://127.0.0.1:3100/favicon.svg',
+        url: `http://127.0.0.1:${port}/favicon.svg`,
         env: { KSC_INVENTORY: 'lab/state/hosts.json' },
         reuseExistingServer: !process.env.CI,
         timeout: 120_000,
