@@ -61,10 +61,14 @@ export function report(rows: Row[], m: Meta): void {
   const r1000 = rows.find((r) => r.n === 1000);
   const x1000 = r1000 ? median(r1000.nplus1) / P(r1000) : NaN;
   verdict(r1000 ? x1000 >= 20 : null, `N+1 / project at 1,000 volumes: ${r1000 ? fmtX(x1000) : '—'} (target ≥ 20×)`);
-  // The floor is the fastest hand-written batch: by path (b'), the lookup the project also uses.
+  // Two floors, both one hand-written batched virsh given every volume up front: (b) names each
+  // volume by pool and name, as the brief writes it; (b') by path, the cheaper lookup the project
+  // also uses — stricter, since the project must first learn what the volumes are.
   for (const r of rows) {
-    const x = P(r) / Math.min(median(r.floor), median(r.floorPath));
-    verdict(x <= 1.3, `project / floor at ${r.n.toLocaleString('en')} volumes: ${fmtX(x)} (target ≤ 1.3×)`);
+    const x = P(r) / median(r.floor);
+    verdict(x <= 1.3, `project / floor (b) at ${r.n.toLocaleString('en')} volumes: ${fmtX(x)} (target ≤ 1.3×)`);
+    const y = P(r) / median(r.floorPath);
+    verdict(y <= 1.3, `project / floor (b') by path at ${r.n.toLocaleString('en')} volumes: ${fmtX(y)} (target ≤ 1.3×; stricter)`);
   }
   const maxExecs = Math.max(...rows.flatMap((r) => r.execs));
   verdict(maxExecs <= 2, `SSH round trips (execs) per project read: max ${maxExecs} over all runs (target ≤ 2)`);

@@ -27,23 +27,49 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Round trip 1 is one fixed shell script (every value passed as a positional argument, so it
- * is quoted once, by shell.ts): a virsh batch listing pools and domains by UUID, then the
- * volume tables of every running pool. awk takes the running pools' UUIDs from the batch's own
- * output (between two markers) and lets through only UUID-shaped words: UUIDs need no quoting.
+ * is quoted once, by shell.ts). A first virsh lists pools and domains by UUID; awk takes the
+ * UUIDs from that output (between the batch's own markers, only UUID-shaped words: UUIDs need no
+ * quoting) and builds a batch for a second virsh: each pool's XML and info, and each running
+ * pool's volume names. The names come from virsh's completer (`complete -- vol-dumpxml --pool U
+ * --vol ""`): one libvirt call per pool, where `vol-list` makes one more per volume to print its
+ * path (half the cost of the whole read at 1,000 volumes). `complete` closes virsh's stdin, so
+ * that batch is an argument, not stdin, and its stderr (libvirt then logs "Tried to close
+ * invalid fd 0") goes to its own section. The completer escapes spaces (`a\ b`): a pool with a
+ * backslash in a name — or every running pool, if the batch reported an error (say, a virsh
+ * without `complete`) — is listed again with `vol-list` by a third virsh, in the same round trip.
  */
 const ROUND_TRIP_1 = [
   'out=$(virsh -c "$1" "$2" 2>&1)',
   `printf '%s\\n' "$out"`,
   'echo "$3"',
-  `printf '%s\\n' "$out" | awk -v a="$5" -v b="$6" -v m="$4" '$0 == a { f = 1; next } $0 == b { f = 0 } f && /^[0-9a-f-]+$/ { print "echo -- " m $1; print "vol-list --pool " $1 }' | virsh -c "$1" 2>&1`,
+  `uuids() { printf '%s\\n' "$out" | awk -v a="$1" -v b="$2" '$0 == a { f = 1; next } $0 == b { f = 0 } f && /^[0-9a-f-]+$/ { print $1 }'; }`,
+  'cmds=$(',
+  `  uuids "$4" "$5" | awk -v m="$7" '{ printf "echo -- %spool:%s; pool-dumpxml -- %s; echo -- %sinfo:%s; pool-info -- %s; ", m, $1, $1, m, $1, $1 }'`,
+  `  uuids "$5" "$6" | awk -v m="$7" '{ printf "echo -- %snames:%s; complete -- vol-dumpxml --pool %s --vol \\"\\"; ", m, $1, $1 }'`,
+  `  printf 'echo -- %send' "$7"`,
+  ')',
+  `err=$(mktemp) || exit 1`,
+  `trap 'rm -f "$err"' EXIT`,
+  'out2=$(virsh -c "$1" "$cmds" 2>"$err" </dev/null)',
+  `printf '%s\\n' "$out2"`,
+  `printf '%sstderr\\n' "$7"`,
+  'cat "$err"',
+  'tables=$({',
+  `  printf '%s\\n' "$out2" | awk -v m="$7" 'index($0, m) == 1 { k = substr($0, length(m) + 1); u = ""; if (k ~ /^names:[0-9a-f-]+$/) u = substr(k, 7); next } u != "" && index($0, "\\\\") { print u; u = "" }'`,
+  `  if grep -q '^error: ' "$err"; then uuids "$5" "$6"; fi`,
+  `} | sort -u | awk -v m="$7" '{ printf "echo -- %stable:%s; vol-list --pool %s; ", m, $1, $1 }')`,
+  `if [ -n "$tables" ]; then virsh -c "$1" "$tables echo -- $7end" 2>&1; fi`,
 ].join('\n');
 
 /** Scale the allowed time with the work: ~4 ms per volume is plenty even on a loaded host. */
 const timeoutFor = (base: number, calls: number) => base + calls * 4;
 
+/** Pool types whose volumes are the files in the pool's target directory, at `target/name`. */
+const FILE_POOLS = new Set(['dir', 'fs', 'netfs']);
+
 export async function readHostStorage(t: Transport, uri: string, opts: { timeoutMs?: number } = {}): Promise<HostStorage> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  // --- round trip 1: what exists ---
+  // --- round trip 1: what exists, each pool's XML, and the names of its volumes ---
   const listing = virshBatch(uri, [
     call('version'),
     call('hostname'),
@@ -52,11 +78,12 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
     call('list', '--all', '--uuid'),
   ]);
   const split = `@@ksc-${listing.nonce}:split`;
-  const volMark = `@@ksc-${listing.nonce}:pool:`;
-  const [from, to] = [`@@ksc-${listing.nonce}:3`, `@@ksc-${listing.nonce}:4`];
-  const r1 = await t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', split, volMark, from, to), {
-    timeoutMs,
-  });
+  const mark = `@@ksc-${listing.nonce}:obj:`;
+  const m = (i: number) => `@@ksc-${listing.nonce}:${i}`;
+  const r1 = await t.exec(
+    command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', split, m(2), m(3), m(4), mark),
+    { timeoutMs },
+  );
   const at = r1.stdout.indexOf(`\n${split}\n`);
   const head = at >= 0 ? r1.stdout.slice(0, at + 1) : r1.stdout;
   const rest = at >= 0 ? r1.stdout.slice(at + split.length + 2) : '';
@@ -64,25 +91,70 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
   const active = new Set(parseList(activePools ?? ''));
   const poolUuids = parseList(allPools ?? '').filter((u) => UUID.test(u));
   const domUuids = parseList(allDomains ?? '').filter((u) => UUID.test(u));
-  const volNames = parseVolumeTables(rest, volMark);
-
-  // --- round trip 2: every object's XML and state, in one virsh reading commands on stdin ---
-  const calls: VirshCall[] = [];
+  const sections = parseMarkedSections(rest, mark);
   const warnings: string[] = [];
-  for (const u of poolUuids) calls.push(call('pool-dumpxml', '--', u), call('pool-info', '--', u));
+  for (const line of sections.get('stderr')?.lines ?? []) if (line.startsWith('error: ')) warnings.push(`virsh: ${line.slice(7)}`);
+
+  // --- pools, from round trip 1 ---
+  const pools: HostStorage['pools'] = [];
+  const poolByUuid = new Map<string, HostStorage['pools'][number]>();
+  for (const uuid of poolUuids) {
+    const xmlRes = sections.get(`pool:${uuid}`);
+    const infoRes = sections.get(`info:${uuid}`);
+    if (!xmlRes?.ok || !infoRes?.ok) {
+      warnings.push(`pool ${uuid}: ${xmlRes?.error || infoRes?.error || 'not read'}`);
+      continue;
+    }
+    const p = parsePoolXml(xmlRes.output);
+    const info = parseKeyValues(infoRes.output);
+    const state = (info.get('State') ?? (active.has(uuid) ? 'running' : 'inactive')) as PoolDto['state'];
+    const pool = {
+      ...p,
+      state,
+      autostart: info.get('Autostart') === 'yes',
+      persistent: info.get('Persistent') === 'yes',
+      volumeCount: null,
+      volumeCapacity: null,
+      xml: xmlRes.output,
+    };
+    pools.push(pool);
+    poolByUuid.set(uuid, pool);
+  }
+
+  // --- round trip 2: every domain's XML and state, and every volume's XML, in one virsh ---
+  const calls: VirshCall[] = [];
   for (const u of domUuids) calls.push(call('dumpxml', '--', u), call('domstate', '--', u), call('dominfo', '--', u));
-  // Volumes are named by path (libvirt looks them up by key, then path: 2 calls) rather than
-  // pool + name (4 calls), and run as the batch's unframed tail: their outputs delimit themselves.
+  // Volumes of file pools are named by path (libvirt looks them up by key, then path: 2 calls)
+  // rather than pool + name (4 calls), and run as the batch's unframed tail: their outputs
+  // delimit themselves.
   const volCalls: VolRequest[] = [];
   const tail: VirshCall[] = [];
-  for (const [poolUuid, vols] of volNames) {
-    for (const v of vols) {
-      if (hasControlChar(v.name) || hasControlChar(v.path)) {
-        warnings.push(`volume ${JSON.stringify(v.name)} has a control character in its name and was skipped`);
+  for (const uuid of poolUuids) {
+    const pool = poolByUuid.get(uuid);
+    if (!pool || !active.has(uuid)) continue;
+    const table = sections.get(`table:${uuid}`);
+    const names = sections.get(`names:${uuid}`);
+    let vols: Array<{ name: string; path: string | null }>;
+    if (table) {
+      if (!table.ok) {
+        warnings.push(`pool ${pool.name}: its volumes could not be listed: ${table.error}`);
         continue;
       }
-      volCalls.push({ pool: poolUuid, name: v.name, path: v.path });
-      tail.push(v.path ? call('vol-dumpxml', '--', v.path) : call('vol-dumpxml', '--pool', poolUuid, '--', v.name));
+      vols = parseVolList(table.output).map((v) => ({ name: v.name, path: v.path || null }));
+    } else if (names?.ok) {
+      const dir = FILE_POOLS.has(pool.type) && pool.target?.path ? pool.target.path.replace(/\/+$/, '') : null;
+      vols = parseCompletions(names.output).map((name) => ({ name, path: dir ? `${dir}/${name}` : null }));
+    } else {
+      warnings.push(`pool ${pool.name}: its volumes could not be listed: ${names?.error || 'no answer'}`);
+      continue;
+    }
+    for (const v of vols) {
+      if (hasControlChar(v.name) || (v.path && hasControlChar(v.path))) {
+        warnings.push(`volume ${pool.name}/${JSON.stringify(v.name)} has a control character in its name and was skipped`);
+        continue;
+      }
+      volCalls.push({ pool: pool.name, name: v.name, path: v.path });
+      tail.push(v.path ? call('vol-dumpxml', '--', v.path) : call('vol-dumpxml', '--pool', uuid, '--', v.name));
     }
   }
   const results: VirshCallResult[] = [];
@@ -97,33 +169,9 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
   }
 
   // --- assemble ---
-  const pools: HostStorage['pools'] = [];
-  const poolNameByUuid = new Map<string, string>();
-  poolUuids.forEach((uuid, i) => {
-    const xmlRes = results[i * 2];
-    const infoRes = results[i * 2 + 1];
-    if (!xmlRes?.ok || !infoRes?.ok) {
-      warnings.push(`pool ${uuid}: ${xmlRes?.error || infoRes?.error || 'not read'}`);
-      return;
-    }
-    const p = parsePoolXml(xmlRes.output);
-    const info = parseKeyValues(infoRes.output);
-    poolNameByUuid.set(uuid, p.name);
-    const state = (info.get('State') ?? (active.has(uuid) ? 'running' : 'inactive')) as PoolDto['state'];
-    pools.push({
-      ...p,
-      state,
-      autostart: info.get('Autostart') === 'yes',
-      persistent: info.get('Persistent') === 'yes',
-      volumeCount: null,
-      volumeCapacity: null,
-      xml: xmlRes.output,
-    });
-  });
-  const domBase = poolUuids.length * 2;
   const domains: HostStorage['domains'] = [];
   domUuids.forEach((uuid, i) => {
-    const [xmlRes, stateRes, infoRes] = [results[domBase + i * 3], results[domBase + i * 3 + 1], results[domBase + i * 3 + 2]];
+    const [xmlRes, stateRes, infoRes] = [results[i * 3], results[i * 3 + 1], results[i * 3 + 2]];
     if (!xmlRes?.ok) {
       warnings.push(`domain ${uuid}: ${xmlRes?.error ?? 'not read'}`);
       return;
@@ -145,18 +193,17 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
   const users = diskUsers(domains);
   const volumes = new Map<string, VolumeDto[]>();
   volCalls.forEach((vc, i) => {
-    const poolName = poolNameByUuid.get(vc.pool);
     const xml = volXml[i];
-    if (!poolName || !xml) return;
+    if (!xml) return;
     const v = parseVolumeXml(xml);
-    if (v.name !== vc.name) {
-      warnings.push(`volume ${poolName}/${vc.name}: its path answered for “${v.name}”; skipped`);
+    if (v.name !== vc.name || (vc.path !== null && v.path !== vc.path)) {
+      warnings.push(`volume ${vc.pool}/${vc.name}: libvirt answered for “${v.name}” at ${v.path}; skipped`);
       return;
     }
-    const list = volumes.get(poolName) ?? [];
-    const by = new Set([...(users.get(v.path) ?? []), ...(users.get(volumeKey(poolName, v.name)) ?? [])]);
-    list.push({ ...v, pool: poolName, usedBy: [...by].sort() });
-    volumes.set(poolName, list);
+    const list = volumes.get(vc.pool) ?? [];
+    const by = new Set([...(users.get(v.path) ?? []), ...(users.get(volumeKey(vc.pool, v.name)) ?? [])]);
+    list.push({ ...v, pool: vc.pool, usedBy: [...by].sort() });
+    volumes.set(vc.pool, list);
   });
   for (const p of pools) {
     if (p.state !== 'running') continue;
@@ -187,9 +234,11 @@ function must(r: VirshCallResult): string {
 }
 
 interface VolRequest {
+  /** The pool's name. */
   pool: string;
   name: string;
-  path: string;
+  /** The path the volume was asked for by, or null when asked for by pool and name. */
+  path: string | null;
 }
 
 /**
@@ -220,23 +269,56 @@ function splitVolumeOutputs(text: string, reqs: VolRequest[], warnings: string[]
   return out;
 }
 
-/** Split round trip 1's second part into each running pool's volume table. */
-function parseVolumeTables(text: string, mark: string): Map<string, Array<{ name: string; path: string }>> {
-  const out = new Map<string, Array<{ name: string; path: string }>>();
-  let current: string | null = null;
+interface Section {
+  ok: boolean;
+  output: string;
+  error: string;
+  /** Every line of the section, as received. */
+  lines: string[];
+}
+
+/**
+ * Split round trip 1's second part at its `echo -- MARK key` lines into one section per key.
+ * virsh echoes each stdin line after its prompt (`virsh # …`): a section opens with the echo
+ * of its command and closes with the echo of the next marker's, both dropped. Trailing
+ * `error: ` lines are the command's failure (as in parseVirshBatch).
+ */
+function parseMarkedSections(text: string, mark: string): Map<string, Section> {
+  const out = new Map<string, Section>();
+  let key: string | null = null;
   let buf: string[] = [];
   const flush = () => {
-    if (current) out.set(current, parseVolList(buf.filter((l) => !/^virsh [#$] /.test(l)).join('\n')));
+    if (key === null || key === 'end') return;
+    let lines = buf;
+    if (lines.length && PROMPT.test(lines[0] ?? '')) lines = lines.slice(1);
+    if (lines.length && PROMPT.test(lines[lines.length - 1] ?? '')) lines = lines.slice(0, -1);
+    let end = lines.length;
+    while (end > 0 && lines[end - 1] === '') end--;
+    let errStart = end;
+    while (errStart > 0 && (lines[errStart - 1] ?? '').startsWith('error: ')) errStart--;
+    const error = lines.slice(errStart, end).map((l) => l.slice('error: '.length)).join('\n');
+    out.set(key, { ok: !error, output: lines.slice(0, errStart).join('\n'), error, lines: buf });
   };
   for (const line of text.split('\n')) {
     if (line.startsWith(mark)) {
       flush();
-      current = line.slice(mark.length).trim();
+      key = line.slice(mark.length);
       buf = [];
     } else buf.push(line);
   }
   flush();
   return out;
+}
+
+const PROMPT = /^virsh [#$] /;
+
+/**
+ * The completer's answer: one name per line. With several candidates readline's convention
+ * puts their common prefix first, and virsh's `complete` drops it; a pool with a backslash in
+ * a name never gets here (it is listed with vol-list instead), so there is no escape to undo.
+ */
+function parseCompletions(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '');
 }
 
 const volumeKey = (pool: string, name: string) => `volume\0${pool}\0${name}`;
