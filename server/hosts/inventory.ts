@@ -41,7 +41,7 @@ export interface Inventory {
 }
 
 export function inventoryPath(): string {
-  return path.resolve(process.env.KSC_INVENTORY ?? 'data/hosts.json');
+  return path.resolve(/* turbopackIgnore: true */ process.env.KSC_INVENTORY ?? 'data/hosts.json');
 }
 
 const LOCAL_DEFAULT: HostConfig = {
@@ -60,12 +60,12 @@ let cache: { file: string; mtimeMs: number; inv: Inventory } | null = null;
 /** Read (and re-read when the file changes) the inventory. A malformed file is an error, never ignored. */
 export function loadInventory(): Inventory {
   const file = inventoryPath();
-  if (!existsSync(file)) return { source: null, hosts: [LOCAL_DEFAULT] };
-  const mtimeMs = statSync(file).mtimeMs;
+  if (!existsSync(/* turbopackIgnore: true */ file)) return { source: null, hosts: [LOCAL_DEFAULT] };
+  const mtimeMs = statSync(/* turbopackIgnore: true */ file).mtimeMs;
   if (cache && cache.file === file && cache.mtimeMs === mtimeMs) return cache.inv;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readFileSync(/* turbopackIgnore: true */ file, 'utf8'));
   } catch (e) {
     throw new AppError('inventory-invalid', `The host inventory ${file} is not valid JSON: ${(e as Error).message}`, { status: 500 });
   }

@@ -28,7 +28,7 @@ function makeSsh(host: HostConfig): Transport {
   let privateKey: Buffer | undefined;
   if (host.identityPath) {
     try {
-      privateKey = readFileSync(host.identityPath);
+      privateKey = readFileSync(/* turbopackIgnore: true */ host.identityPath);
     } catch (e) {
       throw new AppError('auth-failed', `Cannot read the key file ${host.identityPath} for host ${host.id}: ${(e as Error).message}`, {
         status: 502,
