@@ -19,6 +19,8 @@ const shots = [
 ];
 for (const [name, path] of shots) {
   await page.goto(base + path, { waitUntil: 'networkidle', timeout: 120_000 });
+  // Pages stream: wait until no skeleton and no "Loading …" text is left.
+  await page.waitForFunction(() => !document.querySelector('.animate-pulse') && !/Loading hosts/.test(document.body.innerText), null, { timeout: 120_000 });
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${out}/${name}.png` });
   console.log(`${out}/${name}.png`);
