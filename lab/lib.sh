@@ -37,3 +37,69 @@ sys_dom_exists() { "${SYS[@]}" dominfo "$1" >/dev/null 2>&1; }
 
 # Domain type: KVM where /dev/kvm exists, TCG otherwise (a firmware-only VM runs either way).
 virt_type() { if [ -c /dev/kvm ]; then echo kvm; else echo qemu; fi; }
+
+# Edit lab/state/hosts.json: `inventory_put JSON` adds or replaces the entry with JSON's id,
+# `inventory_del ID` removes one. Other entries and their order are kept. The file is written
+# atomically, and only when its content changes (the console re-reads it on every change).
+# A malformed file is left alone and reported (exit 1).
+inventory_edit() { # op arg
+  local file="$STATE/hosts.json"
+  if command -v node >/dev/null 2>&1; then
+    node - "$file" "$1" "$2" <<'JS'
+const fs = require('fs');
+const [file, op, arg] = process.argv.slice(2);
+let inv = { hosts: [] };
+let before = null;
+if (fs.existsSync(file)) {
+  before = fs.readFileSync(file, 'utf8');
+  try { inv = JSON.parse(before); } catch (e) { console.error(`${file} is not valid JSON: ${e.message}`); process.exit(1); }
+  if (!inv || !Array.isArray(inv.hosts)) { console.error(`${file} has no "hosts" array`); process.exit(1); }
+} else if (op === 'del') process.exit(0);
+if (op === 'put') {
+  const entry = JSON.parse(arg);
+  const i = inv.hosts.findIndex(h => h && h.id === entry.id);
+  if (i >= 0) inv.hosts[i] = entry; else inv.hosts.push(entry);
+} else inv.hosts = inv.hosts.filter(h => !(h && h.id === arg));
+const after = JSON.stringify(inv, null, 2) + '\n';
+if (after === before) process.exit(0);
+fs.writeFileSync(file + '.tmp', after);
+fs.renameSync(file + '.tmp', file);
+JS
+  else
+    python3 - "$file" "$1" "$2" <<'PY'
+import json, os, sys
+file, op, arg = sys.argv[1:4]
+inv = {"hosts": []}
+before = None
+if os.path.exists(file):
+    before = open(file).read()
+    try:
+        inv = json.loads(before)
+    except ValueError as e:
+        sys.exit(f"{file} is not valid JSON: {e}")
+    if not isinstance(inv, dict) or not isinstance(inv.get("hosts"), list):
+        sys.exit(f'{file} has no "hosts" array')
+elif op == "del":
+    sys.exit(0)
+if op == "put":
+    entry = json.loads(arg)
+    ids = [h.get("id") if isinstance(h, dict) else None for h in inv["hosts"]]
+    if entry["id"] in ids:
+        inv["hosts"][ids.index(entry["id"])] = entry
+    else:
+        inv["hosts"].append(entry)
+else:
+    inv["hosts"] = [h for h in inv["hosts"] if not (isinstance(h, dict) and h.get("id") == arg)]
+after = json.dumps(inv, indent=2) + "\n"
+if after == before:
+    sys.exit(0)
+with open(file + ".tmp", "w") as f:
+    f.write(after)
+os.replace(file + ".tmp", file)
+PY
+  fi
+}
+# Serialised: lab/up and lab/full/up may edit the file at the same time.
+inventory_locked() { ( flock -w 60 8 || { echo "$STATE/hosts.json.lock is held: cannot edit the inventory" >&2; exit 1; }; inventory_edit "$@" ) 8>"$STATE/hosts.json.lock"; }
+inventory_put() { inventory_locked put "$1"; }
+inventory_del() { inventory_locked del "$1"; }

@@ -38,12 +38,21 @@ fdie() { printf '\033[1;31m[full] error:\033[0m %s\n' "$*" >&2; exit 1; }
 # The port the running VM was started with (the environment may name another one now).
 running_port() { cat "$FULL_STATE/port" 2>/dev/null || echo "$NEST_PORT"; }
 
-# True if $1 is a live qemu started by lab/full/up from this state folder.
+# True if $1 is a live qemu started by lab/full/up from this state folder. The state folder is
+# shared by symlink between checkouts (lab/state -> another checkout's), so the VM is recognised by
+# its -pidfile argument resolved to a physical path, not by the text of the path it was given.
 is_our_qemu() {
-  local pid=$1 cmd
+  local pid=$1 args i
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  cmd=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) || return 1
-  [[ $cmd == *"process=$NEST_PROC"* && $cmd == *"$RUN_IMG"* ]]
+  mapfile -d '' -t args < "/proc/$pid/cmdline" 2>/dev/null || return 1
+  [[ " ${args[*]} " == *"process=$NEST_PROC"* ]] || return 1
+  for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+    if [ "${args[i]}" = -pidfile ]; then
+      [ "$(realpath -m -- "${args[i + 1]}")" = "$(realpath -m -- "$PID_FILE")" ]
+      return
+    fi
+  done
+  return 1
 }
 vm_pid() { local p; p=$(cat "$PID_FILE" 2>/dev/null) || return 1; is_our_qemu "$p" && echo "$p"; }
 # Our qemu without a pid file (e.g. the state folder was wiped while it ran).
@@ -76,56 +85,3 @@ nest_ssh_retry() {
   return "$rc"
 }
 
-# Edit lab/state/hosts.json: `inventory_put JSON` adds or replaces the entry with JSON's id,
-# `inventory_del ID` removes one. Other entries and their order are kept; written atomically.
-# A malformed file is left alone and reported.
-inventory_edit() { # op arg
-  local file="$STATE/hosts.json"
-  if command -v node >/dev/null 2>&1; then
-    node - "$file" "$1" "$2" <<'JS'
-const fs = require('fs');
-const [file, op, arg] = process.argv.slice(2);
-let inv = { hosts: [] };
-if (fs.existsSync(file)) {
-  try { inv = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) { console.error(`${file} is not valid JSON: ${e.message}`); process.exit(1); }
-  if (!inv || !Array.isArray(inv.hosts)) { console.error(`${file} has no "hosts" array`); process.exit(1); }
-} else if (op === 'del') process.exit(0);
-if (op === 'put') {
-  const entry = JSON.parse(arg);
-  const i = inv.hosts.findIndex(h => h && h.id === entry.id);
-  if (i >= 0) inv.hosts[i] = entry; else inv.hosts.push(entry);
-} else inv.hosts = inv.hosts.filter(h => !(h && h.id === arg));
-fs.writeFileSync(file + '.tmp', JSON.stringify(inv, null, 2) + '\n');
-fs.renameSync(file + '.tmp', file);
-JS
-  else
-    python3 - "$file" "$1" "$2" <<'PY'
-import json, os, sys
-file, op, arg = sys.argv[1:4]
-inv = {"hosts": []}
-if os.path.exists(file):
-    try:
-        inv = json.load(open(file))
-    except ValueError as e:
-        sys.exit(f"{file} is not valid JSON: {e}")
-    if not isinstance(inv, dict) or not isinstance(inv.get("hosts"), list):
-        sys.exit(f'{file} has no "hosts" array')
-elif op == "del":
-    sys.exit(0)
-if op == "put":
-    entry = json.loads(arg)
-    hosts = [entry if isinstance(h, dict) and h.get("id") == entry["id"] else h for h in inv["hosts"]]
-    if entry not in hosts:
-        hosts.append(entry)
-    inv["hosts"] = hosts
-else:
-    inv["hosts"] = [h for h in inv["hosts"] if not (isinstance(h, dict) and h.get("id") == arg)]
-with open(file + ".tmp", "w") as f:
-    json.dump(inv, f, indent=2)
-    f.write("\n")
-os.replace(file + ".tmp", file)
-PY
-  fi
-}
-inventory_put() { inventory_edit put "$1"; }
-inventory_del() { inventory_edit del "$1"; }

@@ -36,6 +36,14 @@ export const poolBuild = (t: Transport, uri: string, name: string) => run(t, poo
 export const poolAutostart = (t: Transport, uri: string, name: string, on: boolean) =>
   run(t, poolAutostartCommand(uri, name, on), `Turning autostart ${on ? 'on' : 'off'} for “${name}”`);
 
+/**
+ * The pool types whose libvirt backend can delete their storage (`pool-delete`): a directory, a
+ * filesystem's or NFS mount's target directory, a volume group, a partition table, a zpool, a
+ * vstorage cluster. The others (iscsi, iscsi-direct, scsi, mpath, rbd, gluster) have no storage
+ * libvirt could delete: `pool-delete` fails with "pool does not support pool deletion".
+ */
+export const POOL_TYPES_WITH_DELETE: ReadonlySet<string> = new Set(['dir', 'fs', 'netfs', 'logical', 'disk', 'zfs', 'vstorage']);
+
 export interface PoolDeleteInput {
   name: string;
   deleteStorage: boolean;
@@ -55,6 +63,12 @@ export async function poolDelete(t: Transport, uri: string, storage: HostStorage
     throw new AppError('pool-in-use', `Pool “${pool.name}” has volumes in use by VMs: detach them or remove those VMs first`, {
       status: 409,
       detail: inUse.map((v) => ({ volume: v.name, usedBy: v.usedBy })),
+    });
+  // Refused before anything runs: stopping first and failing at pool-delete would leave the pool stopped.
+  if (input.deleteStorage && !POOL_TYPES_WITH_DELETE.has(pool.type))
+    throw new AppError('pool-delete-unsupported', `A ${pool.type} pool has no storage that libvirt can delete: remove the pool without deleting its storage`, {
+      status: 400,
+      detail: { type: pool.type, supported: [...POOL_TYPES_WITH_DELETE] },
     });
   if (input.deleteStorage)
     requireConfirmation({
