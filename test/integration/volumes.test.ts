@@ -28,7 +28,6 @@ const B = 'ksc-t4-b';
 let dirA = '';
 let dirB = '';
 const data = mkdtempSync(path.join(tmpdir(), 'ksc-t4-data-'));
-const G = 1024 ** 3;
 const M = 1024 ** 2;
 
 beforeAll(() => {
