@@ -171,3 +171,14 @@ test('backing-chain view: base.qcow2 with its overlay, and the seeded chain with
   await expect(seeded).toContainText('VM vm001 (running)');
   await page.screenshot({ path: 'docs/screenshots/chains.png', fullPage: true });
 });
+
+test('upload a file through the browser into a new volume; it lands byte for byte', async ({ page }) => {
+  const data = Buffer.alloc(4 * M);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7919) & 0xff;
+  await page.goto(`/hosts/lab/pools/${POOL}`);
+  await page.getByLabel('File to upload').setInputFiles({ name: 'uploaded.img', mimeType: 'application/octet-stream', buffer: data });
+  await expect(page.getByRole('status').filter({ hasText: 'uploaded.img' })).toContainText('done', { timeout: 60_000 });
+  const sum = (b: Buffer | string) => execFileSync('sha256sum', typeof b === 'string' ? [b] : [], { input: typeof b === 'string' ? undefined : b, encoding: 'utf8' }).split(' ')[0];
+  expect(sum(`${DIR}/uploaded.img`)).toBe(sum(data));
+  await expect(page.getByRole('table', { name: `Volumes in pool ${POOL}` }).getByRole('link', { name: 'uploaded.img' })).toBeVisible();
+});

@@ -11,6 +11,7 @@ import { tableCls as t } from '@/components/ui/table';
 import { replaceSearchParams } from '@/components/ui/url-state';
 import { BulkActions } from './bulk-actions';
 import { NewVolumeButton } from './new-volume-button';
+import { UploadButton } from './transfer';
 import { baseName, filterVolumes, haystack, parseSortKey, sortVolumes, type SortDir, type SortKey } from './volume-sort';
 
 const ROW_H = 36;
@@ -132,7 +133,10 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
             className="h-8 w-72 rounded border border-zinc-300 bg-white px-2 text-sm placeholder:text-zinc-400 dark:border-zinc-600 dark:bg-zinc-900"
           />
         </div>
-        <NewVolumeButton hostId={hostId} pool={pool} />
+        <span className="flex items-center gap-2">
+          <NewVolumeButton hostId={hostId} pool={pool} />
+          <UploadButton hostId={hostId} pool={pool} />
+        </span>
         <p id={summaryId} aria-live="polite" className="text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
           {filtered ? `${formatCount(rows.length)} of ${formatCount(volumes.length)} volumes match` : `${formatCount(volumes.length)} volumes`}
           {' · '}

@@ -13,6 +13,7 @@ import { BodySkeleton } from '@/components/ui/skeleton';
 import { YesNo } from '@/components/ui/yes-no';
 import { BackingChain } from './backing-chain';
 import { SnapshotTimeline } from './snapshot-timeline';
+import { DownloadLink } from './transfer';
 import { AllocationMap } from './volume-inspect';
 import { VolumeOperations } from './volume-operations';
 
@@ -54,7 +55,7 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
         </Section>
       </div>
 
-      <Section title="Operations">
+      <Section title="Operations" actions={<DownloadLink hostId={hostId} pool={pool} vol={v.name} />}>
         <VolumeOperations hostId={hostId} volume={v} />
       </Section>
 
