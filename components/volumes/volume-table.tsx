@@ -17,7 +17,7 @@ import { baseName, filterVolumes, haystack, parseSortKey, sortVolumes, type Sort
 const ROW_H = 36;
 const HEAD_H = 36;
 // One template for the header and every row, so columns line up without a <table>.
-const GRID = '2rem minmax(10rem,2.2fr) 4.25rem 5.25rem 7.75rem minmax(6rem,1.3fr) minmax(4.5rem,0.9fr) minmax(6rem,2fr)';
+const GRID = 'minmax(10rem,2.2fr) 4.25rem 5.25rem 7.75rem minmax(6rem,1.3fr) minmax(4.5rem,0.9fr) minmax(6rem,2fr) 2.25rem';
 // Fits a 1024 px window beside the sidebar; narrower windows scroll the table sideways.
 const MIN_W = '44rem';
 
@@ -156,14 +156,6 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
       >
         <div role="rowgroup" className={`${t.thead} sticky top-0`} style={{ minWidth: MIN_W }}>
           <div role="row" aria-rowindex={1} className="grid" style={{ gridTemplateColumns: GRID, height: HEAD_H }}>
-            <div role="columnheader" className={`${t.th} flex items-center`}>
-              <input
-                type="checkbox"
-                aria-label="Select all shown volumes"
-                checked={rows.length > 0 && rows.every((v) => selected.has(v.name))}
-                onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((v) => v.name)) : new Set())}
-              />
-            </div>
             {COLUMNS.map((c) => {
               const active = c.key === sortKey;
               return (
@@ -186,6 +178,14 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
                 </div>
               );
             })}
+            <div role="columnheader" className={`${t.th} flex items-center justify-center`}>
+              <input
+                type="checkbox"
+                aria-label="Select all shown volumes"
+                checked={rows.length > 0 && rows.every((v) => selected.has(v.name))}
+                onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((v) => v.name)) : new Set())}
+              />
+            </div>
           </div>
         </div>
 
@@ -201,10 +201,10 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
                 className="absolute top-0 left-0 grid w-full items-center border-b border-zinc-100 text-sm hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-900/60"
                 style={{ gridTemplateColumns: GRID, height: ROW_H, transform: `translateY(${item.start - HEAD_H}px)` }}
               >
-                <div role="cell" className="flex items-center px-2.5">
+                <VolumeCells hostId={hostId} pool={pool} v={v} />
+                <div role="cell" className="flex items-center justify-center">
                   <input type="checkbox" aria-label={`Select ${v.name}`} checked={selected.has(v.name)} onChange={() => toggle(v.name)} />
                 </div>
-                <VolumeCells hostId={hostId} pool={pool} v={v} />
               </div>
             );
           })}
