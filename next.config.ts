@@ -2,7 +2,7 @@ import type { NextConfig } from 'next';
 
 const config: NextConfig = {
   // ssh2 ships optional native bindings; keep it out of the server bundle.
-  serverExternalPackages: ['ssh2', 'cpu-features'],
+  serverExternalPackages: ['ssh2', 'cpu-features', 'better-sqlite3'],
   poweredByHeader: false,
   reactStrictMode: true,
   // The inventory path is read at run time (KSC_INVENTORY), which file tracing cannot resolve:

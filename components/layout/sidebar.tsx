@@ -59,6 +59,13 @@ export function Sidebar() {
           </ul>
         )}
       </div>
+      <ul>
+        <li>
+          <NavLink href={pageHrefs.jobs()} current={pathname === pageHrefs.jobs()}>
+            Jobs
+          </NavLink>
+        </li>
+      </ul>
     </nav>
   );
 }
@@ -112,6 +119,11 @@ function HostItem({ host, pathname }: { host: HostDto; pathname: string }) {
           <li>
             <NavLink href={pageHrefs.vms(host.id)} current={pathname === pageHrefs.vms(host.id)}>
               VMs
+            </NavLink>
+          </li>
+          <li>
+            <NavLink href={pageHrefs.chains(host.id)} current={pathname === pageHrefs.chains(host.id)}>
+              Backing chains
             </NavLink>
           </li>
         </ul>

@@ -12,6 +12,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { BodySkeleton, Skeleton } from '@/components/ui/skeleton';
 import { Tabs } from '@/components/ui/tabs';
 import { replaceSearchParams } from '@/components/ui/url-state';
+import { NewVolumeButton } from '@/components/volumes/new-volume-button';
 import { VolumeTable } from '@/components/volumes/volume-table';
 import { PoolDetails } from './pool-details';
 
@@ -86,6 +87,7 @@ export function PoolView({ hostId, poolName }: { hostId: string; poolName: strin
           <ErrorPanel title={`Could not list the volumes in ${p.name}`} error={volumes.error} />
         ) : volumes.data.length === 0 ? (
           <EmptyState title="No volumes in this pool">
+            <NewVolumeButton hostId={hostId} pool={p.name} />
             <p>
               Create one with <Cmd>virsh vol-create-as {p.name} disk1.qcow2 10G --format qcow2</Cmd>, or copy an image into{' '}
               <Cmd>{p.target.path ?? 'the pool directory'}</Cmd> and run <Cmd>virsh pool-refresh {p.name}</Cmd>.

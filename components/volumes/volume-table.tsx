@@ -9,12 +9,15 @@ import { formatBytes, formatCount, formatPercent } from '@/lib/format';
 import type { VolumeDto } from '@/lib/schemas';
 import { tableCls as t } from '@/components/ui/table';
 import { replaceSearchParams } from '@/components/ui/url-state';
+import { BulkActions } from './bulk-actions';
+import { NewVolumeButton } from './new-volume-button';
+import { UploadButton } from './transfer';
 import { baseName, filterVolumes, haystack, parseSortKey, sortVolumes, type SortDir, type SortKey } from './volume-sort';
 
 const ROW_H = 36;
 const HEAD_H = 36;
 // One template for the header and every row, so columns line up without a <table>.
-const GRID = 'minmax(10rem,2.2fr) 4.25rem 5.25rem 7.75rem minmax(6rem,1.3fr) minmax(4.5rem,0.9fr) minmax(6rem,2fr)';
+const GRID = 'minmax(10rem,2.2fr) 4.25rem 5.25rem 7.75rem minmax(6rem,1.3fr) minmax(4.5rem,0.9fr) minmax(6rem,2fr) 2.25rem';
 // Fits a 1024 px window beside the sidebar; narrower windows scroll the table sideways.
 const MIN_W = '44rem';
 
@@ -41,6 +44,14 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
   const sortDir: SortDir = search.get('dir') === 'desc' ? 'desc' : 'asc';
   const deferredQuery = useDeferredValue(query);
   const filterId = useId();
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const toggle = (name: string) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(name)) next.delete(name);
+      else next.add(name);
+      return next;
+    });
   const summaryId = useId();
 
   const sorted = useMemo(() => sortVolumes(volumes, sortKey, sortDir), [volumes, sortKey, sortDir]);
@@ -122,6 +133,10 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
             className="h-8 w-72 rounded border border-zinc-300 bg-white px-2 text-sm placeholder:text-zinc-400 dark:border-zinc-600 dark:bg-zinc-900"
           />
         </div>
+        <span className="flex items-center gap-2">
+          <NewVolumeButton hostId={hostId} pool={pool} />
+          <UploadButton hostId={hostId} pool={pool} />
+        </span>
         <p id={summaryId} aria-live="polite" className="text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
           {filtered ? `${formatCount(rows.length)} of ${formatCount(volumes.length)} volumes match` : `${formatCount(volumes.length)} volumes`}
           {' · '}
@@ -129,6 +144,9 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
         </p>
       </div>
 
+      {selected.size > 0 && (
+        <BulkActions hostId={hostId} pool={pool} names={volumes.filter((v) => selected.has(v.name)).map((v) => v.name)} onClear={() => setSelected(new Set())} />
+      )}
       <div
         ref={scrollRef}
         role="table"
@@ -160,6 +178,14 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
                 </div>
               );
             })}
+            <div role="columnheader" className={`${t.th} flex items-center justify-center`}>
+              <input
+                type="checkbox"
+                aria-label="Select all shown volumes"
+                checked={rows.length > 0 && rows.every((v) => selected.has(v.name))}
+                onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((v) => v.name)) : new Set())}
+              />
+            </div>
           </div>
         </div>
 
@@ -176,6 +202,9 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
                 style={{ gridTemplateColumns: GRID, height: ROW_H, transform: `translateY(${item.start - HEAD_H}px)` }}
               >
                 <VolumeCells hostId={hostId} pool={pool} v={v} />
+                <div role="cell" className="flex items-center justify-center">
+                  <input type="checkbox" aria-label={`Select ${v.name}`} checked={selected.has(v.name)} onChange={() => toggle(v.name)} />
+                </div>
               </div>
             );
           })}

@@ -10,9 +10,12 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { Facts, type Fact } from '@/components/ui/facts';
 import { PageHeader, Section } from '@/components/ui/page-header';
 import { BodySkeleton } from '@/components/ui/skeleton';
-import { tableCls as t } from '@/components/ui/table';
 import { YesNo } from '@/components/ui/yes-no';
 import { BackingChain } from './backing-chain';
+import { SnapshotTimeline } from './snapshot-timeline';
+import { DownloadLink } from './transfer';
+import { AllocationMap } from './volume-inspect';
+import { VolumeOperations } from './volume-operations';
 
 /** Volume page: qemu-img facts, the backing chain with overlays and VMs, snapshots, XML. */
 export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string; vol: string }) {
@@ -52,37 +55,16 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
         </Section>
       </div>
 
+      <Section title="Operations" actions={<DownloadLink hostId={hostId} pool={pool} vol={v.name} />}>
+        <VolumeOperations hostId={hostId} volume={v} />
+      </Section>
+
       <Section title="Internal snapshots">
-        {!img || img.snapshots.length === 0 ? (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            None. {img?.format === 'qcow2' ? 'qcow2 images can hold internal snapshots (qemu-img snapshot -c NAME).' : 'Only qcow2 images hold internal snapshots.'}
-          </p>
-        ) : (
-          <div className={t.wrap}>
-            <table className={t.table} aria-label="Internal snapshots">
-              <thead className={t.thead}>
-                <tr>
-                  <th scope="col" className={t.th}>ID</th>
-                  <th scope="col" className={t.th}>Name</th>
-                  <th scope="col" className={t.thNum}>VM state size</th>
-                  <th scope="col" className={t.th}>Date</th>
-                  <th scope="col" className={t.thNum}>VM clock</th>
-                </tr>
-              </thead>
-              <tbody>
-                {img.snapshots.map((s) => (
-                  <tr key={s.id} className={t.tr}>
-                    <td className={t.td}>{s.id}</td>
-                    <th scope="row" className={`${t.td} text-left font-medium`}>{s.name}</th>
-                    <td className={t.tdNum}>{formatBytes(s.vmStateSize)}</td>
-                    <td className={`${t.td} tabular-nums`}>{formatDate(s.date)}</td>
-                    <td className={t.tdNum}>{s.vmClock}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <SnapshotTimeline hostId={hostId} v={v} />
+      </Section>
+
+      <Section title="Allocation map">
+        <AllocationMap hostId={hostId} v={v} />
       </Section>
 
       <Section title="Volume XML">
@@ -118,10 +100,4 @@ function volumeFacts(v: VolumeDto): Fact[] {
     { term: 'Type', value: v.type },
     { term: 'Key', value: v.key, mono: true },
   ];
-}
-
-/** ISO → "2026-11-25 21:14:03" in UTC: the same on server and browser (no hydration mismatch). */
-function formatDate(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }

@@ -75,3 +75,36 @@ export async function getJson<S extends z.ZodType>(url: string, schema: S, signa
   }
   return parsed.data;
 }
+
+/** Send JSON (POST/DELETE/…) and read the answer; an error body becomes an ApiError. */
+export async function sendJson<S extends z.ZodType>(method: string, url: string, body: unknown, schema: S): Promise<z.output<S>> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    throw new ApiError('network', `Could not reach the console server (${(err as Error).message})`, { detail: { url } });
+  }
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError('bad-response', `The server answered ${res.status} with something that is not JSON`, { status: res.status, detail: { url, body: text.slice(0, 2000) } });
+  }
+  if (!res.ok) {
+    const e = ApiErrorBody.safeParse((parsed as { error?: unknown } | undefined)?.error);
+    if (e.success) throw new ApiError(e.data.code, e.data.message, { status: res.status, detail: e.data.detail });
+    throw new ApiError('http', `The server answered ${res.status} ${res.statusText}`, { status: res.status, detail: { url } });
+  }
+  const ok = schema.safeParse(parsed);
+  if (!ok.success) throw new ApiError('contract', `The server's answer for ${url} does not match the API contract`, { status: res.status, detail: { url, issues: ok.error.issues.slice(0, 20) } });
+  return ok.data;
+}
+
+/** A guard's refusal (409 with `detail.confirmWith`): what to type, and what is at stake. */
+export function guardOf(error: unknown): { code: string; message: string; confirmWith: string; affected: unknown } | null {
+  if (!(error instanceof ApiError) || error.status !== 409) return null;
+  const d = error.detail as { confirmWith?: unknown; affected?: unknown } | undefined;
+  if (!d || typeof d.confirmWith !== 'string') return null;
+  return { code: error.code, message: error.message, confirmWith: d.confirmWith, affected: d.affected };
+}

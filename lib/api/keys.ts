@@ -16,4 +16,14 @@ export const hostKeys = {
   volume: (hostId: string, pool: string, vol: string) => [...hostKeys.volumes(hostId, pool), vol] as const,
 
   domains: (hostId: string) => [...hostKeys.detail(hostId), 'domains'] as const,
+  chains: (hostId: string) => [...hostKeys.detail(hostId), 'chains'] as const,
+  volumeFormats: (hostId: string, pool: string) => [...hostKeys.pool(hostId, pool), 'formats'] as const,
+  snapshots: (hostId: string, pool: string, vol: string) => [...hostKeys.volume(hostId, pool, vol), 'snapshots'] as const,
+  map: (hostId: string, pool: string, vol: string) => [...hostKeys.volume(hostId, pool, vol), 'map'] as const,
+};
+
+export const jobKeys = {
+  all: ['jobs'] as const,
+  list: () => [...jobKeys.all, 'list'] as const,
+  detail: (id: string) => [...jobKeys.all, 'detail', id] as const,
 };

@@ -12,6 +12,14 @@ export const apiPaths = {
   volumes: (h: string, p: string) => `/api/hosts/${e(h)}/pools/${e(p)}/volumes`,
   volume: (h: string, p: string, v: string) => `/api/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}`,
   domains: (h: string) => `/api/hosts/${e(h)}/domains`,
+  volumeOp: (h: string, p: string, v: string, op: string) => `/api/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}/${op}`,
+  snapshots: (h: string, p: string, v: string) => `/api/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}/snapshots`,
+  snapshot: (h: string, p: string, v: string, s: string) => `/api/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}/snapshots/${e(s)}`,
+  volumeFormats: (h: string, p: string) => `/api/hosts/${e(h)}/pools/${e(p)}/volume-formats`,
+  chains: (h: string) => `/api/hosts/${e(h)}/chains`,
+  jobs: () => '/api/jobs',
+  job: (id: string) => `/api/jobs/${e(id)}`,
+  jobEvents: (id: string) => `/api/jobs/${e(id)}/events`,
 };
 
 export const pageHrefs = {
@@ -21,6 +29,8 @@ export const pageHrefs = {
   vm: (h: string, vm: string) => `/hosts/${e(h)}/vms#vm-${e(vm)}`,
   pool: (h: string, p: string) => `/hosts/${e(h)}/pools/${e(p)}`,
   volume: (h: string, p: string, v: string) => `/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}`,
+  chains: (h: string) => `/hosts/${e(h)}/chains`,
+  jobs: () => '/jobs',
 };
 
 /** Route params arrive still percent-encoded in some Next.js versions and decoded in others. */

@@ -45,10 +45,14 @@ export class LocalTransport implements Transport {
         kill();
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdout.on('data', (b: Buffer) => {
-        out.push(b);
-        opts.onStdout?.(b);
-      });
+      if (opts.stdoutSink) {
+        child.stdout.pipe(opts.stdoutSink, { end: false });
+        if (opts.onStdout) child.stdout.on('data', opts.onStdout);
+      } else
+        child.stdout.on('data', (b: Buffer) => {
+          out.push(b);
+          opts.onStdout?.(b);
+        });
       child.stderr.on('data', (b: Buffer) => {
         err.push(b);
         opts.onStderr?.(b);
@@ -72,7 +76,10 @@ export class LocalTransport implements Transport {
         });
       });
       child.stdin.on('error', () => {}); // the command may exit without reading stdin
-      child.stdin.end(opts.stdin ?? '');
+      if (opts.stdinStream) {
+        opts.stdinStream.on('error', () => child.stdin.end());
+        opts.stdinStream.pipe(child.stdin);
+      } else child.stdin.end(opts.stdin ?? '');
     });
   }
 

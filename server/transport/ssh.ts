@@ -212,10 +212,15 @@ export class SshTransport implements Transport {
         (s) => {
           stream = s;
           if (settled) return void s.close();
-          s.on('data', (b: Buffer) => {
-            out.push(b);
-            opts.onStdout?.(b);
-          });
+          if (opts.stdoutSink) {
+            // Downloads: the channel pauses while the sink is full (no buffering in memory).
+            s.pipe(opts.stdoutSink, { end: false });
+            if (opts.onStdout) s.on('data', opts.onStdout);
+          } else
+            s.on('data', (b: Buffer) => {
+              out.push(b);
+              opts.onStdout?.(b);
+            });
           s.stderr.on('data', (b: Buffer) => {
             if (pgid === null) {
               // The first stderr line is the wrapper's process-group id, not the command's.
@@ -242,7 +247,10 @@ export class SshTransport implements Transport {
             exitCode = typeof code === 'number' ? code : null;
           });
           s.on('close', () => finish());
-          s.end(opts.stdin ?? undefined);
+          if (opts.stdinStream) {
+            opts.stdinStream.on('error', () => s.end());
+            opts.stdinStream.pipe(s);
+          } else s.end(opts.stdin ?? undefined);
         },
         (e) => finish(e),
       );

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Readable, Writable } from 'node:stream';
 import type { Invocation } from '../commands/command';
 
 export interface ExecOptions {
@@ -11,6 +12,10 @@ export interface ExecOptions {
   /** Streamed chunks, for progress; the full output is still returned. */
   readonly onStdout?: (chunk: Buffer) => void;
   readonly onStderr?: (chunk: Buffer) => void;
+  /** Streamed stdin (uploads): piped with backpressure, never held whole in memory. Wins over `stdin`. */
+  readonly stdinStream?: Readable;
+  /** Streamed stdout (downloads): piped with backpressure; stdout is then not collected. */
+  readonly stdoutSink?: Writable;
 }
 
 export interface ExecResult {

@@ -1,0 +1,44 @@
+import { NextResponse } from 'next/server';
+import { notFound } from '@/server/errors';
+import { errorResponse, handle, readJson, type Params } from '@/server/http';
+import { checkVolumeJob, cloneVolume, convertVolume, wipeVolume } from '@/server/volumes/long';
+import { amendVolume, checkVolume, commitVolume, compareVolumes, mapVolume, rebaseVolume, resizeVolume, volumeInfo } from '@/server/volumes/operations';
+
+export const dynamic = 'force-dynamic';
+
+type P = Params<'host' | 'pool' | 'volume' | 'op'>;
+
+/** GET …/volumes/{vol}/info | map */
+export async function GET(_req: Request, { params }: P) {
+  const { host, pool, volume, op } = await params;
+  if (op === 'info') return handle(() => volumeInfo(host, pool, volume));
+  if (op === 'map') return handle(() => mapVolume(host, pool, volume));
+  return errorResponse(notFound(`Volume operation GET “${op}”`));
+}
+
+const POSTS: Record<string, (h: string, p: string, v: string, body: unknown) => Promise<unknown>> = {
+  resize: resizeVolume,
+  clone: cloneVolume,
+  convert: convertVolume,
+  wipe: wipeVolume,
+  check: (h, p, v, body) => ((body as { job?: boolean } | undefined)?.job ? checkVolumeJob(h, p, v, body) : checkVolume(h, p, v, body)),
+  rebase: rebaseVolume,
+  commit: commitVolume,
+  amend: amendVolume,
+  compare: compareVolumes,
+};
+
+/** POST …/volumes/{vol}/resize | clone | convert | wipe | check | rebase | commit | amend | compare */
+export async function POST(req: Request, { params }: P) {
+  const { host, pool, volume, op } = await params;
+  const fn = POSTS[op];
+  if (!fn) return errorResponse(notFound(`Volume operation “${op}”`));
+  try {
+    const body = await readJson(req, { optional: true });
+    const r = (await fn(host, pool, volume, body ?? {})) as { jobId?: string };
+    // A job started: 202 Accepted, with the job to follow.
+    return NextResponse.json(r, { status: r.jobId ? 202 : 200, headers: { 'cache-control': 'no-store' } });
+  } catch (e) {
+    return errorResponse(e);
+  }
+}

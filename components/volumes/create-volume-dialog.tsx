@@ -1,0 +1,169 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { createVolume, useVolumeFormats } from '@/lib/api/volume-ops';
+import { usePools } from '@/lib/api/pools';
+import { useVolumes } from '@/lib/api/volumes';
+import { formatBytes } from '@/lib/format';
+import { parseSize } from '@/lib/units';
+import { formCls as f } from './form-cls';
+import { OperationRunner } from './operation-runner';
+
+/**
+ * New volume: format (from the host's qemu-img and the pool type), capacity with units,
+ * preallocation, qcow2 options, or a differencing disk on a parent from any pool (its format
+ * always passed with -F; capacity defaults to the parent's). Preview, then create.
+ */
+export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; pool: string; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    ref.current?.showModal();
+  }, []);
+  const formats = useVolumeFormats(hostId, pool);
+  const pools = usePools(hostId);
+  const [name, setName] = useState('');
+  const [format, setFormat] = useState('qcow2');
+  const [capacity, setCapacity] = useState('10G');
+  const [prealloc, setPrealloc] = useState('off');
+  const [compat, setCompat] = useState('');
+  const [cluster, setCluster] = useState('');
+  const [lazy, setLazy] = useState(false);
+  const [compression, setCompression] = useState('');
+  const [diff, setDiff] = useState(false);
+  const [bPool, setBPool] = useState(pool);
+  const [bName, setBName] = useState('');
+  const parents = useVolumes(hostId, bPool, { enabled: diff });
+  const parent = parents.data?.find((x) => x.name === bName);
+  const fmts = formats.data?.formats ?? ['qcow2', 'raw'];
+  const preallocs = formats.data?.preallocation[format] ?? ['off'];
+
+  function body(): Record<string, unknown> | string {
+    if (!name) return 'Name the volume';
+    const cap = capacity.trim() === '' && diff ? undefined : parseSize(capacity);
+    if (cap === null) return 'Capacity: a size such as 10G, 512M or bytes';
+    if (diff && !bName) return 'Pick the parent (backing) volume';
+    const options =
+      format === 'qcow2'
+        ? { ...(compat ? { compat } : {}), ...(cluster ? { clusterSize: cluster } : {}), ...(lazy ? { lazyRefcounts: true } : {}), ...(compression ? { compressionType: compression } : {}) }
+        : {};
+    return {
+      name,
+      format: diff ? 'qcow2' : format,
+      ...(cap !== undefined ? { capacity: cap } : {}),
+      ...(prealloc !== 'off' && !diff ? { preallocation: prealloc } : {}),
+      ...(diff ? { backing: { pool: bPool, name: bName } } : {}),
+      options,
+    };
+  }
+
+  return (
+    <dialog ref={ref} onClose={onClose} aria-label="New volume" className="m-auto w-[min(48rem,95vw)] rounded-lg border border-zinc-300 bg-white p-0 text-zinc-900 backdrop:bg-black/40 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100">
+      <div className="flex items-center justify-between border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
+        <h2 className="text-base font-semibold">New volume in {pool}</h2>
+        <button type="button" className={f.button} onClick={() => ref.current?.close()}>
+          Close
+        </button>
+      </div>
+      <div className="max-h-[80vh] space-y-4 overflow-auto p-4">
+        <div className="grid gap-3 sm:grid-cols-2">
+          <label className={f.label}>
+            Name
+            <input className={f.input} value={name} onChange={(e) => setName(e.target.value)} aria-label="Name" placeholder="disk1.qcow2" autoFocus />
+          </label>
+          <label className={f.label}>
+            Kind
+            <select className={f.input} value={diff ? 'diff' : 'new'} onChange={(e) => setDiff(e.target.value === 'diff')} aria-label="Kind">
+              <option value="new">new disk (dynamic or fixed)</option>
+              <option value="diff">differencing disk (overlay on a parent)</option>
+            </select>
+          </label>
+          {diff ? (
+            <>
+              <label className={f.label}>
+                Parent’s pool
+                <select className={f.input} value={bPool} onChange={(e) => (setBPool(e.target.value), setBName(''))} aria-label="Parent’s pool">
+                  {(pools.data ?? []).filter((p) => p.state === 'running').map((p) => (
+                    <option key={p.name}>{p.name}</option>
+                  ))}
+                </select>
+              </label>
+              <label className={f.label}>
+                Parent (backing file)
+                <select className={f.input} value={bName} onChange={(e) => setBName(e.target.value)} aria-label="Parent (backing file)">
+                  <option value="">choose…</option>
+                  {(parents.data ?? []).map((x) => (
+                    <option key={x.name} value={x.name}>
+                      {x.name} ({x.format ?? '?'}, {formatBytes(x.capacity)})
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <p className={`${f.hint} sm:col-span-2`}>
+                The overlay is qcow2; writes go to it, reads fall through to the parent. Never write to a parent that has overlays.
+                {parent && ` Capacity defaults to the parent’s ${formatBytes(parent.capacity)} if left empty.`}
+              </p>
+            </>
+          ) : (
+            <>
+              <label className={f.label}>
+                Format
+                <select className={f.input} value={format} onChange={(e) => (setFormat(e.target.value), setPrealloc('off'))} aria-label="Format">
+                  {fmts.map((x) => (
+                    <option key={x}>{x}</option>
+                  ))}
+                </select>
+              </label>
+              <label className={f.label}>
+                Preallocation
+                <select className={f.input} value={prealloc} onChange={(e) => setPrealloc(e.target.value)} aria-label="Preallocation">
+                  {preallocs.map((x) => (
+                    <option key={x}>{x}</option>
+                  ))}
+                </select>
+              </label>
+            </>
+          )}
+          <label className={f.label}>
+            Capacity (k, M, G, T — powers of 1024)
+            <input className={f.input} value={capacity} onChange={(e) => setCapacity(e.target.value)} aria-label="Capacity" placeholder={diff ? 'parent’s size' : '10G'} />
+            <span className={f.hint}>{parseSize(capacity) !== null ? `${formatBytes(parseSize(capacity)!)}` : capacity ? 'not a size' : ''}</span>
+          </label>
+        </div>
+        {(format === 'qcow2' || diff) && (
+          <fieldset className="grid gap-3 rounded border border-zinc-200 p-3 sm:grid-cols-4 dark:border-zinc-800">
+            <legend className="px-1 text-xs font-semibold">qcow2 options</legend>
+            <label className={f.label}>
+              Compat
+              <select className={f.input} value={compat} onChange={(e) => setCompat(e.target.value)} aria-label="Compat">
+                <option value="">default (1.1)</option>
+                <option value="1.1">1.1</option>
+                <option value="0.10">0.10</option>
+              </select>
+            </label>
+            <label className={f.label}>
+              Cluster size
+              <select className={f.input} value={cluster} onChange={(e) => setCluster(e.target.value)} aria-label="Cluster size">
+                <option value="">default (64K)</option>
+                {['512', '4K', '16K', '64K', '128K', '256K', '512K', '1M', '2M'].map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+            </label>
+            <label className={f.label}>
+              Compression type
+              <select className={f.input} value={compression} onChange={(e) => setCompression(e.target.value)} aria-label="Compression type">
+                <option value="">default (zlib)</option>
+                <option value="zlib">zlib</option>
+                <option value="zstd">zstd</option>
+              </select>
+            </label>
+            <label className={`${f.check} mt-4`}>
+              <input type="checkbox" checked={lazy} onChange={(e) => setLazy(e.target.checked)} /> Lazy refcounts
+            </label>
+          </fieldset>
+        )}
+        <OperationRunner hostId={hostId} label="Create" body={body} call={(b) => createVolume(hostId, pool, b)} />
+      </div>
+    </dialog>
+  );
+}

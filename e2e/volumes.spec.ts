@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+
+/**
+ * Volumes in the browser against the real lab: create (and a differencing disk), resize (grow,
+ * then a guarded shrink), convert of a 1 GiB image with live progress and cancel, internal
+ * snapshot create/revert, and the host's backing-chain view. Each result is checked on the host.
+ */
+const POOL = 'ksc-t4-e';
+const DIR = '/var/lib/ksc-t4/e2e';
+const virsh = (...a: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...a], { encoding: 'utf8' });
+const quiet = (...a: string[]) => {
+  try {
+    virsh(...a);
+  } catch {
+    /* absent */
+  }
+};
+const info = (file: string) => JSON.parse(execFileSync('qemu-img', ['info', '-U', '--output=json', file], { encoding: 'utf8' })) as { 'virtual-size': number; 'backing-filename'?: string; 'backing-filename-format'?: string; snapshots?: Array<{ name: string }> };
+const qemuIo = (file: string, cmd: string) => execFileSync('qemu-io', ['-f', 'qcow2', '-c', cmd, file], { encoding: 'utf8' });
+const M = 1024 * 1024;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(() => {
+  quiet('pool-destroy', POOL);
+  quiet('pool-undefine', POOL);
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', `${DIR}/base.qcow2`, '64M']);
+  qemuIo(`${DIR}/base.qcow2`, 'write -P 0xab 0 1M');
+  execFileSync('sh', ['-c', `head -c 1G /dev/urandom > ${DIR}/big.raw`]);
+  virsh('pool-define-as', POOL, 'dir', '--target', DIR);
+  virsh('pool-start', POOL);
+});
+test.afterAll(() => {
+  quiet('pool-destroy', POOL);
+  quiet('pool-undefine', POOL);
+  rmSync(DIR, { recursive: true, force: true });
+});
+
+async function openCreate(page: Page) {
+  await page.goto(`/hosts/lab/pools/${POOL}`);
+  await page.getByRole('button', { name: 'New volume' }).click();
+  return page.getByRole('dialog', { name: 'New volume' });
+}
+
+test('create a qcow2 volume: preview shows the exact qemu-img command, then it exists', async ({ page }) => {
+  const d = await openCreate(page);
+  await d.getByLabel('Name', { exact: true }).fill('e2e-disk.qcow2');
+  await d.getByLabel('Capacity').fill('64M');
+  await d.getByLabel('Cluster size').selectOption('128K');
+  await d.getByLabel('Lazy refcounts').check();
+  await d.getByRole('button', { name: 'Preview create' }).click();
+  const cmds = d.getByRole('region', { name: 'Commands this will run' });
+  await expect(cmds).toContainText(`qemu-img create -f qcow2 -o cluster_size=131072,lazy_refcounts=on -- ${DIR}/e2e-disk.qcow2 64M`);
+  await d.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(d.getByText('Done.')).toBeVisible();
+  expect(info(`${DIR}/e2e-disk.qcow2`)['virtual-size']).toBe(64 * M);
+});
+
+test('create a differencing disk on base.qcow2: -b with -F, the parent’s size', async ({ page }) => {
+  const d = await openCreate(page);
+  await d.getByLabel('Name', { exact: true }).fill('e2e-overlay.qcow2');
+  await d.getByLabel('Kind').selectOption('diff');
+  await d.getByLabel('Parent’s pool').selectOption(POOL);
+  await d.getByLabel('Parent (backing file)').selectOption('base.qcow2');
+  await d.getByLabel('Capacity').fill('');
+  await d.getByRole('button', { name: 'Preview create' }).click();
+  await expect(d.getByRole('region', { name: 'Commands this will run' })).toContainText(`-b ${DIR}/base.qcow2 -F qcow2 -- ${DIR}/e2e-overlay.qcow2 64M`);
+  await d.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(d.getByText('Done.')).toBeVisible();
+  const i = info(`${DIR}/e2e-overlay.qcow2`);
+  expect(i['backing-filename']).toBe(`${DIR}/base.qcow2`);
+  expect(i['backing-filename-format']).toBe('qcow2');
+});
+
+test('resize: grow, then a shrink that needs the name typed', async ({ page }) => {
+  await page.goto(`/hosts/lab/pools/${POOL}/volumes/e2e-disk.qcow2`);
+  const ops = page.getByRole('region', { name: 'Operations' });
+  await ops.getByRole('radio', { name: 'Resize' }).click();
+  await ops.getByLabel('New capacity').fill('128M');
+  await ops.getByRole('button', { name: 'Preview resize' }).click();
+  await expect(ops.getByRole('region', { name: 'Commands this will run' })).toContainText(`qemu-img resize -f qcow2 -- ${DIR}/e2e-disk.qcow2 134217728`);
+  await ops.getByRole('button', { name: 'Resize', exact: true }).click();
+  await expect(ops.getByText('Done.')).toBeVisible();
+  expect(info(`${DIR}/e2e-disk.qcow2`)['virtual-size']).toBe(128 * M);
+
+  await ops.getByLabel('New capacity').fill('32M');
+  await expect(ops.getByText(/Shrinking cuts off the end of the disk/)).toBeVisible();
+  await ops.getByRole('button', { name: 'Preview resize' }).click();
+  await expect(ops.getByText('Refused without confirmation (shrink)')).toBeVisible();
+  await expect(ops.getByRole('button', { name: 'Resize', exact: true })).toBeDisabled();
+  expect(info(`${DIR}/e2e-disk.qcow2`)['virtual-size']).toBe(128 * M);
+  await ops.getByLabel('Type e2e-disk.qcow2 to confirm').fill('e2e-disk.qcow2');
+  await ops.getByRole('button', { name: 'Preview resize' }).click();
+  await expect(ops.getByRole('region', { name: 'Commands this will run' })).toContainText('--shrink');
+  await ops.getByRole('button', { name: 'Resize', exact: true }).click();
+  await expect(ops.getByText('Done.')).toBeVisible();
+  expect(info(`${DIR}/e2e-disk.qcow2`)['virtual-size']).toBe(32 * M);
+});
+
+test('convert a 1 GiB image: progress rises live, then cancel leaves no process and no file', async ({ page }) => {
+  await page.goto(`/hosts/lab/pools/${POOL}/volumes/big.raw`);
+  const ops = page.getByRole('region', { name: 'Operations' });
+  await ops.getByRole('radio', { name: 'Convert' }).click();
+  await ops.getByLabel('Output format').selectOption('qcow2');
+  await ops.getByLabel('New volume name').fill('big.qcow2');
+  await ops.getByLabel(/Compress/).check();
+  await ops.getByRole('button', { name: 'Preview convert' }).click();
+  await expect(ops.getByRole('region', { name: 'Commands this will run' })).toContainText(`qemu-img convert -p -f raw -O qcow2 -c -- ${DIR}/big.raw ${DIR}/big.qcow2`);
+  await ops.getByRole('button', { name: 'Convert', exact: true }).click();
+  const bar = ops.getByRole('progressbar');
+  const seen: number[] = [];
+  for (let i = 0; i < 120 && seen.filter((x) => x > 0).length < 3; i++) {
+    const v = Number((await bar.getAttribute('aria-valuenow')) ?? 'NaN');
+    if (Number.isFinite(v) && v !== seen[seen.length - 1]) seen.push(v);
+    await page.waitForTimeout(500);
+  }
+  expect(seen.filter((x) => x > 0).length).toBeGreaterThanOrEqual(3);
+  expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  await page.getByRole('region', { name: 'Operations' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'docs/screenshots/volume-ops.png', fullPage: false });
+  await ops.getByRole('button', { name: 'Cancel job' }).click();
+  await expect(ops.getByText('cancelled', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await page.waitForTimeout(1500);
+  // `[q]emu-img` matches qemu-img but not this pgrep's own command line.
+  const left = execFileSync('sh', ['-c', `pgrep -af '[q]emu-img convert' || true`], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(`${DIR}/big.qcow2`));
+  expect(left).toEqual([]);
+  expect(execFileSync('sh', ['-c', `ls ${DIR}`], { encoding: 'utf8' })).not.toContain('big.qcow2');
+
+  await page.goto('/jobs');
+  const jobs = page.getByRole('table', { name: 'Jobs' });
+  await expect(jobs.getByRole('row').filter({ hasText: 'to big.qcow2' }).first()).toContainText('cancelled');
+  await page.screenshot({ path: 'docs/screenshots/jobs.png', fullPage: false });
+});
+
+test('internal snapshot: create, change the data, revert with the name typed', async ({ page }) => {
+  const file = `${DIR}/e2e-disk.qcow2`;
+  qemuIo(file, 'write -P 0x11 0 512K');
+  await page.goto(`/hosts/lab/pools/${POOL}/volumes/e2e-disk.qcow2`);
+  const snaps = page.getByRole('region', { name: 'Internal snapshots' });
+  await snaps.getByLabel('Snapshot name').fill('before');
+  await snaps.getByRole('button', { name: 'Preview create snapshot' }).click();
+  await expect(snaps.getByRole('region', { name: 'Commands this will run' })).toContainText(`qemu-img snapshot -c before -- ${file}`);
+  await snaps.getByRole('button', { name: 'Create snapshot', exact: true }).click();
+  await expect(snaps.getByRole('list', { name: 'Snapshot timeline' })).toContainText('before');
+  expect(info(file).snapshots?.map((s) => s.name)).toEqual(['before']);
+
+  qemuIo(file, 'write -P 0x22 0 512K');
+  await snaps.getByRole('button', { name: 'Revert to before' }).click();
+  await snaps.getByRole('button', { name: 'Preview revert' }).click();
+  await expect(snaps.getByText('Refused without confirmation (snapshot-apply)')).toBeVisible();
+  await snaps.getByLabel('Type e2e-disk.qcow2 to confirm').fill('e2e-disk.qcow2');
+  await snaps.getByRole('button', { name: 'Preview revert' }).click();
+  await expect(snaps.getByRole('region', { name: 'Commands this will run' })).toContainText(`qemu-img snapshot -a before -- ${file}`);
+  await snaps.getByRole('button', { name: 'Revert', exact: true }).click();
+  await expect(snaps.getByText('Done.')).toBeVisible();
+  expect(execFileSync('qemu-io', ['-r', '-U', '-f', 'qcow2', '-c', 'read -P 0x11 0 512K', file], { encoding: 'utf8' })).not.toMatch(/Pattern verification failed/);
+});
+
+test('backing-chain view: base.qcow2 with its overlay, and the seeded chain with its VMs', async ({ page }) => {
+  await page.goto('/hosts/lab/chains');
+  await expect(page.getByRole('heading', { level: 1, name: 'Backing chains' })).toBeVisible();
+  const tree = page.getByRole('tree', { name: 'Backing tree of base.qcow2' });
+  await expect(tree.getByRole('link', { name: 'e2e-overlay.qcow2' })).toBeVisible();
+  const seeded = page.getByRole('tree', { name: 'Backing tree of base-centos7.qcow2' });
+  await expect(seeded).toContainText('VM vm001 (running)');
+  await page.screenshot({ path: 'docs/screenshots/chains.png', fullPage: true });
+});
+
+test('upload a file through the browser into a new volume; it lands byte for byte', async ({ page }) => {
+  const data = Buffer.alloc(4 * M);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7919) & 0xff;
+  await page.goto(`/hosts/lab/pools/${POOL}`);
+  await page.getByLabel('File to upload').setInputFiles({ name: 'uploaded.img', mimeType: 'application/octet-stream', buffer: data });
+  await expect(page.getByRole('status').filter({ hasText: 'uploaded.img' })).toContainText('done', { timeout: 60_000 });
+  const sum = (b: Buffer | string) => execFileSync('sha256sum', typeof b === 'string' ? [b] : [], { input: typeof b === 'string' ? undefined : b, encoding: 'utf8' }).split(' ')[0];
+  expect(sum(`${DIR}/uploaded.img`)).toBe(sum(data));
+  await expect(page.getByRole('table', { name: `Volumes in pool ${POOL}` }).getByRole('link', { name: 'uploaded.img' })).toBeVisible();
+});

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+export const JobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type JobState = z.infer<typeof JobState>;
+
+/** GET /api/jobs item: one long operation (convert, wipe, clone, check, upload, download). */
+export const JobDto = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  hostId: z.string(),
+  /** The object it works on, e.g. {pool, volume}. */
+  target: z.record(z.string(), z.string()),
+  state: JobState,
+  /** 0–100, or null when the tool reports none (wipe, clone). */
+  progress: z.number().nullable(),
+  bytesDone: z.number().nullable(),
+  bytesTotal: z.number().nullable(),
+  command: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string(), detail: z.unknown().optional() }).nullable(),
+  result: z.unknown().nullable(),
+});
+export type JobDto = z.infer<typeof JobDto>;
+
+export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];

@@ -1,0 +1,44 @@
+import 'server-only';
+import { CREATE_FORMATS, type VolumeFormatsDto } from '@/lib/schemas';
+import { command } from '../commands/command';
+import { runChecked } from '../commands/run';
+import type { HostConfig } from '../hosts/inventory';
+import { transportFor } from '../hosts/transports';
+import { findPool, FILE_POOLS, hostContext } from './context';
+
+/** Which preallocation modes qemu-img accepts per format (qemu 7.2; others take none). */
+export const PREALLOCATION_BY_FORMAT: Record<string, string[]> = {
+  qcow2: ['off', 'metadata', 'falloc', 'full'],
+  raw: ['off', 'falloc', 'full'],
+};
+
+const cache = new Map<string, { at: number; formats: string[] }>();
+
+/** `qemu-img --help` ends with "Supported formats: …": the host's build decides, not ours. */
+export async function hostImageFormats(host: HostConfig): Promise<string[]> {
+  const hit = cache.get(host.id);
+  if (hit && Date.now() - hit.at < 600_000) return hit.formats;
+  const r = await runChecked(transportFor(host), command('qemu-img', '--help'), 'Asking qemu-img for its formats', { timeoutMs: 30_000 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('Supported formats:')) ?? '';
+  const supported = new Set(line.replace('Supported formats:', '').trim().split(/\s+/));
+  const formats = CREATE_FORMATS.filter((f) => supported.has(f));
+  cache.set(host.id, { at: Date.now(), formats });
+  return formats;
+}
+
+/**
+ * Formats a new volume in this pool can have: every format the host's qemu-img creates for
+ * file pools; raw only for device pools (an LVM volume, a partition or a LUN is raw storage).
+ */
+export async function volumeFormats(hostId: string, pool: string): Promise<VolumeFormatsDto> {
+  const { host, storage } = await hostContext(hostId, { fresh: false });
+  const p = findPool(storage, hostId, pool);
+  const fileBased = FILE_POOLS.has(p.type);
+  const formats = fileBased ? await hostImageFormats(host) : ['raw'];
+  return {
+    formats,
+    preallocation: Object.fromEntries(formats.map((f) => [f, fileBased ? (PREALLOCATION_BY_FORMAT[f] ?? ['off']) : ['off', 'full']])),
+    poolType: p.type,
+    fileBased,
+  };
+}

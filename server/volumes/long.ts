@@ -1,0 +1,169 @@
+import 'server-only';
+import path from 'node:path';
+import { CloneInput, ConvertInput, WipeInput, type OperationResult } from '@/lib/schemas';
+import { command } from '../commands/command';
+import { runChecked } from '../commands/run';
+import { renderInvocation } from '../commands/shell';
+import { call, virsh } from '../commands/virsh';
+import { AppError, badRequest } from '../errors';
+import { requireConfirmation } from '../guards';
+import { invalidate } from '../hosts/storage-cache';
+import { startJob } from '../jobs/jobs';
+import { progressParser } from '../jobs/progress';
+import { FILE_POOLS, findPool, volumeContext, type VolumeContext } from './context';
+import { refuseIfRunning } from './guards';
+import { checkPlan, parseCheck } from './operations';
+import { describeStep, refreshStep, type Step } from './steps';
+
+/**
+ * Operations that take minutes on big images run as jobs: the request answers 202 with the job
+ * id at once; the job streams progress (qemu-img `-p`) and can be cancelled (the remote
+ * process group is killed). A dry run returns the commands without starting anything.
+ */
+const LONG = 24 * 3600_000;
+
+function preview(steps: Step[], warnings: string[] = []): OperationResult {
+  return { dryRun: true, steps: steps.map(describeStep), warnings };
+}
+
+async function runStep(ctx: VolumeContext, s: Step, signal: AbortSignal, onStdout?: (b: Buffer) => void) {
+  return runChecked(ctx.t, s.inv, s.title, { timeoutMs: s.timeoutMs ?? LONG, signal, ...(onStdout ? { onStdout } : {}) });
+}
+
+// ---------------------------------------------------------------- convert
+
+export async function convertVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = ConvertInput.parse(body);
+  const ctx = await volumeContext(hostId, pool, name);
+  const srcFmt = ctx.volume.format;
+  if (!srcFmt) throw badRequest(`the format of ${name} is unknown`);
+  const target = findPool(ctx.storage, hostId, input.pool ?? pool);
+  if (!FILE_POOLS.has(target.type) || !target.target.path) throw badRequest(`convert writes a new image file: pick a dir, fs or netfs pool, not ${target.type}`);
+  if ((ctx.storage.volumes.get(target.name) ?? []).some((v) => v.name === input.name))
+    throw new AppError('volume-exists', `Pool “${target.name}” already has a volume named “${input.name}”`, { status: 409 });
+  if (input.compress && input.format !== 'qcow2' && input.format !== 'qcow') throw badRequest('compression (-c) needs qcow2 or qcow output');
+  const dst = path.posix.join(target.target.path, input.name);
+  const o: string[] = [];
+  if (input.format === 'qcow2') {
+    if (input.options.compat) o.push(`compat=${input.options.compat}`);
+    if (input.options.clusterSize !== undefined) o.push(`cluster_size=${input.options.clusterSize}`);
+    if (input.options.lazyRefcounts !== undefined) o.push(`lazy_refcounts=${input.options.lazyRefcounts ? 'on' : 'off'}`);
+    if (input.options.compressionType) o.push(`compression_type=${input.options.compressionType}`);
+  }
+  const convert: Step = {
+    title: `Convert ${name} (${srcFmt}) to ${input.name} (${input.format})`,
+    inv: command(
+      'qemu-img',
+      'convert',
+      '-p',
+      ...(ctx.runningUsers.length ? ['-U'] : []),
+      '-f',
+      srcFmt,
+      '-O',
+      input.format,
+      ...(input.compress ? ['-c'] : []),
+      ...(o.length ? ['-o', o.join(',')] : []),
+      '--',
+      ctx.volume.path,
+      dst,
+    ),
+  };
+  const check: Step = { title: `Check that ${dst} does not exist yet`, inv: command('test', '!', '-e', dst) };
+  const refresh = refreshStep(ctx.host.uri, target.name);
+  const warnings = ctx.runningUsers.length ? [`${ctx.runningUsers.join(', ')} is running: the copy is crash-consistent at best (-U)`] : [];
+  if (input.dryRun) return preview([check, convert, refresh], warnings);
+  await runChecked(ctx.t, check.inv, check.title, { timeoutMs: 30_000 }).catch(() => {
+    throw new AppError('volume-exists', `${dst} already exists on the host (not yet known to libvirt): pick another name`, { status: 409 });
+  });
+  const job = startJob(
+    { kind: 'convert', title: convert.title, hostId, target: { pool: target.name, volume: input.name, source: `${pool}/${name}` }, command: renderInvocation(convert.inv), bytesTotal: ctx.volume.capacity },
+    async (job) => {
+      const parse = progressParser();
+      try {
+        await runStep(ctx, convert, job.signal, (b) => {
+          const p = parse(b);
+          if (p !== null) job.progress({ percent: p, bytesDone: Math.round((ctx.volume.capacity * p) / 100) });
+        });
+      } catch (e) {
+        // A half-written image is worse than none: remove the file this job created.
+        await ctx.t.exec(command('rm', '-f', '--', dst), { timeoutMs: 30_000 }).catch(() => {});
+        throw e;
+      } finally {
+        await ctx.t.exec(refresh.inv, { timeoutMs: 60_000 }).catch(() => {});
+        invalidate(hostId);
+      }
+      return { path: dst };
+    },
+  );
+  return { ...preview([check, convert, refresh], warnings), dryRun: false, jobId: job.id };
+}
+
+// ---------------------------------------------------------------- clone
+
+export async function cloneVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = CloneInput.parse(body);
+  if (input.pool && input.pool !== pool) throw badRequest('vol-clone copies within the pool: use convert to copy into another pool');
+  const ctx = await volumeContext(hostId, pool, name);
+  refuseIfRunning(ctx, `Cloning ${name}`);
+  if ((ctx.storage.volumes.get(pool) ?? []).some((v) => v.name === input.name))
+    throw new AppError('volume-exists', `Pool “${pool}” already has a volume named “${input.name}”`, { status: 409 });
+  const step: Step = { title: `Clone ${name} as ${input.name}`, inv: virsh(ctx.host.uri, call('vol-clone', '--pool', pool, '--', name, input.name)) };
+  if (input.dryRun) return preview([step]);
+  const job = startJob(
+    { kind: 'clone', title: step.title, hostId, target: { pool, volume: input.name, source: name }, command: renderInvocation(step.inv), bytesTotal: ctx.volume.capacity },
+    async (job) => {
+      try {
+        await runStep(ctx, step, job.signal);
+      } finally {
+        invalidate(hostId);
+      }
+      return { pool, name: input.name };
+    },
+  );
+  return { ...preview([step]), dryRun: false, jobId: job.id };
+}
+
+// ---------------------------------------------------------------- wipe
+
+export async function wipeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = WipeInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name);
+  refuseIfRunning(ctx, `Wiping ${name}`);
+  requireConfirmation({
+    hazard: 'wipe',
+    name,
+    confirm: input.confirm,
+    message: `Wiping ${name} (${input.algorithm}) destroys its data${ctx.dependants.length ? `, and the ${ctx.dependants.length} image(s) based on it` : ''}`,
+    detail: { path: ctx.volume.path, usedBy: ctx.volume.usedBy, dependants: ctx.dependants },
+  });
+  const step: Step = { title: `Wipe ${name} (${input.algorithm})`, inv: virsh(ctx.host.uri, call('vol-wipe', '--pool', pool, '--algorithm', input.algorithm, '--', name)) };
+  if (input.dryRun) return preview([step]);
+  const job = startJob(
+    { kind: 'wipe', title: step.title, hostId, target: { pool, volume: name }, command: renderInvocation(step.inv), bytesTotal: ctx.volume.capacity },
+    async (job) => {
+      try {
+        await runStep(ctx, step, job.signal);
+      } finally {
+        invalidate(hostId);
+      }
+      return { pool, name, algorithm: input.algorithm };
+    },
+  );
+  return { ...preview([step]), dryRun: false, jobId: job.id };
+}
+
+// ---------------------------------------------------------------- check (as a job)
+
+export async function checkVolumeJob(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const { ctx, cmd } = await checkPlan(hostId, pool, name, body);
+  const step: Step = { title: `Check ${name}`, inv: cmd };
+  const job = startJob(
+    { kind: 'check', title: step.title, hostId, target: { pool, volume: name }, command: renderInvocation(cmd), bytesTotal: ctx.volume.allocation },
+    async (job) => {
+      const r = await ctx.t.exec(cmd, { timeoutMs: LONG, signal: job.signal });
+      if (r.aborted) throw new AppError('cancelled', 'cancelled');
+      return parseCheck(r.stdout, r.stderr, r.exitCode);
+    },
+  );
+  return { ...preview([step]), dryRun: false, jobId: job.id };
+}

@@ -1,0 +1,309 @@
+import 'server-only';
+import {
+  AmendInput,
+  CheckInput,
+  CommitInput,
+  CompareInput,
+  DeleteInput,
+  RebaseInput,
+  ResizeInput,
+  type CheckResult,
+  type MapResult,
+  type OperationResult,
+} from '@/lib/schemas';
+import { toQemuSize } from '@/lib/units';
+import { command } from '../commands/command';
+import { renderInvocation } from '../commands/shell';
+import { call, virsh } from '../commands/virsh';
+import { AppError, badRequest } from '../errors';
+import { requireConfirmation } from '../guards';
+import { invalidate } from '../hosts/storage-cache';
+import { parseImageInfo } from '../qemu-img/info';
+import { dependantsOf, FILE_POOLS, findVolume, runningVms, volumeByPath, volumeContext, type VolumeContext } from './context';
+import { guardOverlays, refuseIfRunning } from './guards';
+import { describeStep, refreshStep, runSteps, type Step } from './steps';
+
+/**
+ * The qemu-img and virsh operations on one volume. Each: read the host fresh, guard, plan the
+ * exact commands (returned as the preview with `dryRun`), run them, refresh the pool.
+ */
+
+const u = (ctx: VolumeContext) => (ctx.runningUsers.length ? ['-U'] : []);
+const fmt = (ctx: VolumeContext) => {
+  if (!ctx.volume.format) throw badRequest(`libvirt does not know the format of ${ctx.volume.name}: qemu-img needs it (-f) to avoid probing`);
+  return ctx.volume.format;
+};
+const qemuCapable = (ctx: VolumeContext) => {
+  if (ctx.volume.type !== 'file' && ctx.volume.type !== 'block')
+    throw badRequest(`qemu-img cannot open a ${ctx.volume.type} volume by path (${ctx.volume.name})`);
+};
+
+async function execute(ctx: VolumeContext, hostId: string, steps: Step[], dryRun: boolean, warnings: string[] = []): Promise<OperationResult> {
+  if (dryRun) return { dryRun: true, steps: steps.map(describeStep), warnings };
+  try {
+    return { dryRun: false, steps: await runSteps(ctx.t, steps), warnings };
+  } finally {
+    invalidate(hostId);
+  }
+}
+
+// ---------------------------------------------------------------- info
+
+/** `qemu-img info --output=json --backing-chain` (with -U while a running VM holds it). */
+export async function volumeInfo(hostId: string, pool: string, name: string) {
+  const ctx = await volumeContext(hostId, pool, name);
+  qemuCapable(ctx);
+  const cmd = command('qemu-img', 'info', '--output=json', '--backing-chain', ...u(ctx), '--', ctx.volume.path);
+  const r = await ctx.t.exec(cmd, { timeoutMs: 60_000 });
+  if (r.exitCode !== 0)
+    throw new AppError('command-failed', `qemu-img could not read ${name}`, { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim(), exitCode: r.exitCode } });
+  return { command: renderInvocation(cmd), chain: parseImageInfo(r.stdout), dependants: ctx.dependants, runningUsers: ctx.runningUsers };
+}
+
+// ---------------------------------------------------------------- delete
+
+export async function deleteVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = DeleteInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name);
+  refuseIfRunning(ctx, `Deleting ${name}`);
+  guardOverlays(ctx, `Deleting ${name}`, input.confirm);
+  requireConfirmation({
+    hazard: 'delete-volume',
+    name,
+    confirm: input.confirm,
+    message: `Deleting ${name} destroys its data${ctx.volume.usedBy.length ? ` and breaks ${ctx.volume.usedBy.join(', ')}, which use${ctx.volume.usedBy.length === 1 ? 's' : ''} it` : ''}`,
+    detail: { path: ctx.volume.path, usedBy: ctx.volume.usedBy },
+  });
+  // vol-delete removes this file only: its backing file (base) is never touched.
+  const steps: Step[] = [{ title: `Delete ${name}`, inv: virsh(ctx.host.uri, call('vol-delete', '--pool', pool, '--', name)) }];
+  return execute(ctx, hostId, steps, input.dryRun);
+}
+
+// ---------------------------------------------------------------- resize
+
+export async function resizeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = ResizeInput.parse(body);
+  const ctx = await volumeContext(hostId, pool, name);
+  refuseIfRunning(ctx, `Resizing ${name}`);
+  const current = ctx.volume.capacity;
+  if (input.capacity === current) throw badRequest(`${name} is already ${current} bytes`);
+  const shrink = input.capacity < current;
+  guardOverlays(ctx, `Resizing ${name}`, input.confirm);
+  if (shrink)
+    requireConfirmation({
+      hazard: 'shrink',
+      name,
+      confirm: input.confirm,
+      message: `Shrinking ${name} from ${current} to ${input.capacity} bytes cuts off the end of the disk: shrink the guest's filesystem and partition first, or data is lost`,
+      detail: { from: current, to: input.capacity, path: ctx.volume.path },
+    });
+  const steps: Step[] = [];
+  if (FILE_POOLS.has(ctx.pool.type)) {
+    steps.push({
+      title: `${shrink ? 'Shrink' : 'Grow'} ${name} to ${toQemuSize(input.capacity)}`,
+      inv: command('qemu-img', 'resize', '-f', fmt(ctx), ...(shrink ? ['--shrink'] : []), '--', ctx.volume.path, String(input.capacity)),
+    });
+    steps.push(refreshStep(ctx.host.uri, pool));
+  } else {
+    steps.push({
+      title: `${shrink ? 'Shrink' : 'Grow'} ${name}`,
+      inv: virsh(ctx.host.uri, call('vol-resize', '--pool', pool, ...(shrink ? ['--shrink'] : []), '--', name, String(input.capacity))),
+    });
+  }
+  const warnings = shrink ? [] : ['grow the partition and filesystem inside the guest to use the new space'];
+  return execute(ctx, hostId, steps, input.dryRun, warnings);
+}
+
+// ---------------------------------------------------------------- check
+
+const int = (v: unknown) => (typeof v === 'number' ? v : 0);
+const intOrNull = (v: unknown) => (typeof v === 'number' ? v : null);
+
+export function parseCheck(stdout: string, stderr: string, exitCode: number | null): CheckResult {
+  let j: Record<string, unknown> = {};
+  try {
+    j = JSON.parse(stdout) as Record<string, unknown>;
+  } catch {
+    /* no JSON: an error or an unsupported format */
+  }
+  const corruptions = int(j.corruptions);
+  const leaks = int(j.leaks);
+  const unsupported = exitCode === 63 || /does not support checks/.test(stderr);
+  const verdict: CheckResult['verdict'] = unsupported ? 'unsupported' : exitCode === 1 ? 'failed' : corruptions > 0 || exitCode === 2 ? 'corrupt' : leaks > 0 || exitCode === 3 ? 'leaks' : exitCode === 0 ? 'clean' : 'failed';
+  return {
+    exitCode,
+    verdict,
+    checkErrors: int(j['check-errors']),
+    corruptions,
+    leaks,
+    corruptionsFixed: int(j['corruptions-fixed']),
+    leaksFixed: int(j['leaks-fixed']),
+    totalClusters: intOrNull(j['total-clusters']),
+    allocatedClusters: intOrNull(j['allocated-clusters']),
+    fragmentedClusters: intOrNull(j['fragmented-clusters']),
+    imageEndOffset: intOrNull(j['image-end-offset']),
+    message: stderr.trim() || (verdict === 'clean' ? 'No errors were found on the image.' : ''),
+  };
+}
+
+export async function checkPlan(hostId: string, pool: string, name: string, body: unknown) {
+  const input = CheckInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name);
+  qemuCapable(ctx);
+  if (input.repair) {
+    // Repair writes metadata: only while no VM at all has the image configured and running.
+    refuseIfRunning(ctx, `Repairing ${name}`);
+  }
+  const cmd = command('qemu-img', 'check', '--output=json', '-f', fmt(ctx), ...(input.repair ? ['-r', input.repair] : u(ctx)), '--', ctx.volume.path);
+  return { ctx, input, cmd };
+}
+
+export async function checkVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const { ctx, input, cmd } = await checkPlan(hostId, pool, name, body);
+  if (input.dryRun) return { dryRun: true, steps: [{ title: `Check ${name}`, command: renderInvocation(cmd) }], warnings: [] };
+  const r = await ctx.t.exec(cmd, { timeoutMs: 600_000 });
+  if (r.timedOut) throw new AppError('command-timeout', `Checking ${name} timed out: run it as a job`, { status: 502 });
+  if (input.repair) invalidate(hostId);
+  return { dryRun: false, steps: [{ title: `Check ${name}`, command: renderInvocation(cmd), output: r.stdout }], warnings: [], result: parseCheck(r.stdout, r.stderr, r.exitCode) };
+}
+
+// ---------------------------------------------------------------- map
+
+const MAX_EXTENTS = 2000;
+
+/** `qemu-img map --output=json`: which ranges hold data, zeroes, or come from a backing file. */
+export async function mapVolume(hostId: string, pool: string, name: string): Promise<MapResult & { command: string }> {
+  const ctx = await volumeContext(hostId, pool, name);
+  qemuCapable(ctx);
+  const cmd = command('qemu-img', 'map', '--output=json', '-f', fmt(ctx), ...u(ctx), '--', ctx.volume.path);
+  const r = await ctx.t.exec(cmd, { timeoutMs: 120_000 });
+  if (r.exitCode !== 0)
+    throw new AppError('command-failed', `qemu-img map failed on ${name}`, { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim(), exitCode: r.exitCode } });
+  const raw = JSON.parse(r.stdout) as Array<{ start: number; length: number; depth: number; data: boolean; zero: boolean; present?: boolean }>;
+  return { command: renderInvocation(cmd), ...summarizeMap(raw, ctx.volume.capacity) };
+}
+
+export function summarizeMap(
+  raw: Array<{ start: number; length: number; depth: number; data: boolean; zero: boolean; present?: boolean }>,
+  capacity: number,
+): MapResult {
+  let extents = raw.map((e) => ({ start: e.start, length: e.length, depth: e.depth, data: e.data, zero: e.zero, present: e.present ?? true }));
+  const virtualSize = extents.reduce((m, e) => Math.max(m, e.start + e.length), capacity);
+  let merged = false;
+  if (extents.length > MAX_EXTENTS) {
+    // A picture a few hundred pixels wide cannot show more: bucket by position, keep the "most data" kind.
+    merged = true;
+    const bucket = Math.ceil(virtualSize / MAX_EXTENTS);
+    const out: typeof extents = [];
+    for (const e of extents) {
+      const b = Math.floor(e.start / bucket);
+      const last = out[out.length - 1];
+      if (last && Math.floor(last.start / bucket) === b) {
+        last.length = e.start + e.length - last.start;
+        if (e.data && !last.data) Object.assign(last, { data: true, zero: false, depth: e.depth, present: true });
+      } else out.push({ ...e });
+    }
+    extents = out;
+  }
+  return { virtualSize, extents, merged };
+}
+
+// ---------------------------------------------------------------- compare
+
+export async function compareVolumes(hostId: string, pool: string, name: string, body: unknown) {
+  const input = CompareInput.parse(body);
+  const ctx = await volumeContext(hostId, pool, name);
+  qemuCapable(ctx);
+  const other = findVolume(ctx.storage, hostId, input.other.pool, input.other.name);
+  if (!other.format) throw badRequest(`the format of ${other.name} is unknown`);
+  const running = runningVms(ctx.storage);
+  const force = ctx.runningUsers.length || other.usedBy.some((vm) => running.has(vm));
+  const cmd = command('qemu-img', 'compare', '-f', fmt(ctx), '-F', other.format, ...(input.strict ? ['-s'] : []), ...(force ? ['-U'] : []), '--', ctx.volume.path, other.path);
+  const r = await ctx.t.exec(cmd, { timeoutMs: 600_000 });
+  // Exit 0: identical; 1: they differ; 2 or more: qemu-img could not compare.
+  if (r.exitCode !== 0 && r.exitCode !== 1)
+    throw new AppError('command-failed', `qemu-img could not compare ${name} and ${other.name}`, { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim(), exitCode: r.exitCode } });
+  return { identical: r.exitCode === 0, message: (r.stdout + r.stderr).trim(), command: renderInvocation(cmd) };
+}
+
+// ---------------------------------------------------------------- rebase
+
+export async function rebaseVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = RebaseInput.parse(body);
+  const ctx = await volumeContext(hostId, pool, name);
+  qemuCapable(ctx);
+  refuseIfRunning(ctx, `Rebasing ${name}`);
+  const f = fmt(ctx);
+  if (f !== 'qcow2' && f !== 'qed') throw badRequest(`only qcow2 (and qed) images have a backing file to change; ${name} is ${f}`);
+  const nb = input.backing ? findVolume(ctx.storage, hostId, input.backing.pool, input.backing.name) : null;
+  if (nb && !nb.format) throw badRequest(`the format of ${nb.name} is unknown, and a backing file needs one (-F)`);
+  if (nb && (nb.path === ctx.volume.path || ctx.dependants.some((d) => d.path === nb.path)))
+    throw badRequest(`${nb.name} is ${nb.path === ctx.volume.path ? 'this image' : 'based on this image'}: that would make a loop`);
+  if (!nb && input.unsafe) throw badRequest('an unsafe rebase onto no backing file would lose the backing data: use the safe mode to flatten');
+  if (input.unsafe)
+    requireConfirmation({
+      hazard: 'unsafe-rebase',
+      name,
+      confirm: input.confirm,
+      message: `An unsafe rebase (-u) only rewrites the header of ${name}: if ${nb?.name} does not hold the same data as the current backing file, the guest sees a corrupted disk`,
+      detail: { from: ctx.volume.backingStore?.path ?? null, to: nb?.path ?? null },
+    });
+  const args = ['rebase', '-f', f, ...(input.unsafe ? ['-u'] : ['-p']), '-b', nb ? nb.path : '', ...(nb ? ['-F', nb.format ?? 'raw'] : []), '--', ctx.volume.path];
+  const steps: Step[] = [
+    { title: nb ? `Rebase ${name} onto ${nb.name}${input.unsafe ? ' (unsafe: header only)' : ''}` : `Flatten ${name}: copy the backing data in`, inv: command('qemu-img', ...args) },
+    refreshStep(ctx.host.uri, pool),
+  ];
+  return execute(ctx, hostId, steps, input.dryRun);
+}
+
+// ---------------------------------------------------------------- commit
+
+export async function commitVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = CommitInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name);
+  qemuCapable(ctx);
+  const basePath = ctx.volume.backingStore?.path;
+  if (!basePath) throw new AppError('no-backing', `${name} has no backing file to commit into`, { status: 409 });
+  refuseIfRunning(ctx, `Committing ${name}`);
+  const base = volumeByPath(ctx.storage, basePath);
+  const running = runningVms(ctx.storage);
+  const baseRunning = base?.usedBy.filter((vm) => running.has(vm)) ?? [];
+  if (baseRunning.length)
+    throw new AppError('volume-in-use', `Committing into ${base?.name ?? basePath} is refused: ${baseRunning.join(', ')} uses it and is running`, {
+      status: 409,
+      detail: { affected: { runningVms: baseRunning, volume: basePath } },
+    });
+  // Other images built on the base see its content change under them: the classic way to lose a base.
+  const mine = new Set([ctx.volume.path, ...ctx.dependants.map((d) => d.path)]);
+  const others = dependantsOf(ctx.storage, basePath).filter((d) => !mine.has(d.path));
+  const baseName = base?.name ?? basePath;
+  if (others.length)
+    requireConfirmation({
+      hazard: 'base-has-other-overlays',
+      name: baseName,
+      confirm: input.confirm,
+      message: `Committing ${name} writes into ${baseName}, which ${others.length} other image${others.length === 1 ? ' is' : 's are'} based on: they would be corrupted`,
+      detail: others,
+    });
+  const steps: Step[] = [{ title: `Commit ${name} into ${baseName}`, inv: command('qemu-img', 'commit', '-p', '-f', fmt(ctx), '--', ctx.volume.path) }];
+  if (base && base.pool !== pool) steps.push(refreshStep(ctx.host.uri, base.pool));
+  steps.push(refreshStep(ctx.host.uri, pool));
+  return execute(ctx, hostId, steps, input.dryRun);
+}
+
+// ---------------------------------------------------------------- amend
+
+export async function amendVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = AmendInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name);
+  qemuCapable(ctx);
+  if (fmt(ctx) !== 'qcow2') throw badRequest(`amend changes qcow2 options; ${name} is ${ctx.volume.format}`);
+  refuseIfRunning(ctx, `Amending ${name}`);
+  const o: string[] = [];
+  if (input.compat) o.push(`compat=${input.compat}`);
+  if (input.lazyRefcounts !== undefined) o.push(`lazy_refcounts=${input.lazyRefcounts ? 'on' : 'off'}`);
+  if (!o.length) throw badRequest('nothing to change: give compat and/or lazyRefcounts');
+  if (input.compat === '0.10' && input.lazyRefcounts) throw badRequest('lazy refcounts need compat 1.1');
+  const steps: Step[] = [{ title: `Amend ${name}: ${o.join(', ')}`, inv: command('qemu-img', 'amend', '-f', 'qcow2', '-o', o.join(','), '--', ctx.volume.path) }];
+  return execute(ctx, hostId, steps, input.dryRun);
+}

@@ -1,0 +1,135 @@
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobDto } from '@/lib/schemas';
+import { GET as jobEvents } from '@/app/api/jobs/[job]/events/route';
+import { invalidate } from '@/server/hosts/storage-cache';
+import { closeDb } from '@/server/jobs/db';
+import { cancelJob, getJob, listJobs, waitForJob } from '@/server/jobs/jobs';
+import { cloneVolume, convertVolume } from '@/server/volumes/long';
+import { downloadVolume, uploadVolume } from '@/server/volumes/transfer';
+import { cleanLab, exists, makePool, setupEnv, sh, sha256, sys } from '../helpers/volumes';
+
+// Jobs: a ≥1 GiB convert with rising progress, cancelled with no process left on the host;
+// outcomes kept in SQLite across a "restart"; one failure beside a success; SSE; streamed
+// upload/download of 512 MiB with the server's memory measured.
+const J = 'ksc-t4-j';
+let dir = '';
+const data = mkdtempSync(path.join(tmpdir(), 'ksc-t4-data-'));
+const f = (n: string) => path.join(dir, n);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const procs = (needle: string) => sh(`pgrep -af -- '${needle}' || true`).split('\n').filter((l) => l && !l.includes('pgrep'));
+
+beforeAll(() => {
+  setupEnv(data);
+  cleanLab();
+  dir = makePool(J);
+  // 1.25 GiB of incompressible data: converting it with -c takes long enough to watch and cancel.
+  sh(`head -c 1280M /dev/urandom > ${f('big.raw')}`);
+  sys('pool-refresh', J);
+  invalidate('lab');
+}, 180_000);
+afterAll(() => {
+  cleanLab();
+  rmSync(data, { recursive: true, force: true });
+});
+
+describe('jobs', () => {
+  it('a convert of a 1.25 GiB image reports rising progress and is cancelled with no process left', async () => {
+    const r = await convertVolume('lab', J, 'big.raw', { name: 'big.qcow2', format: 'qcow2', compress: true });
+    expect(r.jobId).toBeTruthy();
+    const seen: number[] = [];
+    for (let i = 0; i < 120 && seen.filter((p) => p > 0).length < 3; i++) {
+      await sleep(500);
+      const p = getJob(r.jobId!).progress;
+      if (p !== null && p !== seen[seen.length - 1]) seen.push(p);
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    expect(seen[seen.length - 1]!).toBeLessThan(100);
+    expect(procs(`qemu-img convert -p -f raw -O qcow2 -c -- ${f('big.raw')}`).length).toBeGreaterThan(0);
+    const t0 = Date.now();
+    const done = await cancelJob(r.jobId!);
+    expect(done.state).toBe('cancelled');
+    expect(Date.now() - t0).toBeLessThan(8000);
+    await sleep(1500);
+    expect(procs(`qemu-img convert -p -f raw -O qcow2 -c -- ${f('big.raw')}`)).toEqual([]);
+    expect(exists(f('big.qcow2'))).toBe(false);
+    console.log('convert progress seen:', seen.join(' → '));
+  }, 120_000);
+
+  it('after a "restart" a job that was running is listed as interrupted; finished ones keep their outcome', async () => {
+    const r = await convertVolume('lab', J, 'big.raw', { name: 'big2.qcow2', format: 'qcow2', compress: true });
+    await sleep(1500);
+    const g = globalThis as { __kscJobs?: Map<string, { controller: AbortController; done: Promise<void> }> };
+    const saved = new Map(g.__kscJobs);
+    g.__kscJobs!.clear(); // the new process knows nothing in memory…
+    closeDb(); // …and opens the database afresh
+    const jobs = listJobs();
+    expect(jobs.find((j) => j.id === r.jobId)).toMatchObject({ state: 'interrupted', error: { code: 'interrupted' } });
+    expect(jobs.find((j) => j.kind === 'convert' && j.state === 'cancelled')).toBeTruthy();
+    // Stop the real process the "dead" server left behind.
+    const l = saved.get(r.jobId!)!;
+    l.controller.abort();
+    await l.done;
+    await sleep(1500);
+    expect(procs(f('big2.qcow2'))).toEqual([]);
+  }, 60_000);
+
+  it('one failing job does not block another; the failure carries the host’s stderr', async () => {
+    await cloneVolume('lab', J, 'big.raw', { name: 'victim.raw', dryRun: true });
+    sh(`qemu-img create -q -f qcow2 ${f('gone.qcow2')} 1G`);
+    sys('pool-refresh', J);
+    invalidate('lab');
+    const bad = await convertVolume('lab', J, 'gone.qcow2', { name: 'gone.raw', format: 'raw' });
+    rmSync(f('gone.qcow2')); // pulled from under the job
+    const good = await convertVolume('lab', J, 'big.raw', { name: 'copy.raw', format: 'raw' });
+    const [b, ok] = await Promise.all([waitForJob(bad.jobId!), waitForJob(good.jobId!)]);
+    // The first may have finished before the file went; then it succeeded — either way it ended.
+    expect(['failed', 'succeeded']).toContain(b.state);
+    if (b.state === 'failed') expect(JSON.stringify(b.error)).toMatch(/gone\.qcow2/);
+    expect(ok.state).toBe('succeeded');
+    expect(sha256(f('copy.raw'))).toBe(sha256(f('big.raw')));
+  }, 120_000);
+
+  it('the event stream sends the job and ends when it does', async () => {
+    const r = await convertVolume('lab', J, 'copy.raw', { name: 'copy.qcow2', format: 'qcow2' });
+    const res = await jobEvents(new Request(`http://x/api/jobs/${r.jobId}/events`), { params: Promise.resolve({ job: r.jobId! }) });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const text = await res.text();
+    const events = text
+      .split('\n\n')
+      .filter((e) => e.startsWith('event: job'))
+      .map((e) => JSON.parse(e.split('\ndata: ')[1] ?? '{}') as JobDto);
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events[events.length - 1]).toMatchObject({ state: 'succeeded', progress: 100 });
+  }, 120_000);
+});
+
+describe('upload and download, streamed', () => {
+  it('uploads 512 MiB through vol-upload with flat memory, and downloads it back', async () => {
+    const src = path.join(data, 'up.bin');
+    sh(`head -c 512M /dev/urandom > ${src}`);
+    const want = sha256(src);
+    const rss0 = process.memoryUsage().rss;
+    let peak = rss0;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const job = await uploadVolume('lab', J, 'up.img', Readable.toWeb(createReadStream(src)) as WebReadableStream<Uint8Array>, { length: 512 * 1024 * 1024 });
+    clearInterval(timer);
+    expect(job).toMatchObject({ state: 'succeeded', kind: 'upload', bytesDone: 512 * 1024 * 1024 });
+    expect(sha256(f('up.img'))).toBe(want);
+    const grew = (peak - rss0) / 1024 / 1024;
+    console.log(`upload 512 MiB: rss before ${(rss0 / 1048576).toFixed(0)} MiB, peak ${(peak / 1048576).toFixed(0)} MiB (+${grew.toFixed(0)} MiB)`);
+    expect(grew).toBeLessThan(128);
+
+    const d = await downloadVolume('lab', J, 'up.img');
+    const out = path.join(data, 'down.bin');
+    await pipeline(d.stream, createWriteStream(out));
+    expect((await waitForJob(d.jobId)).state).toBe('succeeded');
+    expect(sha256(out)).toBe(want);
+  }, 300_000);
+});
