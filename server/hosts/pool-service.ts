@@ -5,8 +5,23 @@ import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
-import { planPoolCreate, poolCreate, type PoolCreateResult } from '../virsh/pool-create';
-import { poolAutostart, poolBuild, poolDelete, poolRefresh, poolStart, poolStop, type ActionResult } from '../virsh/pools';
+import { planPoolCreate, poolCreate, type PoolCreateResult, type StepResult } from '../virsh/pool-create';
+import {
+  poolAutostart,
+  poolAutostartCommand,
+  poolBuild,
+  poolBuildCommand,
+  poolDelete,
+  poolDeletePlan,
+  poolRefresh,
+  poolRefreshCommand,
+  poolStart,
+  poolStartCommand,
+  poolStop,
+  poolStopCommand,
+  type ActionResult,
+} from '../virsh/pools';
+import type { Command } from '../commands/command';
 import { parsePoolCapabilities } from '../xml/pool-capabilities';
 import { parsePoolSource } from '../xml/pool';
 import { parseXml, children } from '../xml/parse';
@@ -20,7 +35,7 @@ export type PoolCreateResponse =
   | { dryRun: true; xml: string; steps: Array<{ id: string; title: string; command: string; stdin?: string }> }
   | (PoolCreateResult & { dryRun: false });
 
-export async function createPool(hostId: string, body: unknown): Promise<PoolCreateResponse> {
+export async function createPool(hostId: string, body: unknown, onStep?: (s: StepResult) => void): Promise<PoolCreateResponse> {
   const host = findHost(hostId);
   const input = PoolCreateInput.parse(body);
   const storage = await hostStorage(host, { fresh: true });
@@ -35,7 +50,7 @@ export async function createPool(hostId: string, body: unknown): Promise<PoolCre
     };
   }
   try {
-    return { dryRun: false, ...(await poolCreate(transportFor(host), host.uri, input, existing)) };
+    return { dryRun: false, ...(await poolCreate(transportFor(host), host.uri, input, existing, onStep)) };
   } finally {
     invalidate(hostId);
   }
@@ -44,11 +59,22 @@ export async function createPool(hostId: string, body: unknown): Promise<PoolCre
 type PoolAction = 'start' | 'stop' | 'refresh' | 'build';
 const ACTIONS: Record<PoolAction, typeof poolStart> = { start: poolStart, stop: poolStop, refresh: poolRefresh, build: poolBuild };
 
-export async function poolAction(hostId: string, pool: string, action: string): Promise<ActionResult> {
+const ACTION_COMMANDS: Record<PoolAction, (uri: string, name: string) => Command> = {
+  start: poolStartCommand,
+  stop: poolStopCommand,
+  refresh: poolRefreshCommand,
+  build: poolBuildCommand,
+};
+
+/** A body `{"dryRun": true}` answers `{dryRun, command}` (what would run) and runs nothing. */
+export const isDryRun = (body: unknown) => (body as { dryRun?: unknown } | null | undefined)?.dryRun === true;
+
+export async function poolAction(hostId: string, pool: string, action: string, body?: unknown): Promise<ActionResult | { dryRun: true; command: string }> {
   const fn = ACTIONS[action as PoolAction];
   if (!fn) throw notFound(`Pool action “${action}”`);
   const host = findHost(hostId);
   await requirePool(hostId, pool);
+  if (isDryRun(body)) return { dryRun: true, command: renderInvocation(ACTION_COMMANDS[action as PoolAction](host.uri, pool)) };
   try {
     return await fn(transportFor(host), host.uri, pool);
   } finally {
@@ -56,11 +82,12 @@ export async function poolAction(hostId: string, pool: string, action: string): 
   }
 }
 
-export async function setPoolAutostart(hostId: string, pool: string, body: unknown): Promise<ActionResult> {
+export async function setPoolAutostart(hostId: string, pool: string, body: unknown): Promise<ActionResult | { dryRun: true; command: string }> {
   const enabled = (body as { enabled?: unknown } | null)?.enabled;
   if (typeof enabled !== 'boolean') throw badRequest('send {"enabled": true} or {"enabled": false}');
   const host = findHost(hostId);
   await requirePool(hostId, pool);
+  if (isDryRun(body)) return { dryRun: true, command: renderInvocation(poolAutostartCommand(host.uri, pool, enabled)) };
   try {
     return await poolAutostart(transportFor(host), host.uri, pool, enabled);
   } finally {
@@ -84,6 +111,35 @@ export async function deletePool(hostId: string, pool: string, body: unknown): P
   }
 }
 
+export interface PoolDeletePreview {
+  dryRun: true;
+  commands: string[];
+  /** Volumes that go with the storage (pool-delete), and those a VM uses (which block the delete). */
+  volumes: string[];
+  inUse: Array<{ volume: string; usedBy: string[] }>;
+  targetPath: string | null;
+  type: string;
+}
+
+/** DELETE with `{"dryRun": true}`: what a delete would do, for the confirmation dialog — commands, volumes, and what blocks it. */
+export async function previewPoolDelete(hostId: string, name: string, body: unknown): Promise<PoolDeletePreview> {
+  const host = findHost(hostId);
+  const uri = host.uri;
+  const storage = await hostStorage(host, { fresh: true });
+  const deleteStorage = (body as { deleteStorage?: unknown } | null)?.deleteStorage === true;
+  const pool = storage.pools.find((p) => p.name === name);
+  if (!pool) throw notFound(`Pool “${name}”`);
+  const vols = storage.volumes.get(pool.name) ?? [];
+  return {
+    dryRun: true,
+    commands: poolDeletePlan(uri, pool, deleteStorage).map(([cmd]) => renderInvocation(cmd)),
+    volumes: vols.map((v) => v.name),
+    inUse: vols.filter((v) => v.usedBy.length).map((v) => ({ volume: v.name, usedBy: v.usedBy })),
+    targetPath: pool.target.path ?? null,
+    type: pool.type,
+  };
+}
+
 async function requirePool(hostId: string, pool: string) {
   const storage = await hostStorage(findHost(hostId), { fresh: true });
   if (!storage.pools.some((p) => p.name === pool)) throw notFound(`Pool “${pool}” on ${hostId}`);
@@ -97,11 +153,25 @@ export async function listPoolTypes(hostId: string) {
 }
 
 /** `find-storage-pool-sources-as TYPE [HOST]`: what libvirt can discover for a pool's source. */
-export async function findPoolSources(hostId: string, type: string, srcHost?: string) {
+export async function findPoolSources(hostId: string, type: string, srcHost?: string, opts: { port?: string; initiator?: string } = {}) {
   if (!/^[a-z-]+$/.test(type)) throw badRequest('type must be a pool type such as netfs, logical or iscsi');
   if (srcHost !== undefined && !/^[A-Za-z0-9.:-]{1,253}$/.test(srcHost)) throw badRequest('host must be a host name or IP address');
+  if (opts.port !== undefined && !/^\d{1,5}$/.test(opts.port)) throw badRequest('port must be a number');
+  // iscsi-direct discovery logs in with libiscsi, so it needs the initiator IQN it will use.
+  if (opts.initiator !== undefined && !/^(iqn\.\d{4}-\d{2}\.\S+|eui\.[0-9A-Fa-f]{16}|naa\.[0-9A-Fa-f]{16,32})$/.test(opts.initiator))
+    throw badRequest('initiator must be an iSCSI name such as iqn.2026-11.com.example:host');
   const host = findHost(hostId);
-  const cmd = virsh(host.uri, call('find-storage-pool-sources-as', '--type', type, ...(srcHost ? ['--host', srcHost] : [])));
+  const cmd = virsh(
+    host.uri,
+    call(
+      'find-storage-pool-sources-as',
+      '--type',
+      type,
+      ...(srcHost ? ['--host', srcHost] : []),
+      ...(opts.port ? ['--port', opts.port] : []),
+      ...(opts.initiator ? ['--initiator', opts.initiator] : []),
+    ),
+  );
   const r = await transportFor(host).exec(cmd, { timeoutMs: 60_000 });
   if (r.exitCode !== 0)
     throw new AppError('discovery-failed', `libvirt found no ${type} sources${srcHost ? ` on ${srcHost}` : ''}`, {

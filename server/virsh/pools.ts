@@ -65,8 +65,15 @@ export async function poolDelete(t: Transport, uri: string, storage: HostStorage
       detail: (storage.volumes.get(pool.name) ?? []).map((v) => v.name),
     });
   const out: ActionResult[] = [];
-  if (pool.state === 'running') out.push(await poolStop(t, uri, pool.name));
-  if (input.deleteStorage) out.push(await run(t, virsh(uri, call('pool-delete', '--', pool.name)), `Deleting the storage of “${pool.name}”`));
-  if (pool.persistent) out.push(await run(t, virsh(uri, call('pool-undefine', '--', pool.name)), `Undefining “${pool.name}”`));
+  for (const [cmd, what] of poolDeletePlan(uri, pool, input.deleteStorage)) out.push(await run(t, cmd, what));
   return out;
+}
+
+/** The commands a delete runs, in order: stop (if running) → pool-delete (if asked) → undefine (if persistent). */
+export function poolDeletePlan(uri: string, pool: { name: string; state: string; persistent: boolean }, deleteStorage: boolean): Array<[Command, string]> {
+  const plan: Array<[Command, string]> = [];
+  if (pool.state === 'running') plan.push([poolStopCommand(uri, pool.name), `Stopping pool “${pool.name}”`]);
+  if (deleteStorage) plan.push([virsh(uri, call('pool-delete', '--', pool.name)), `Deleting the storage of “${pool.name}”`]);
+  if (pool.persistent) plan.push([virsh(uri, call('pool-undefine', '--', pool.name)), `Undefining “${pool.name}”`]);
+  return plan;
 }
