@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { previewPoolAction, previewPoolAutostart, usePoolAction, usePoolAutostart, type PoolAction } from '@/lib/api/pools';
 import { useVolumes } from '@/lib/api/volumes';
 import type { PoolDto } from '@/lib/schemas';
@@ -30,9 +30,11 @@ export function PoolActions({ hostId, pool: p, compact, onDeleted }: { hostId: s
   const [pending, setPending] = useState<Pending | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const running = p.state === 'running';
+  const menu = useRef<HTMLDetailsElement>(null);
   const open = (x: Pending) => {
     setStatus(null);
     setPending(x);
+    if (menu.current) menu.current.open = false;
   };
   const buttons = (
     <>
@@ -54,7 +56,7 @@ export function PoolActions({ hostId, pool: p, compact, onDeleted }: { hostId: s
   return (
     <div className="flex flex-col items-start gap-1">
       {compact ? (
-        <details className="relative">
+        <details ref={menu} className="relative">
           <summary className="cursor-pointer list-none rounded border border-zinc-300 px-2 py-0.5 text-xs font-medium hover:bg-zinc-50 dark:border-zinc-600 dark:hover:bg-zinc-800" aria-label={`Actions for pool ${p.name}`}>
             Actions ▾
           </summary>

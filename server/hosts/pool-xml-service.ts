@@ -48,7 +48,11 @@ export async function putPoolXml(hostId: string, pool: string, body: unknown) {
   const note = restartNeeded
     ? `“${pool}” is running: libvirt saves the new definition now; it takes effect when the pool is stopped and started again.`
     : `“${pool}” is not running: the new definition is used when it is next started.`;
-  if (b.dryRun === true) return { dryRun: true, command: renderInvocation(cmd), stdin: b.xml, restartNeeded, note };
+  // libvirt reports a started dir/fs/netfs pool's target permissions from the directory itself;
+  // only pool-build (while stopped) applies new ones to it.
+  const perms = ['dir', 'fs', 'netfs'].includes(p.type) ? ' New target permissions reach the directory only through pool-build (with the pool stopped).' : '';
+  const fullNote = note + perms;
+  if (b.dryRun === true) return { dryRun: true, command: renderInvocation(cmd), stdin: b.xml, restartNeeded, note: fullNote };
   const r = await transportFor(host).exec(cmd, { stdin: b.xml, timeoutMs: 60_000 });
   invalidate(hostId);
   if (r.exitCode !== 0 || r.timedOut) {
@@ -59,5 +63,5 @@ export async function putPoolXml(hostId: string, pool: string, body: unknown) {
       detail: { command: renderInvocation(cmd), exitCode: r.exitCode, stderr },
     });
   }
-  return { dryRun: false, command: renderInvocation(cmd), output: r.stdout.trim(), restartNeeded, note };
+  return { dryRun: false, command: renderInvocation(cmd), output: r.stdout.trim(), restartNeeded, note: fullNote };
 }
