@@ -9,6 +9,12 @@ import { hasChanges, lineDiff } from './line-diff';
 import { Button, Note } from './wizard/fields';
 
 /**
+ * <capacity>, <allocation> and <available> are runtime figures: libvirt ignores them in
+ * pool-define, and they change with every refresh. Left out of the editor and the diff.
+ */
+export const stripRuntime = (xml: string) => xml.replace(/^[ \t]*<(capacity|allocation|available)\b[^>]*>[^<]*<\/\1>[ \t]*\n/gm, '');
+
+/**
  * The pool's XML (pool-dumpxml), and editing it: edit the persistent definition, review a diff
  * and the server's checks, then `pool-define` it. libvirt's verdict is shown verbatim.
  */
@@ -20,8 +26,8 @@ export function PoolXmlEditor({ hostId, pool }: { hostId: string; pool: string }
   const [applied, setApplied] = useState<PoolXmlPutDto | null>(null);
   if (q.isPending) return <Skeleton className="h-64 w-full" />;
   if (q.error) return <ErrorPanel title={`Could not read the XML of ${pool}`} error={q.error} />;
-  const base = q.data.inactiveXml ?? q.data.xml;
-  const differs = q.data.inactiveXml !== null && q.data.inactiveXml !== q.data.xml;
+  const base = stripRuntime(q.data.inactiveXml ?? q.data.xml);
+  const differs = q.data.inactiveXml !== null && stripRuntime(q.data.inactiveXml) !== stripRuntime(q.data.xml);
 
   if (draft === null)
     return (
@@ -61,7 +67,7 @@ export function PoolXmlEditor({ hostId, pool }: { hostId: string; pool: string }
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-700 dark:text-zinc-300">
-        Editing the persistent definition of <strong>{pool}</strong> (<code>pool-dumpxml --inactive</code>). Keep its name, UUID and type.
+        Editing the persistent definition of <strong>{pool}</strong> (<code>pool-dumpxml --inactive</code>). Keep its name, UUID and type (the runtime capacity figures are left out: libvirt ignores them).
       </p>
       <label className="block text-sm font-medium" htmlFor="pool-xml-draft">
         Pool XML

@@ -197,10 +197,16 @@ export async function poolCreateStreaming(h: string, body: PoolCreateInputRaw, o
   throw new ApiError('bad-response', 'The server closed the progress stream before the result', { detail: { url } });
 }
 
-/** Mutations invalidate the host (its summary counts), so every pool list and page refreshes. */
+/**
+ * Mutations invalidate the host (its summary counts), so every pool list and page refreshes.
+ * Not awaited by the mutation: a re-read of a busy host takes seconds, and the action is done.
+ */
 function useInvalidateHost(h: string) {
   const qc = useQueryClient();
-  return () => qc.invalidateQueries({ queryKey: hostKeys.detail(h) }).then(() => qc.invalidateQueries({ queryKey: hostKeys.list() }));
+  return () => {
+    void qc.invalidateQueries({ queryKey: hostKeys.detail(h) });
+    void qc.invalidateQueries({ queryKey: hostKeys.list() });
+  };
 }
 
 export function usePoolAction(h: string) {
@@ -232,7 +238,9 @@ export function usePoolXmlPut(h: string, pool: string) {
   const done = useInvalidateHost(h);
   return useMutation({
     mutationFn: ({ xml, dryRun }: { xml: string; dryRun: boolean }) => sendJson('PUT', poolApiPaths.xml(h, pool), { xml, dryRun }, PoolXmlPutDto),
-    onSettled: (_d, _e, v) => (v.dryRun ? undefined : done()),
+    onSettled: (_d, _e, v) => {
+      if (!v.dryRun) done();
+    },
   });
 }
 

@@ -38,8 +38,9 @@ export type PoolCreateResponse =
 export async function createPool(hostId: string, body: unknown, onStep?: (s: StepResult) => void): Promise<PoolCreateResponse> {
   const host = findHost(hostId);
   const input = PoolCreateInput.parse(body);
-  const storage = await hostStorage(host, { fresh: true });
-  const existing = storage.pools.map((p) => p.name);
+  // A dry run (the wizard's live preview, once per pause in typing) checks names with one cheap
+  // pool-list rather than a full read of the host; the real create re-reads the host.
+  const existing = input.dryRun ? await poolNames(hostId) : (await hostStorage(host, { fresh: true })).pools.map((p) => p.name);
   if (existing.includes(input.name)) throw new AppError('pool-exists', `A pool named “${input.name}” already exists on ${hostId}`, { status: 409 });
   if (input.dryRun) {
     const plan = planPoolCreate(host.uri, input);
@@ -73,8 +74,11 @@ export async function poolAction(hostId: string, pool: string, action: string, b
   const fn = ACTIONS[action as PoolAction];
   if (!fn) throw notFound(`Pool action “${action}”`);
   const host = findHost(hostId);
+  if (isDryRun(body)) {
+    if (!(await poolNames(hostId)).includes(pool)) throw notFound(`Pool “${pool}” on ${hostId}`);
+    return { dryRun: true, command: renderInvocation(ACTION_COMMANDS[action as PoolAction](host.uri, pool)) };
+  }
   await requirePool(hostId, pool);
-  if (isDryRun(body)) return { dryRun: true, command: renderInvocation(ACTION_COMMANDS[action as PoolAction](host.uri, pool)) };
   try {
     return await fn(transportFor(host), host.uri, pool);
   } finally {
@@ -86,8 +90,11 @@ export async function setPoolAutostart(hostId: string, pool: string, body: unkno
   const enabled = (body as { enabled?: unknown } | null)?.enabled;
   if (typeof enabled !== 'boolean') throw badRequest('send {"enabled": true} or {"enabled": false}');
   const host = findHost(hostId);
+  if (isDryRun(body)) {
+    if (!(await poolNames(hostId)).includes(pool)) throw notFound(`Pool “${pool}” on ${hostId}`);
+    return { dryRun: true, command: renderInvocation(poolAutostartCommand(host.uri, pool, enabled)) };
+  }
   await requirePool(hostId, pool);
-  if (isDryRun(body)) return { dryRun: true, command: renderInvocation(poolAutostartCommand(host.uri, pool, enabled)) };
   try {
     return await poolAutostart(transportFor(host), host.uri, pool, enabled);
   } finally {
@@ -125,7 +132,8 @@ export interface PoolDeletePreview {
 export async function previewPoolDelete(hostId: string, name: string, body: unknown): Promise<PoolDeletePreview> {
   const host = findHost(hostId);
   const uri = host.uri;
-  const storage = await hostStorage(host, { fresh: true });
+  // The recent read will do for a preview (the delete itself re-reads and re-checks).
+  const storage = await hostStorage(host);
   const deleteStorage = (body as { deleteStorage?: unknown } | null)?.deleteStorage === true;
   const pool = storage.pools.find((p) => p.name === name);
   if (!pool) throw notFound(`Pool “${name}”`);
@@ -138,6 +146,17 @@ export async function previewPoolDelete(hostId: string, name: string, body: unkn
     targetPath: pool.target.path ?? null,
     type: pool.type,
   };
+}
+
+/**
+ * Every pool's name, by one `virsh pool-list` — for previews only: virsh pads `--name` output
+ * to a column width, so trailing spaces are cut (a name ending in spaces, which this console
+ * never creates, would read wrong here; the real actions check against the full host read).
+ */
+async function poolNames(hostId: string): Promise<string[]> {
+  const host = findHost(hostId);
+  const r = await runChecked(transportFor(host), virsh(host.uri, call('pool-list', '--all', '--name')), 'Listing pools', { timeoutMs: 30_000 });
+  return r.stdout.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
 }
 
 async function requirePool(hostId: string, pool: string) {

@@ -77,7 +77,7 @@ export function PoolWizard({ hostId }: { hostId: string }) {
     } catch (error) {
       setRun({ phase: 'refused', planned, steps: [...steps], error });
     } finally {
-      void invalidate();
+      invalidate();
     }
   }
 
