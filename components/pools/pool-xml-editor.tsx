@@ -52,11 +52,13 @@ export function PoolXmlEditor({ hostId, pool }: { hostId: string; pool: string }
           </Button>
           {q.data.inactiveXml === null && <span className="text-xs text-zinc-500">Transient pool: nothing to edit.</span>}
         </div>
-        <CodePanel title={q.data.command} code={q.data.xml} />
+        <p className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{q.data.command}</p>
+        <CodePanel title={q.data.state === 'running' ? 'Pool XML (live)' : 'Pool XML'} code={q.data.xml} />
         {differs && (
           <>
             <p className="text-sm text-zinc-600 dark:text-zinc-400">The persistent definition differs from the running pool (it was changed while the pool ran, and applies at the next start):</p>
-            <CodePanel title={q.data.inactiveCommand ?? 'persistent XML'} code={q.data.inactiveXml ?? ''} />
+            <p className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{q.data.inactiveCommand}</p>
+            <CodePanel title="Persistent definition" code={q.data.inactiveXml ?? ''} />
           </>
         )}
       </div>

@@ -47,11 +47,15 @@ export function PoolWizard({ hostId }: { hostId: string }) {
   const valid = Object.keys(allErrors).length === 0;
 
   // The preview never carries the CHAP password: the dry run only needs to know there is one.
+  // The preview follows the form after a pause in typing; the typed overwrite confirmation is not
+  // needed to see what would run.
   const body = toBody(form);
-  const previewBody = body.source?.auth?.secret ? { ...body, source: { ...body.source, auth: { ...body.source.auth, secret: '(hidden)' } } } : body;
-  const debounced = useDebounced(previewBody, 350);
-  const previewable = Object.keys(validate({ ...form, confirm: form.name }, existing)).length === 0;
-  const preview = usePoolCreatePreview(hostId, debounced, previewable);
+  const settled = useDebounced(form, 350);
+  const settledBody = toBody(settled);
+  const previewBody = settledBody.source?.auth?.secret ? { ...settledBody, source: { ...settledBody.source, auth: { ...settledBody.source.auth, secret: '(hidden)' } } } : settledBody;
+  const previewable = Object.keys(validate({ ...settled, confirm: settled.name }, existing)).length === 0;
+  const preview = usePoolCreatePreview(hostId, previewBody, previewable);
+  const inSync = settled === form;
 
   if (types.isPending) return <Skeleton className="h-96 w-full" />;
   if (types.error) return <ErrorPanel title={`Could not read the pool types ${hostId} supports`} error={types.error} />;
@@ -64,8 +68,9 @@ export function PoolWizard({ hostId }: { hostId: string }) {
   }
 
   async function create() {
-    if (!valid || !preview.data) return;
-    const planned = preview.data.steps;
+    if (!valid) return;
+    // The plan shown while it runs: the latest preview if it matches the form, else the steps as they come.
+    const planned = inSync && preview.data ? preview.data.steps : [];
     const steps: StepDto[] = [];
     setRun({ phase: 'running', planned, steps: [] });
     try {
@@ -73,7 +78,7 @@ export function PoolWizard({ hostId }: { hostId: string }) {
         steps.push(s);
         setRun({ phase: 'running', planned, steps: [...steps] });
       });
-      setRun({ phase: result.ok ? 'done' : 'failed', planned, steps: result.steps });
+      setRun({ phase: result.ok ? 'done' : 'failed', planned: planned.length ? planned : result.steps.filter((x) => !x.id.startsWith('undo-')), steps: result.steps });
     } catch (error) {
       setRun({ phase: 'refused', planned, steps: [...steps], error });
     } finally {
@@ -142,7 +147,7 @@ export function PoolWizard({ hostId }: { hostId: string }) {
               </Button>
             )}
             {step === 3 && !finished && (
-              <Button kind={body.overwrite ? 'danger' : 'primary'} onClick={create} disabled={!valid || !preview.data || preview.isFetching || running}>
+              <Button kind={body.overwrite ? 'danger' : 'primary'} onClick={create} disabled={!valid || running}>
                 {running ? 'Creating…' : run?.phase === 'failed' || run?.phase === 'refused' ? 'Try again' : `Create pool ${form.name}`}
               </Button>
             )}

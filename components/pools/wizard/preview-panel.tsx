@@ -12,7 +12,7 @@ export function PreviewPanel({ preview, error, stale, blocked }: { preview?: Poo
   if (blocked) return <p className="rounded-md border border-dashed border-zinc-300 p-3 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">{blocked}</p>;
   if (error) return <ErrorPanel title="The server refuses this pool" error={error} />;
   if (!preview) return <p className="text-sm text-zinc-500">Preparing the preview…</p>;
-  const commands = preview.steps.map((s) => s.command + (s.stdin ? '   # reads the XML below on stdin' : s.id === 'secret-value' ? '   # reads the password on stdin (not shown)' : '')).join('\n');
+  const commands = preview.steps.map((s) => s.command + (s.stdin ? `   # reads the ${s.id === 'define' ? 'pool' : 'secret'} XML on stdin` : s.id === 'secret-value' ? '   # reads the password on stdin (not shown)' : '')).join('\n');
   return (
     <div className={`space-y-3 transition-opacity ${stale ? 'opacity-60' : ''}`}>
       <CodePanel title="Pool XML" code={preview.xml} maxHeight="22rem" />

@@ -26,6 +26,7 @@ export function RunProgress({ hostId, name, run }: { hostId: string; name: strin
       const status = r ? (r.ok ? 'ok' : 'failed') : run.phase === 'running' && p === firstPending ? 'running' : 'pending';
       return { key: p.id, title: p.title, command: p.command, status, step: r } as const;
     }),
+    ...run.steps.filter((s) => !s.id.startsWith('undo-') && !run.planned.some((p) => p.id === s.id)).map((s) => ({ key: s.id, title: s.title, command: s.command, status: s.ok ? 'ok' : 'failed', step: s }) as const),
     ...run.steps.filter((s) => s.id.startsWith('undo-')).map((s) => ({ key: s.id, title: `Undo: ${s.title}`, command: s.command, status: s.ok ? 'ok' : 'failed', step: s }) as const),
   ];
   return (
