@@ -22,9 +22,10 @@ import {
   type ActionResult,
 } from '../virsh/pools';
 import type { Command } from '../commands/command';
+import type { Transport } from '../transport/types';
 import { parsePoolCapabilities } from '../xml/pool-capabilities';
 import { parsePoolSource } from '../xml/pool';
-import { parseXml, children } from '../xml/parse';
+import { attr, children, parseXml, required } from '../xml/parse';
 import { findHost } from './inventory';
 import { hostStorage, invalidate } from './storage-cache';
 import { transportFor } from './transports';
@@ -58,9 +59,10 @@ export async function createPool(hostId: string, body: unknown, onStep?: (s: Ste
 }
 
 type PoolAction = 'start' | 'stop' | 'refresh' | 'build';
-const ACTIONS: Record<PoolAction, typeof poolStart> = { start: poolStart, stop: poolStop, refresh: poolRefresh, build: poolBuild };
+type ActionFn = (t: Transport, uri: string, name: string, type: string) => Promise<ActionResult>;
+const ACTIONS: Record<PoolAction, ActionFn> = { start: poolStart, stop: poolStop, refresh: poolRefresh, build: poolBuild };
 
-const ACTION_COMMANDS: Record<PoolAction, (uri: string, name: string) => Command> = {
+const ACTION_COMMANDS: Record<PoolAction, (uri: string, name: string, type: string) => Command> = {
   start: poolStartCommand,
   stop: poolStopCommand,
   refresh: poolRefreshCommand,
@@ -74,13 +76,10 @@ export async function poolAction(hostId: string, pool: string, action: string, b
   const fn = ACTIONS[action as PoolAction];
   if (!fn) throw notFound(`Pool action “${action}”`);
   const host = findHost(hostId);
-  if (isDryRun(body)) {
-    if (!(await poolNames(hostId)).includes(pool)) throw notFound(`Pool “${pool}” on ${hostId}`);
-    return { dryRun: true, command: renderInvocation(ACTION_COMMANDS[action as PoolAction](host.uri, pool)) };
-  }
-  await requirePool(hostId, pool);
+  if (isDryRun(body)) return { dryRun: true, command: renderInvocation(ACTION_COMMANDS[action as PoolAction](host.uri, pool, await poolType(hostId, pool))) };
+  const p = await requirePool(hostId, pool);
   try {
-    return await fn(transportFor(host), host.uri, pool);
+    return await fn(transportFor(host), host.uri, pool, p.type);
   } finally {
     invalidate(hostId);
   }
@@ -91,7 +90,7 @@ export async function setPoolAutostart(hostId: string, pool: string, body: unkno
   if (typeof enabled !== 'boolean') throw badRequest('send {"enabled": true} or {"enabled": false}');
   const host = findHost(hostId);
   if (isDryRun(body)) {
-    if (!(await poolNames(hostId)).includes(pool)) throw notFound(`Pool “${pool}” on ${hostId}`);
+    await poolType(hostId, pool);
     return { dryRun: true, command: renderInvocation(poolAutostartCommand(host.uri, pool, enabled)) };
   }
   await requirePool(hostId, pool);
@@ -161,7 +160,20 @@ async function poolNames(hostId: string): Promise<string[]> {
 
 async function requirePool(hostId: string, pool: string) {
   const storage = await hostStorage(findHost(hostId), { fresh: true });
-  if (!storage.pools.some((p) => p.name === pool)) throw notFound(`Pool “${pool}” on ${hostId}`);
+  const found = storage.pools.find((p) => p.name === pool);
+  if (!found) throw notFound(`Pool “${pool}” on ${hostId}`);
+  return found;
+}
+
+/** For previews: the pool's type from one `pool-dumpxml` (404 when there is no such pool), not a full host read. */
+async function poolType(hostId: string, pool: string): Promise<string> {
+  const host = findHost(hostId);
+  const r = await transportFor(host).exec(virsh(host.uri, call('pool-dumpxml', '--inactive', '--', pool)), { timeoutMs: 30_000 });
+  if (r.exitCode !== 0) {
+    if (/no storage pool with matching name/i.test(r.stderr)) throw notFound(`Pool “${pool}” on ${hostId}`);
+    throw new AppError('command-failed', `Reading pool “${pool}” failed`, { status: 502, detail: { stderr: r.stderr.trim(), exitCode: r.exitCode } });
+  }
+  return required(attr(parseXml(r.stdout, 'pool'), 'type'), '<pool type=…>');
 }
 
 /** The pool types this host's libvirt supports (pool-capabilities), with what each is for. */

@@ -25,14 +25,18 @@ async function run(t: Transport, cmd: Command, what: string): Promise<ActionResu
 export const poolStartCommand = (uri: string, name: string) => virsh(uri, call('pool-start', '--', name));
 export const poolStopCommand = (uri: string, name: string) => virsh(uri, call('pool-destroy', '--', name));
 export const poolRefreshCommand = (uri: string, name: string) => virsh(uri, call('pool-refresh', '--', name));
-export const poolBuildCommand = (uri: string, name: string) => virsh(uri, call('pool-build', '--no-overwrite', '--', name));
+// --no-overwrite applies only where building formats a device (fs, disk, logical): on a dir or
+// netfs pool libvirt takes it as a request to format and fails ("No source device specified").
+const FORMATTING_TYPES = new Set(['fs', 'disk', 'logical']);
+export const poolBuildCommand = (uri: string, name: string, type: string) =>
+  virsh(uri, call('pool-build', ...(FORMATTING_TYPES.has(type) ? ['--no-overwrite'] : []), '--', name));
 export const poolAutostartCommand = (uri: string, name: string, on: boolean) =>
   virsh(uri, call('pool-autostart', ...(on ? [] : ['--disable']), '--', name));
 
 export const poolStart = (t: Transport, uri: string, name: string) => run(t, poolStartCommand(uri, name), `Starting pool “${name}”`);
 export const poolStop = (t: Transport, uri: string, name: string) => run(t, poolStopCommand(uri, name), `Stopping pool “${name}”`);
 export const poolRefresh = (t: Transport, uri: string, name: string) => run(t, poolRefreshCommand(uri, name), `Refreshing pool “${name}”`);
-export const poolBuild = (t: Transport, uri: string, name: string) => run(t, poolBuildCommand(uri, name), `Building pool “${name}”`);
+export const poolBuild = (t: Transport, uri: string, name: string, type: string) => run(t, poolBuildCommand(uri, name, type), `Building pool “${name}”`);
 export const poolAutostart = (t: Transport, uri: string, name: string, on: boolean) =>
   run(t, poolAutostartCommand(uri, name, on), `Turning autostart ${on ? 'on' : 'off'} for “${name}”`);
 
