@@ -37,7 +37,9 @@ const info = (pool: string) => virsh('pool-info', '--', pool);
 let loop = '';
 
 function cleanup() {
-  for (const p of mine()) {
+  let pools: string[] = [];
+  ok(() => (pools = mine()));
+  for (const p of pools) {
     ok(() => virsh('pool-destroy', '--', p));
     ok(() => virsh('pool-undefine', '--', p));
   }
@@ -245,7 +247,7 @@ test('fs pool on a loop device: picked from the block devices, built with overwr
   expect(sh('findmnt', '-rn', '-o', 'TARGET').split('\n')).not.toContain(`${BASE}/fs-mnt`);
 });
 
-test('iscsi-direct pool: discovers the tgt target with the initiator IQN; CHAP password never shown', async ({ page }) => {
+test('iscsi-direct pool: target IQN and initiator IQN validated; CHAP password never shown', async ({ page }) => {
   await openWizard(page);
   await page.getByLabel('Pool name').fill(ISCSI_POOL);
   await pick(page, 'iscsi-direct');
@@ -255,11 +257,13 @@ test('iscsi-direct pool: discovers the tgt target with the initiator IQN; CHAP p
   await next(page);
   await slow(page.getByText('iscsi-direct logs in itself: give the initiator IQN it uses')).toBeVisible();
   await page.getByLabel('Initiator IQN (required)').fill(INITIATOR);
-  await page.getByRole('button', { name: 'Discover targets' }).click();
-  const found = page.getByRole('list', { name: 'Discovered iscsi-direct sources' });
-  await slow(found).toContainText(IQN);
-  await found.getByRole('button', { name: `Use ${IQN}` }).click();
-  await slow(page.getByLabel('Target IQN')).toHaveValue(IQN);
+  // No Discover button: libvirt 9.0's iscsi-direct discovery crashed libvirtd here (two targets on the portal).
+  await slow(page.getByText('No discovery for iscsi-direct')).toBeVisible();
+  await slow(page.getByRole('button', { name: 'Discover targets' })).toHaveCount(0);
+  await page.getByLabel('Target IQN').fill('iqn.bad name');
+  await next(page);
+  await slow(page.getByText('an iSCSI name such as iqn.2026-11.com.example:target')).toBeVisible();
+  await page.getByLabel('Target IQN').fill(IQN);
   // CHAP: the password goes into a libvirt secret on stdin; it never appears on the page.
   const secret = 'ksc-t6-S3cret!';
   await page.getByLabel('CHAP authentication').check();

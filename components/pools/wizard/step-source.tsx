@@ -149,15 +149,23 @@ function IscsiSource({ hostId, form, set, errors }: Props) {
           help={direct ? 'QEMU logs in with this name; the target’s ACL must allow it.' : 'Defaults to the host’s /etc/iscsi/initiatorname.iscsi.'}
         />
         <div className="pt-6">
-          <Discover
-            hostId={hostId}
-            type={form.type}
-            query={{ host: form.host, port: form.port || undefined, initiator: direct ? form.initiator : undefined }}
-            label="Discover targets"
-            disabledReason={!form.host ? 'enter the portal first' : direct && !form.initiator ? 'enter the initiator IQN first' : undefined}
-            describe={(s) => s.device ?? '?'}
-            onPick={(s) => set({ device: s.device ?? '' })}
-          />
+          {direct ? (
+            // libvirt 9.0's iscsi-direct discovery crashed libvirtd on a portal with several targets: not offered.
+            <p className="text-xs text-zinc-600 dark:text-zinc-400">
+              No discovery for iscsi-direct: libvirt’s iscsi-direct discovery can crash libvirtd (seen with libvirt 9.0). Type the target IQN, or list the
+              targets with <code>iscsiadm -m discovery -t st -p HOST</code> on a machine that has open-iscsi.
+            </p>
+          ) : (
+            <Discover
+              hostId={hostId}
+              type={form.type}
+              query={{ host: form.host, port: form.port || undefined }}
+              label="Discover targets"
+              disabledReason={!form.host ? 'enter the portal first' : undefined}
+              describe={(s) => s.device ?? '?'}
+              onPick={(s) => set({ device: s.device ?? '' })}
+            />
+          )}
         </div>
       </div>
       <div className="max-w-3xl">
