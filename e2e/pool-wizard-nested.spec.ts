@@ -24,10 +24,12 @@ const EXPORT = '/srv/ksc-t6-export';
 const TID = '606';
 const IQN = 'iqn.2026-11.lab.ksc:ksc-t6-nest';
 
+/** The inventory the console under test reads (KSC_INVENTORY, as for the server; default the lab's). */
 function inventory() {
-  const inv = JSON.parse(readFileSync(path.join(STATE, 'hosts.json'), 'utf8')) as { hosts: Array<{ id: string; port: number }> };
+  const file = path.resolve(process.env.KSC_INVENTORY ?? path.join(STATE, 'hosts.json'));
+  const inv = JSON.parse(readFileSync(file, 'utf8')) as { hosts: Array<{ id: string; port: number }> };
   const h = inv.hosts.find((x) => x.id === HOST);
-  if (!h) throw new Error(`${HOST} is not in lab/state/hosts.json: start the full lab (bash lab/full/up) to run this spec`);
+  if (!h) throw new Error(`${HOST} is not in ${file}: start the full lab (bash lab/full/up) to run this spec`);
   return h;
 }
 

@@ -107,7 +107,10 @@ test('dir pool: the wizard creates, builds, starts and autostarts it; virsh agre
   for (const t of ['rbd', 'gluster', 'zfs']) await slow(types.locator(`input[value="${t}"]`)).toHaveCount(0);
   await slow(types).toContainText('simplest pool');
   await page.getByLabel('Pool name').fill(DIR_POOL);
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-type.png', fullPage: true });
+  await slow(page.getByRole('complementary', { name: 'Preview' }).getByRole('region', { name: 'Pool XML' })).toContainText(`<name>${DIR_POOL}</name>`);
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.screenshot({ path: 'docs/screenshots/pool-wizard-type.png' });
+  await page.setViewportSize({ width: 1440, height: 900 });
   await next(page);
   await step(page, 2);
   await slow(page.getByText('A directory pool has no source')).toBeVisible();

@@ -157,7 +157,12 @@ export function PoolWizard({ hostId }: { hostId: string }) {
         {step < 3 && (
           <aside aria-label="Preview" className="min-w-0 lg:sticky lg:top-4 lg:self-start">
             <h2 className="mb-2 text-sm font-semibold">What will run</h2>
-            <PreviewPanel preview={preview.data} error={previewable ? preview.error : null} stale={preview.isFetching} blocked={previewable ? undefined : 'The preview appears once the fields so far are valid.'} />
+            <PreviewPanel
+              preview={preview.data}
+              error={previewable && inSync ? preview.error : null}
+              stale={preview.isFetching || !inSync}
+              blocked={Object.keys(validate({ ...form, confirm: form.name }, existing)).length === 0 ? undefined : 'The preview appears once the fields so far are valid.'}
+            />
           </aside>
         )}
       </div>
