@@ -310,6 +310,8 @@ test('a failing start shows libvirt’s error, undoes the define and keeps the f
   await slow(alert).toContainText(`cannot open directory '${BASE}/afile': Not a directory`, { timeout: 90_000 });
   await slow(alert).toContainText('What had been done was undone');
   await slow(page.getByRole('listitem', { name: /Undo: Undefine the half-made pool: ok/ })).toBeVisible();
+  await alert.getByText('Details').click();
+  await page.screenshot({ path: 'docs/screenshots/pool-wizard-failure.png', fullPage: true });
   expect(allPools()).not.toContain(FAIL_POOL);
   await page.getByRole('button', { name: 'Back' }).click();
   await slow(page.getByLabel('Target path')).toHaveValue(`${BASE}/afile`);
