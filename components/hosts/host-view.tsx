@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useHost } from '@/lib/api/hosts';
-import { usePools } from '@/lib/api/pools';
+import { newPoolHref, usePools } from '@/lib/api/pools';
 import { pageHrefs } from '@/lib/api/paths';
 import { formatBytes, formatCount } from '@/lib/format';
 import { CapacityBar } from '@/components/ui/capacity-bar';
@@ -64,7 +64,7 @@ export function HostView({ hostId }: { hostId: string }) {
               { term: 'Available', value: h.available != null ? formatBytes(h.available) : undefined },
             ]}
           />
-          <Section title="Storage pools">
+          <Section title="Storage pools" actions={<NewPoolLink hostId={h.id} />}>
             {pools.isPending ? (
               <Skeleton className="h-40 w-full" />
             ) : pools.error ? (
@@ -78,6 +78,14 @@ export function HostView({ hostId }: { hostId: string }) {
         </>
       )}
     </>
+  );
+}
+
+function NewPoolLink({ hostId }: { hostId: string }) {
+  return (
+    <Link href={newPoolHref(hostId)} className="rounded border border-sky-700 bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800">
+      New pool
+    </Link>
   );
 }
 

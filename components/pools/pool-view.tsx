@@ -1,6 +1,7 @@
 'use client';
 
-import { useSearchParams } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { pageHrefs } from '@/lib/api/paths';
 import { usePool } from '@/lib/api/pools';
 import { useVolumes } from '@/lib/api/volumes';
 import { formatBytes, formatRatio } from '@/lib/format';
@@ -14,11 +15,14 @@ import { Tabs } from '@/components/ui/tabs';
 import { replaceSearchParams } from '@/components/ui/url-state';
 import { NewVolumeButton } from '@/components/volumes/new-volume-button';
 import { VolumeTable } from '@/components/volumes/volume-table';
+import { PoolActions } from './pool-actions';
 import { PoolDetails } from './pool-details';
+import { PoolXmlEditor } from './pool-xml-editor';
 
 const TABS = [
   { id: 'volumes', label: 'Volumes' },
   { id: 'details', label: 'Details' },
+  { id: 'xml', label: 'XML' },
 ];
 
 /** Pool page: header (state, type, autostart, capacity), tabs Volumes | Details. */
@@ -27,7 +31,8 @@ export function PoolView({ hostId, poolName }: { hostId: string; poolName: strin
   const running = pool.data?.pool.state === 'running';
   const volumes = useVolumes(hostId, poolName, { enabled: running });
   const search = useSearchParams();
-  const tab = search.get('tab') === 'details' ? 'details' : 'volumes';
+  const tab = TABS.find((t) => t.id === search.get('tab'))?.id ?? 'volumes';
+  const router = useRouter();
 
   if (pool.isPending || pool.error)
     return (
@@ -65,8 +70,13 @@ export function PoolView({ hostId, poolName }: { hostId: string; poolName: strin
           </span>
         )}
       </PageHeader>
+      <div className="-mt-2 mb-4">
+        <PoolActions hostId={hostId} pool={p} onDeleted={() => router.push(pageHrefs.host(hostId))} />
+      </div>
       <Tabs tabs={TABS} selected={tab} onSelect={(id) => replaceSearchParams({ tab: id === 'volumes' ? null : id })} label={`Pool ${p.name}`}>
-        {tab === 'details' ? (
+        {tab === 'xml' ? (
+          <PoolXmlEditor hostId={hostId} pool={p.name} />
+        ) : tab === 'details' ? (
           <PoolDetails pool={p} xml={pool.data.xml} />
         ) : !running ? (
           <EmptyState title={`Pool ${p.name} is ${p.state}`}>

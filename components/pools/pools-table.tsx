@@ -7,6 +7,7 @@ import { Badge, stateTone } from '@/components/ui/badge';
 import { CapacityBar } from '@/components/ui/capacity-bar';
 import { tableCls as t } from '@/components/ui/table';
 import { YesNo } from '@/components/ui/yes-no';
+import { PoolActions } from './pool-actions';
 
 /** The host's pools: state, flags, fill, and thin-provisioning overcommit. */
 export function PoolsTable({ hostId, pools }: { hostId: string; pools: PoolDto[] }) {
@@ -26,6 +27,9 @@ export function PoolsTable({ hostId, pools }: { hostId: string; pools: PoolDto[]
             <th scope="col" className={t.thNum}>Volumes</th>
             <th scope="col" className={t.thNum} title="Sum of the volumes' capacities (thin provisioning)">
               Provisioned
+            </th>
+            <th scope="col" className={t.th}>
+              <span className="sr-only">Actions</span>
             </th>
           </tr>
         </thead>
@@ -83,6 +87,9 @@ function PoolRow({ hostId, pool: p }: { hostId: string; pool: PoolDto }) {
             {over && <span className="ml-1 font-medium text-red-700 dark:text-red-400">({formatRatio(p.volumeCapacity, p.capacity)})</span>}
           </span>
         )}
+      </td>
+      <td className={`${t.td} text-right`}>
+        <PoolActions hostId={hostId} pool={p} compact />
       </td>
     </tr>
   );

@@ -25,14 +25,18 @@ async function run(t: Transport, cmd: Command, what: string): Promise<ActionResu
 export const poolStartCommand = (uri: string, name: string) => virsh(uri, call('pool-start', '--', name));
 export const poolStopCommand = (uri: string, name: string) => virsh(uri, call('pool-destroy', '--', name));
 export const poolRefreshCommand = (uri: string, name: string) => virsh(uri, call('pool-refresh', '--', name));
-export const poolBuildCommand = (uri: string, name: string) => virsh(uri, call('pool-build', '--no-overwrite', '--', name));
+// --no-overwrite applies only where building formats a device (fs, disk, logical): on a dir or
+// netfs pool libvirt takes it as a request to format and fails ("No source device specified").
+const FORMATTING_TYPES = new Set(['fs', 'disk', 'logical']);
+export const poolBuildCommand = (uri: string, name: string, type: string) =>
+  virsh(uri, call('pool-build', ...(FORMATTING_TYPES.has(type) ? ['--no-overwrite'] : []), '--', name));
 export const poolAutostartCommand = (uri: string, name: string, on: boolean) =>
   virsh(uri, call('pool-autostart', ...(on ? [] : ['--disable']), '--', name));
 
 export const poolStart = (t: Transport, uri: string, name: string) => run(t, poolStartCommand(uri, name), `Starting pool “${name}”`);
 export const poolStop = (t: Transport, uri: string, name: string) => run(t, poolStopCommand(uri, name), `Stopping pool “${name}”`);
 export const poolRefresh = (t: Transport, uri: string, name: string) => run(t, poolRefreshCommand(uri, name), `Refreshing pool “${name}”`);
-export const poolBuild = (t: Transport, uri: string, name: string) => run(t, poolBuildCommand(uri, name), `Building pool “${name}”`);
+export const poolBuild = (t: Transport, uri: string, name: string, type: string) => run(t, poolBuildCommand(uri, name, type), `Building pool “${name}”`);
 export const poolAutostart = (t: Transport, uri: string, name: string, on: boolean) =>
   run(t, poolAutostartCommand(uri, name, on), `Turning autostart ${on ? 'on' : 'off'} for “${name}”`);
 
@@ -79,8 +83,15 @@ export async function poolDelete(t: Transport, uri: string, storage: HostStorage
       detail: (storage.volumes.get(pool.name) ?? []).map((v) => v.name),
     });
   const out: ActionResult[] = [];
-  if (pool.state === 'running') out.push(await poolStop(t, uri, pool.name));
-  if (input.deleteStorage) out.push(await run(t, virsh(uri, call('pool-delete', '--', pool.name)), `Deleting the storage of “${pool.name}”`));
-  if (pool.persistent) out.push(await run(t, virsh(uri, call('pool-undefine', '--', pool.name)), `Undefining “${pool.name}”`));
+  for (const [cmd, what] of poolDeletePlan(uri, pool, input.deleteStorage)) out.push(await run(t, cmd, what));
   return out;
+}
+
+/** The commands a delete runs, in order: stop (if running) → pool-delete (if asked) → undefine (if persistent). */
+export function poolDeletePlan(uri: string, pool: { name: string; state: string; persistent: boolean }, deleteStorage: boolean): Array<[Command, string]> {
+  const plan: Array<[Command, string]> = [];
+  if (pool.state === 'running') plan.push([poolStopCommand(uri, pool.name), `Stopping pool “${pool.name}”`]);
+  if (deleteStorage) plan.push([virsh(uri, call('pool-delete', '--', pool.name)), `Deleting the storage of “${pool.name}”`]);
+  if (pool.persistent) plan.push([virsh(uri, call('pool-undefine', '--', pool.name)), `Undefining “${pool.name}”`]);
+  return plan;
 }

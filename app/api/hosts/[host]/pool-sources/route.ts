@@ -3,9 +3,9 @@ import { findPoolSources } from '@/server/hosts/pool-service';
 
 export const dynamic = 'force-dynamic';
 
-/** GET ?type=netfs|logical|iscsi…&host=… */
+/** GET ?type=netfs|logical|iscsi|iscsi-direct…&host=…&port=…&initiator=… */
 export async function GET(req: Request, { params }: Params<'host'>) {
   const { host } = await params;
   const q = new URL(req.url).searchParams;
-  return handle(() => findPoolSources(host, q.get('type') ?? '', q.get('host') ?? undefined));
+  return handle(() => findPoolSources(host, q.get('type') ?? '', q.get('host') ?? undefined, { port: q.get('port') ?? undefined, initiator: q.get('initiator') ?? undefined }));
 }

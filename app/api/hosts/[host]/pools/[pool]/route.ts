@@ -1,6 +1,6 @@
 import { handle, readJson, type Params } from '@/server/http';
 import { getPool } from '@/server/hosts/service';
-import { deletePool } from '@/server/hosts/pool-service';
+import { deletePool, isDryRun, previewPoolDelete } from '@/server/hosts/pool-service';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +9,7 @@ export async function GET(_req: Request, { params }: Params<'host' | 'pool'>) {
   return handle(() => getPool(host, pool));
 }
 
-/** Body (or query): `deleteStorage` and, with it, `confirm` = the pool's name. */
+/** Body (or query): `deleteStorage` and, with it, `confirm` = the pool's name; `dryRun: true` previews (commands, volumes, VMs in the way). */
 export async function DELETE(req: Request, { params }: Params<'host' | 'pool'>) {
   const { host, pool } = await params;
   const q = new URL(req.url).searchParams;
@@ -18,6 +18,6 @@ export async function DELETE(req: Request, { params }: Params<'host' | 'pool'>) 
       deleteStorage: q.get('deleteStorage') === 'true',
       confirm: q.get('confirm') ?? undefined,
     };
-    return deletePool(host, pool, body);
+    return isDryRun(body) ? previewPoolDelete(host, pool, body) : deletePool(host, pool, body);
   });
 }

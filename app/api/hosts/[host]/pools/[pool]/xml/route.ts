@@ -1,0 +1,16 @@
+import { handle, readJson, type Params } from '@/server/http';
+import { getPoolXml, putPoolXml } from '@/server/hosts/pool-xml-service';
+
+export const dynamic = 'force-dynamic';
+
+/** The pool's XML: live and persistent (`pool-dumpxml [--inactive]`). */
+export async function GET(_req: Request, { params }: Params<'host' | 'pool'>) {
+  const { host, pool } = await params;
+  return handle(() => getPoolXml(host, pool));
+}
+
+/** Body `{xml, dryRun?}`: redefine the pool from edited XML (`pool-define` on stdin). */
+export async function PUT(req: Request, { params }: Params<'host' | 'pool'>) {
+  const { host, pool } = await params;
+  return handle(async () => putPoolXml(host, pool, await readJson(req)));
+}

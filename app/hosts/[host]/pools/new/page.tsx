@@ -1,0 +1,25 @@
+import { HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { connection } from 'next/server';
+import { PoolWizard } from '@/components/pools/wizard/pool-wizard';
+import { decodeParam } from '@/lib/api/paths';
+import { dehydrated, prefetch, serverQueryClient, settle } from '@/app/_server/prefetch';
+
+type Props = { params: Promise<{ host: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `New pool on ${(await params).host}` };
+}
+
+/** /hosts/{host}/pools/new — the pool-creation wizard (a pool literally named "new" is still reached from the API). */
+export default async function NewPoolPage({ params }: Props) {
+  await connection();
+  const hostId = decodeParam((await params).host);
+  const qc = serverQueryClient();
+  await settle([prefetch.pools(qc, hostId)]);
+  return (
+    <HydrationBoundary state={dehydrated(qc)}>
+      <PoolWizard hostId={hostId} />
+    </HydrationBoundary>
+  );
+}

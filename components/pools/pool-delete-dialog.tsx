@@ -1,0 +1,84 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { previewPoolDelete, usePoolDelete } from '@/lib/api/pools';
+import type { PoolDto } from '@/lib/schemas';
+import { CodePanel } from '@/components/ui/code-panel';
+import { ErrorPanel } from '@/components/ui/error-panel';
+import { ActionDialog } from './action-dialog';
+import { Button, CheckField, Note, TextField } from './wizard/fields';
+
+/**
+ * Delete a pool: stop → (pool-delete: the storage itself) → undefine. What is at stake comes
+ * from the server's dry run (volumes, VMs using them); the pool's name must be typed. A refusal
+ * (409 pool-in-use, pool-delete-storage) is shown with what it lists.
+ */
+export function PoolDeleteDialog({ hostId, pool: p, onClose, onDeleted }: { hostId: string; pool: PoolDto; onClose: () => void; onDeleted: () => void }) {
+  const [deleteStorage, setDeleteStorage] = useState(false);
+  const [typed, setTyped] = useState('');
+  const m = usePoolDelete(hostId);
+  const preview = useQuery({
+    queryKey: ['preview', hostId, p.name, 'delete', deleteStorage],
+    queryFn: () => previewPoolDelete(hostId, p.name, deleteStorage),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
+  const inUse = preview.data?.inUse ?? [];
+  const vols = preview.data?.volumes ?? [];
+  return (
+    <ActionDialog title={`Delete pool ${p.name}`} open onClose={onClose} danger>
+      <p>
+        The pool is stopped{p.state === 'running' ? '' : ' (it is not running)'} and its definition removed from libvirt
+        {deleteStorage ? ', and its storage deleted' : '; the data stays where it is'}.
+      </p>
+      {inUse.length > 0 && (
+        <Note tone="danger">
+          <p className="font-medium">Refused while VMs use its volumes:</p>
+          <ul className="mt-1 list-disc pl-5">
+            {inUse.map((u) => (
+              <li key={u.volume}>
+                <span className="font-mono">{u.volume}</span> — used by {u.usedBy.join(', ')}
+              </li>
+            ))}
+          </ul>
+          <p className="mt-1">Detach those disks or remove the VMs first.</p>
+        </Note>
+      )}
+      <CheckField
+        label="Also delete the storage (pool-delete)"
+        checked={deleteStorage}
+        onChange={setDeleteStorage}
+        help={
+          p.type === 'dir'
+            ? `For a dir pool libvirt removes the directory ${p.target.path ?? ''} only if it is empty: volumes in it make pool-delete fail.`
+            : p.type === 'logical'
+              ? 'Removes the volume group and its logical volumes: all their data is lost.'
+              : p.type === 'fs' || p.type === 'netfs'
+                ? 'Removes the mount point directory (not the data on the device or export).'
+                : 'libvirt may not support deleting storage for this type.'
+        }
+      />
+      {deleteStorage && vols.length > 0 && (
+        <Note tone="danger">
+          {vols.length} volume{vols.length === 1 ? '' : 's'} in this pool: {vols.slice(0, 20).join(', ')}
+          {vols.length > 20 ? ', …' : ''}
+        </Note>
+      )}
+      {preview.error ? <ErrorPanel title="Could not prepare the delete" error={preview.error} /> : <CodePanel title="Commands, in order" code={preview.data?.commands.join('\n') ?? '…'} />}
+      <TextField label={`Type the pool name “${p.name}” to confirm`} value={typed} onChange={setTyped} mono />
+      {m.error && <ErrorPanel title="Delete failed" error={m.error} />}
+      <div className="flex justify-end gap-2">
+        <Button onClick={onClose}>Cancel</Button>
+        <Button
+          kind="danger"
+          disabled={typed !== p.name || m.isPending || inUse.length > 0}
+          onClick={() => m.mutate({ pool: p.name, deleteStorage, confirm: typed }, { onSuccess: onDeleted })}
+        >
+          {m.isPending ? 'Deleting…' : `Delete pool ${p.name}`}
+        </Button>
+      </div>
+    </ActionDialog>
+  );
+}
