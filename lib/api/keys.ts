@@ -16,4 +16,5 @@ export const hostKeys = {
   volume: (hostId: string, pool: string, vol: string) => [...hostKeys.volumes(hostId, pool), vol] as const,
 
   domains: (hostId: string) => [...hostKeys.detail(hostId), 'domains'] as const,
+  domain: (hostId: string, vm: string) => [...hostKeys.domains(hostId), vm] as const,
 };

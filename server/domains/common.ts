@@ -10,13 +10,15 @@ export interface Step {
   title: string;
   cmd: Command;
   stdin?: string;
+  /** How the preview names the stdin document (`virsh … < disk.xml`). */
+  stdinName?: string;
 }
 
 export type StepResult = DomainActionResultDto['steps'][number];
 
 /** How a step is previewed: the exact shell text, and the stdin document beside it. */
 export function previewStep(s: Step): PlanStepDto {
-  return { title: s.title, command: renderInvocation(s.cmd) + (s.stdin ? ' < disk.xml' : ''), ...(s.stdin ? { stdin: s.stdin } : {}) };
+  return { title: s.title, command: renderInvocation(s.cmd) + (s.stdin ? ` < ${s.stdinName ?? 'disk.xml'}` : ''), ...(s.stdin ? { stdin: s.stdin } : {}) };
 }
 
 /** Run a step; a failure throws `command-failed` with the command, its stderr and the steps done before it. */

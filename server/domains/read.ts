@@ -260,7 +260,8 @@ function buildSnapshotList(
       current: s.name === current,
       location,
       memory: s.memory,
-      diskOnly: s.state === 'disk-snapshot',
+      // No memory saved: of a running VM a disk-only (crash-consistent) one, of a shut-off VM simply its disks.
+      diskOnly: s.memory === 'no',
       disks: s.disks,
       ...snapshotAbilities(s, ctx, xml),
     };

@@ -69,7 +69,7 @@ export async function createSnapshot(hostId: string, vm: string, body: unknown):
     warnings.push('Each disk switches to its new overlay file; the old file becomes its read-only backing file and must not be written to or deleted.');
   }
   const xml = buildSnapshotXml(spec);
-  const steps: Step[] = [{ title: `Create ${input.kind} snapshot ${input.name} of ${vm}`, cmd: virsh(host.uri, call('snapshot-create', '--xmlfile', '/dev/stdin', ...flags, '--', vm)), stdin: xml }];
+  const steps: Step[] = [{ title: `Create ${input.kind} snapshot ${input.name} of ${vm}`, cmd: virsh(host.uri, call('snapshot-create', '--xmlfile', '/dev/stdin', ...flags, '--', vm)), stdin: xml, stdinName: 'snapshot.xml' }];
   // New overlay files appear in their pools only after a refresh.
   if (input.kind === 'external') {
     const pools = new Set<string>();

@@ -26,7 +26,8 @@ export function parseSnapshotXml(xml: string): SnapshotXml {
     description: text(snap, 'description') ?? null,
     parent: text(child(snap, 'parent'), 'name') ?? null,
     creationTime: required(int(text(snap, 'creationTime'), `snapshot ${name}: <creationTime>`), `snapshot ${name}: <creationTime>`),
-    state: text(snap, 'state') ?? 'unknown',
+    // libvirt writes `shutoff` here but `shut off` in domstate: one spelling for the UI.
+    state: (text(snap, 'state') ?? 'unknown').replace(/^shutoff$/, 'shut off'),
     memory: mem === 'internal' || mem === 'external' ? mem : 'no',
     disks: children(child(snap, 'disks'), 'disk').map((d) => ({
       name: required(attr(d, 'name'), `snapshot ${name}: <disk name=…>`),
