@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createImage, defineVm, diskXml, ensurePool, removeFiles, removeVm, snapshotNames, targets, virshSys } from '../test/helpers/t5-lab';
+import { createImage, defineVm, diskXml, ensurePool, refreshPool, removeFiles, removeVm, snapshotNames, targets, virshSys } from '../test/helpers/t5-lab';
 
 // The issue asks for a live attach on vm001; a live *detach* from a guest without an OS never
 // completes, so vm001 could not be left exactly as it was. This spec uses its own running VM,
@@ -12,6 +12,7 @@ test.beforeAll(() => {
   removeVm(VM);
   removeFiles(F);
   defineVm(VM, [diskXml(createImage(`${F}root.qcow2`, '32M'), 'vda')], { start: true });
+  refreshPool();
 });
 
 test.afterAll(() => {
@@ -31,7 +32,7 @@ test('attach a new volume live and see it in the disks view', async ({ page }) =
   await dialog.getByRole('radio', { name: 'New volume' }).check();
   await dialog.getByLabel('Pool').selectOption('ksc-t5');
   await dialog.getByLabel('Volume name').fill(`${F}data.qcow2`);
-  await dialog.getByLabel('Size', { exact: true }).fill('16');
+  await dialog.getByRole('textbox', { name: /^Size/ }).fill('16');
   await dialog.getByLabel('Size unit').selectOption('MiB');
   await expect(dialog.getByRole('checkbox', { name: /Live/ })).toBeChecked();
   await expect(dialog.getByRole('checkbox', { name: /Persistent/ })).toBeChecked();
