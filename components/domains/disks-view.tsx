@@ -31,7 +31,7 @@ export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDt
         <table className={t.table} aria-label={`Disks of ${dom.domain.name}`}>
           <thead className={t.thead}>
             <tr>
-              {['Target', 'Bus', 'Device', 'Source', 'Format', 'Cache', 'Flags', 'Defined', 'Backing chain', ''].map((h) => (
+              {['Target', 'Bus · device', 'Source', 'Format', 'Cache', 'Flags', 'Defined', 'Backing chain', ''].map((h) => (
                 <th key={h} scope="col" className={t.th}>
                   {h}
                 </th>
@@ -44,9 +44,10 @@ export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDt
                 <th scope="row" className={`${t.td} font-mono text-xs font-semibold`}>
                   {d.target}
                 </th>
-                <td className={t.td}>{d.bus ?? '—'}</td>
-                <td className={t.td}>{d.device}</td>
-                <td className={`${t.td} max-w-[18rem]`}>
+                <td className={t.td}>
+                  {d.bus ?? '—'} <span className="text-zinc-500">{d.device}</span>
+                </td>
+                <td className={`${t.td} max-w-[15rem]`}>
                   <Source hostId={hostId} d={d} />
                 </td>
                 <td className={t.td}>{d.format ?? '—'}</td>
@@ -71,7 +72,7 @@ export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDt
                     {!d.inLive && d.inConfig && dom.domain.state === 'running' && <Badge tone="warn" title="Appears at the next start">next boot</Badge>}
                   </span>
                 </td>
-                <td className={`${t.td} whitespace-normal`}>
+                <td className={`${t.td} min-w-[10rem] whitespace-normal`}>
                   <Chain hostId={hostId} d={d} />
                 </td>
                 <td className={t.td}>
