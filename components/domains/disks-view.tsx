@@ -137,7 +137,7 @@ function Chain({ hostId, d }: { hostId: string; d: DiskDetailDto }) {
             <span className="text-zinc-500"> {i === 0 ? '(top)' : i === d.chain.length - 1 ? '(base)' : ''}</span>
             {img.imageSnapshots.length > 0 && (
               <span className="ml-1 text-sky-700 dark:text-sky-400" title="qcow2 internal snapshots stored in this image (qemu-img snapshot -l)">
-                ⎘ {img.imageSnapshots.join(', ')}
+                snapshots: {img.imageSnapshots.join(', ')}
               </span>
             )}
           </span>
