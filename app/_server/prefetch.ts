@@ -4,7 +4,8 @@ import { cache } from 'react';
 import { hostQuery, hostsQuery } from '@/lib/api/hosts';
 import { poolQuery, poolsQuery } from '@/lib/api/pools';
 import { volumeQuery, volumesQuery } from '@/lib/api/volumes';
-import { domainsQuery } from '@/lib/api/domains';
+import { domainQuery, domainsQuery } from '@/lib/api/domains';
+import { getDomain } from '@/server/domains/read';
 import * as service from '@/server/hosts/service';
 
 /**
@@ -25,6 +26,7 @@ const data = {
   volumes: cache((hostId: string, pool: string) => service.listVolumes(hostId, pool)),
   volume: cache((hostId: string, pool: string, vol: string) => service.getVolume(hostId, pool, vol)),
   domains: cache((hostId: string) => service.listDomains(hostId)),
+  domain: cache((hostId: string, vm: string) => getDomain(hostId, vm)),
 };
 
 export function serverQueryClient(): QueryClient {
@@ -43,6 +45,7 @@ export const prefetch = {
   volume: (qc: QueryClient, h: string, p: string, v: string) =>
     qc.prefetchQuery({ ...volumeQuery(h, p, v), queryFn: () => data.volume(h, p, v) }),
   domains: (qc: QueryClient, h: string) => qc.prefetchQuery({ ...domainsQuery(h), queryFn: () => data.domains(h) }),
+  domain: (qc: QueryClient, h: string, vm: string) => qc.prefetchQuery({ ...domainQuery(h, vm), queryFn: () => data.domain(h, vm) }),
 };
 
 /**

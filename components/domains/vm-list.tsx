@@ -61,65 +61,60 @@ export function VmList({ hostId }: { hostId: string }) {
           </p>
         </EmptyState>
       ) : (
-        <ul aria-label={`VMs on ${hostId}`} className="space-y-4">
-          {list.map((d) => (
-            <VmCard key={d.uuid} hostId={hostId} domain={d} locate={locate} />
-          ))}
-        </ul>
-      )}
-    </>
-  );
-}
-
-function VmCard({ hostId, domain: d, locate }: { hostId: string; domain: DomainDto; locate: (path: string) => string | null }) {
-  return (
-    <li id={`vm-${encodeURIComponent(d.name)}`} aria-label={d.name} className="scroll-mt-4 rounded-md border border-zinc-200 dark:border-zinc-800">
-      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
-        <h2 className="text-sm font-semibold">{d.name}</h2>
-        <Badge tone={stateTone(d.state)}>{d.state}</Badge>
-        {!d.persistent && <Badge tone="warn">transient</Badge>}
-        <span className="text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
-          {d.vcpus} vCPU · {formatBytes(d.memory)} memory · {d.disks.length === 1 ? '1 disk' : `${d.disks.length} disks`}
-        </span>
-        <span className="ml-auto font-mono text-[0.6875rem] text-zinc-500">{d.uuid}</span>
-      </div>
-      {d.disks.length === 0 ? (
-        <p className="px-3 py-2 text-sm text-zinc-600 dark:text-zinc-400">No disks.</p>
-      ) : (
-        <div className="overflow-x-auto">
-          <table className={t.table} aria-label={`Disks of ${d.name}`}>
-            <thead>
+        <div className={t.wrap}>
+          <table className={t.table} aria-label={`VMs on ${hostId}`}>
+            <thead className={t.thead}>
               <tr>
-                <th scope="col" className={t.th}>Target</th>
-                <th scope="col" className={t.th}>Device</th>
-                <th scope="col" className={t.th}>Bus</th>
-                <th scope="col" className={t.th}>Type</th>
-                <th scope="col" className={t.th}>Format</th>
-                <th scope="col" className={t.th}>Cache</th>
-                <th scope="col" className={`${t.th} w-full`}>Source</th>
-                <th scope="col" className={t.th}>Flags</th>
+                <th scope="col" className={t.th}>Name</th>
+                <th scope="col" className={t.th}>State</th>
+                <th scope="col" className={t.thNum}>vCPUs</th>
+                <th scope="col" className={t.thNum}>Memory</th>
+                <th scope="col" className={t.thNum}>Disks</th>
+                <th scope="col" className={`${t.th} w-full`}>Disk sources</th>
               </tr>
             </thead>
             <tbody>
-              {d.disks.map((disk) => (
-                <tr key={disk.target} className={t.tr}>
-                  <th scope="row" className={`${t.td} text-left font-mono text-xs font-medium`}>{disk.target}</th>
-                  <td className={t.td}>{disk.device}</td>
-                  <td className={t.td}>{disk.bus ?? '—'}</td>
-                  <td className={t.td}>{disk.type}</td>
-                  <td className={t.td}>{disk.format ?? '—'}</td>
-                  <td className={t.td}>{disk.cache ?? 'default'}</td>
-                  <td className={`${t.td} max-w-0 truncate font-mono text-xs`} title={disk.source ?? undefined}>
-                    <DiskSource hostId={hostId} disk={disk} locate={locate} />
-                  </td>
-                  <td className={t.td}>{[disk.readonly && 'read-only', disk.shareable && 'shareable'].filter(Boolean).join(', ') || '—'}</td>
-                </tr>
+              {list.map((d) => (
+                <VmRow key={d.uuid} hostId={hostId} domain={d} locate={locate} />
               ))}
             </tbody>
           </table>
         </div>
       )}
-    </li>
+    </>
+  );
+}
+
+function VmRow({ hostId, domain: d, locate }: { hostId: string; domain: DomainDto; locate: (path: string) => string | null }) {
+  return (
+    <tr id={`vm-${encodeURIComponent(d.name)}`} className={t.tr}>
+      <th scope="row" className={`${t.td} text-left`}>
+        <Link href={pageHrefs.vm(hostId, d.name)} className={t.link}>
+          {d.name}
+        </Link>
+        {!d.persistent && (
+          <span className="ml-1">
+            <Badge tone="warn">transient</Badge>
+          </span>
+        )}
+      </th>
+      <td className={t.td}>
+        <Badge tone={stateTone(d.state)}>{d.state}</Badge>
+      </td>
+      <td className={t.tdNum}>{d.vcpus}</td>
+      <td className={t.tdNum}>{formatBytes(d.memory)}</td>
+      <td className={t.tdNum}>{d.disks.length}</td>
+      <td className={`${t.td} max-w-0 truncate font-mono text-xs`}>
+        {d.disks.length === 0
+          ? '—'
+          : d.disks.map((disk, i) => (
+              <span key={disk.target}>
+                {i > 0 && ' · '}
+                <span className="text-zinc-500">{disk.target}:</span> <DiskSource hostId={hostId} disk={disk} locate={locate} />
+              </span>
+            ))}
+      </td>
+    </tr>
   );
 }
 

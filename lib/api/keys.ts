@@ -16,6 +16,7 @@ export const hostKeys = {
   volume: (hostId: string, pool: string, vol: string) => [...hostKeys.volumes(hostId, pool), vol] as const,
 
   domains: (hostId: string) => [...hostKeys.detail(hostId), 'domains'] as const,
+  domain: (hostId: string, vm: string) => [...hostKeys.domains(hostId), vm] as const,
   chains: (hostId: string) => [...hostKeys.detail(hostId), 'chains'] as const,
   volumeFormats: (hostId: string, pool: string) => [...hostKeys.pool(hostId, pool), 'formats'] as const,
   snapshots: (hostId: string, pool: string, vol: string) => [...hostKeys.volume(hostId, pool, vol), 'snapshots'] as const,

@@ -20,13 +20,14 @@ export const apiPaths = {
   jobs: () => '/api/jobs',
   job: (id: string) => `/api/jobs/${e(id)}`,
   jobEvents: (id: string) => `/api/jobs/${e(id)}/events`,
+  domain: (h: string, vm: string) => `/api/hosts/${e(h)}/domains/${e(vm)}`,
 };
 
 export const pageHrefs = {
   overview: () => '/',
   host: (h: string) => `/hosts/${e(h)}`,
   vms: (h: string) => `/hosts/${e(h)}/vms`,
-  vm: (h: string, vm: string) => `/hosts/${e(h)}/vms#vm-${e(vm)}`,
+  vm: (h: string, vm: string) => `/hosts/${e(h)}/vms/${e(vm)}`,
   pool: (h: string, p: string) => `/hosts/${e(h)}/pools/${e(p)}`,
   volume: (h: string, p: string, v: string) => `/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}`,
   chains: (h: string) => `/hosts/${e(h)}/chains`,

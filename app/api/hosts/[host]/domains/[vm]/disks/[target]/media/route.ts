@@ -1,0 +1,10 @@
+import { handle, readJson, type Params } from '@/server/http';
+import { changeMedia } from '@/server/domains/disks';
+
+export const dynamic = 'force-dynamic';
+
+/** CD-ROM media: `{source: "/path.iso"}` inserts, `{source: null}` ejects; `live`, `persistent`, `dryRun`. */
+export async function PUT(req: Request, { params }: Params<'host' | 'vm' | 'target'>) {
+  const { host, vm, target } = await params;
+  return handle(async () => changeMedia(host, vm, target, await readJson(req)));
+}

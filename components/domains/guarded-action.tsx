@@ -1,0 +1,103 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { useDomainMutation } from '@/lib/api/domains';
+import type { DomainActionResultDto } from '@/lib/schemas';
+import { ErrorPanel } from '@/components/ui/error-panel';
+import { ActionPreview } from './action-preview';
+import { btn, Dialog, field } from './dialog';
+
+/**
+ * A destructive action: on open it asks the server for a dry run (what runs, what is
+ * discarded), then needs `confirmName` typed before the real request, which carries it as
+ * `confirm` (the server refuses without it, whatever the browser does).
+ */
+export function GuardedAction({
+  hostId,
+  title,
+  open,
+  onClose,
+  confirmName,
+  actionLabel,
+  run,
+  children,
+}: {
+  hostId: string;
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  confirmName: string | null;
+  actionLabel: string;
+  run: (opts: { dryRun: boolean; confirm?: string }) => Promise<DomainActionResultDto>;
+  children?: React.ReactNode;
+}) {
+  const [plan, setPlan] = useState<{ result?: DomainActionResultDto; error?: unknown } | null>(null);
+  const [typed, setTyped] = useState('');
+  const mutation = useDomainMutation(hostId, (confirm: string | undefined) => run({ dryRun: false, confirm }));
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    run({ dryRun: true }).then(
+      (result) => live && setPlan({ result }),
+      (error: unknown) => live && setPlan({ error }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open]);
+  const ok = confirmName === null || typed === confirmName;
+  return (
+    <Dialog title={title} open={open} onClose={onClose}>
+      <div className="space-y-3 text-sm">
+        {children}
+        {mutation.isSuccess ? (
+          <>
+            <p role="status" className="font-medium text-emerald-700 dark:text-emerald-400">
+              {mutation.data.message}
+            </p>
+            <ActionPreview result={mutation.data} />
+            <button type="button" className={btn.primary} onClick={onClose}>
+              Done
+            </button>
+          </>
+        ) : (
+          <>
+            {!plan ? (
+              <p className="text-zinc-500">Asking the host what this would do…</p>
+            ) : plan.error ? (
+              <ErrorPanel title="Refused" error={plan.error} />
+            ) : plan.result ? (
+              <ActionPreview result={plan.result} />
+            ) : null}
+            {mutation.error && <ErrorPanel title={`${actionLabel} failed`} error={mutation.error} />}
+            {plan?.result && (
+              <form
+                className="space-y-2"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (ok) mutation.mutate(confirmName ?? undefined);
+                }}
+              >
+                {confirmName !== null && (
+                  <label className={field.label}>
+                    Type <strong className="font-mono">{confirmName}</strong> to confirm
+                    <input className={field.input} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
+                  </label>
+                )}
+                <div className="flex gap-2">
+                  <button type="submit" className={confirmName !== null ? btn.danger : btn.primary} disabled={!ok || mutation.isPending}>
+                    {mutation.isPending ? `${actionLabel}…` : actionLabel}
+                  </button>
+                  <button type="button" className={btn.secondary} onClick={onClose}>
+                    Cancel
+                  </button>
+                </div>
+              </form>
+            )}
+          </>
+        )}
+      </div>
+    </Dialog>
+  );
+}

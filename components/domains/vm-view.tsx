@@ -1,0 +1,109 @@
+'use client';
+
+import { useSearchParams } from 'next/navigation';
+import { useState } from 'react';
+import { domainApi, useDomain } from '@/lib/api/domains';
+import { formatBytes } from '@/lib/format';
+import { Badge, stateTone } from '@/components/ui/badge';
+import { CodePanel } from '@/components/ui/code-panel';
+import { ErrorPanel } from '@/components/ui/error-panel';
+import { Facts } from '@/components/ui/facts';
+import { PageHeader } from '@/components/ui/page-header';
+import { BodySkeleton } from '@/components/ui/skeleton';
+import { Tabs } from '@/components/ui/tabs';
+import { replaceSearchParams } from '@/components/ui/url-state';
+import { btn } from './dialog';
+import { DisksView } from './disks-view';
+import { GuardedAction } from './guarded-action';
+import { SnapshotTimeline } from './snapshot-timeline';
+
+type Power = 'start' | 'shutdown' | 'destroy';
+
+/** One VM: its disks (with chains) and its snapshot timeline; power actions where storage work needs them. */
+export function VmView({ hostId, vm }: { hostId: string; vm: string }) {
+  const q = useDomain(hostId, vm);
+  const search = useSearchParams();
+  const tab = search.get('tab') === 'snapshots' ? 'snapshots' : search.get('tab') === 'xml' ? 'xml' : 'disks';
+  const [power, setPower] = useState<Power | null>(null);
+  if (q.isPending) return <BodySkeleton label={`Loading ${vm}`} />;
+  if (q.error) return <ErrorPanel title={`Could not read VM ${vm} on ${hostId}`} error={q.error} />;
+  const dom = q.data;
+  const d = dom.domain;
+  const running = d.state === 'running' || d.state === 'paused';
+  return (
+    <>
+      <PageHeader kicker={`VM on ${hostId}`} title={d.name}>
+        <Badge tone={stateTone(d.state)}>{d.state}</Badge>
+        {!d.persistent && <Badge tone="warn">transient</Badge>}
+        <span className="tabular-nums">
+          {d.vcpus} vCPU · {formatBytes(d.memory)} · {dom.disks.length} {dom.disks.length === 1 ? 'disk' : 'disks'} · {dom.snapshots.snapshots.length} snapshots
+        </span>
+        <span className="flex gap-1">
+          {!running && (
+            <button type="button" className={btn.small} onClick={() => setPower('start')}>
+              Start…
+            </button>
+          )}
+          {running && (
+            <button type="button" className={btn.small} onClick={() => setPower('shutdown')}>
+              Shut down…
+            </button>
+          )}
+          {running && (
+            <button type="button" className={btn.smallDanger} onClick={() => setPower('destroy')}>
+              Force off…
+            </button>
+          )}
+        </span>
+      </PageHeader>
+      <Facts
+        label="VM facts"
+        columns={3}
+        items={[
+          { term: 'Hypervisor', value: d.virtType === 'qemu' ? 'qemu (TCG emulation)' : d.virtType },
+          { term: 'Machine', value: d.machine, mono: true },
+          { term: 'ACPI (disk hot-plug)', value: d.acpi ? 'yes' : 'no' },
+          { term: 'Guest agent', value: d.guestAgent ? 'channel present' : 'none' },
+          { term: 'Autostart', value: d.autostart ? 'yes' : 'no' },
+          { term: 'UUID', value: d.uuid, mono: true },
+        ]}
+      />
+      <div className="mt-5">
+        <Tabs
+          label={`${d.name} sections`}
+          tabs={[
+            { id: 'disks', label: `Disks (${dom.disks.length})` },
+            { id: 'snapshots', label: `Snapshots (${dom.snapshots.snapshots.length})` },
+            { id: 'xml', label: 'XML' },
+          ]}
+          selected={tab}
+          onSelect={(id) => replaceSearchParams({ tab: id === 'disks' ? null : id })}
+        >
+          {tab === 'disks' ? (
+            <DisksView hostId={hostId} dom={dom} />
+          ) : tab === 'snapshots' ? (
+            <SnapshotTimeline hostId={hostId} dom={dom} />
+          ) : (
+            <div className="grid gap-3 xl:grid-cols-2">
+              <CodePanel title="Live XML (virsh dumpxml)" code={dom.xml} />
+              <CodePanel title="Persistent XML (dumpxml --inactive)" code={dom.inactiveXml} />
+            </div>
+          )}
+        </Tabs>
+      </div>
+      {power && (
+        <GuardedAction
+          hostId={hostId}
+          title={power === 'start' ? `Start ${vm}` : power === 'shutdown' ? `Shut down ${vm}` : `Force ${vm} off`}
+          open
+          onClose={() => setPower(null)}
+          confirmName={power === 'destroy' ? vm : null}
+          actionLabel={power === 'start' ? 'Start' : power === 'shutdown' ? 'Shut down' : 'Force off'}
+          run={({ dryRun, confirm }) => domainApi.power(hostId, vm, { action: power, dryRun, confirm })}
+        >
+          {power === 'shutdown' && <p>Asks the guest to shut down (ACPI power button). A guest without an OS ignores it: use Force off then.</p>}
+        </GuardedAction>
+      )}
+    </>
+  );
+}

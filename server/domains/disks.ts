@@ -1,0 +1,273 @@
+import 'server-only';
+import { AttachDiskInput, DetachDiskInput, type DomainActionResultDto, type VolumeDto } from '@/lib/schemas';
+import { command } from '../commands/command';
+import { call, virsh } from '../commands/virsh';
+import { AppError, badRequest, notFound } from '../errors';
+import { requireConfirmation } from '../guards';
+import { findHost } from '../hosts/inventory';
+import { invalidate } from '../hosts/storage-cache';
+import { transportFor } from '../hosts/transports';
+import type { Transport } from '../transport/types';
+import { buildDiskXml, nextFreeTarget, type DiskXmlInput } from '../xml/build-disk';
+import { parseDomainXml } from '../xml/domain';
+import { conflict, previewStep, runStep, type Step, type StepResult } from './common';
+import { readDomain, volumesByPath, type DomainRead } from './read';
+import { imageUsers, usersOf } from './users';
+
+/**
+ * Attach and detach, planned first (the plan is the dry-run preview), guarded, then run and
+ * checked against the VM's XML afterwards — never reported from virsh's exit code alone:
+ * `detach-device --live` exits 0 when it has only *asked* the guest to let go.
+ */
+
+const liveFlags = (live: boolean, persistent: boolean) => [...(live ? ['--live'] : []), ...(persistent ? ['--config'] : [])];
+const modeWords = (live: boolean, persistent: boolean) => (live && persistent ? 'live and persistent' : live ? 'live' : 'persistent');
+
+export async function attachDisk(hostId: string, vm: string, body: unknown): Promise<DomainActionResultDto> {
+  const input = AttachDiskInput.parse(body);
+  const host = findHost(hostId);
+  const t = transportFor(host);
+  const dom = await readDomain(hostId, vm, { fresh: true });
+  const running = dom.domain.state === 'running' || dom.domain.state === 'paused';
+  const warnings: string[] = [];
+
+  if (input.live && !running)
+    throw conflict('vm-not-running', `${vm} is ${dom.domain.state}: a live attach needs a running VM. Attach persistently instead; the disk appears at the next start.`, {
+      state: dom.domain.state,
+      offer: { live: false, persistent: true },
+    });
+  if (input.persistent && !dom.domain.persistent)
+    throw conflict('vm-transient', `${vm} is a transient VM (no persistent configuration): attach live only.`, { offer: { live: true, persistent: false } });
+  const busOpt = dom.buses.find((b) => b.bus === input.bus);
+  if (!busOpt) throw badRequest(`bus ${input.bus} is not offered by this host's QEMU for ${vm} (domcapabilities lists ${dom.buses.map((b) => b.bus).join(', ')})`);
+  if (input.live && !busOpt.live)
+    throw conflict('live-attach-impossible', `A live attach on bus ${input.bus} is impossible: ${busOpt.liveReason}`, {
+      bus: input.bus,
+      reason: busOpt.liveReason,
+      offer: { live: false, persistent: dom.domain.persistent },
+    });
+
+  if (input.readonly && input.device === 'disk' && (input.bus === 'ide' || input.bus === 'sata'))
+    throw badRequest(`libvirt refuses read-only ${input.bus} disks (“readonly ${input.bus} disks are not supported”): use virtio or scsi for a read-only disk, or a CD-ROM`);
+  const used = new Set([...dom.liveDisks.map((d) => d.target), ...dom.configDisks.map((d) => d.target)]);
+  const target = input.target ?? nextFreeTarget(input.bus, used);
+  if (used.has(target)) throw conflict('target-in-use', `${vm} already has a disk at ${target}; the next free one on ${input.bus} is ${nextFreeTarget(input.bus, used)}`, { target });
+  const wantPrefix = input.bus === 'virtio' ? 'vd' : input.bus === 'ide' ? 'hd' : 'sd';
+  if (!target.startsWith(wantPrefix)) throw badRequest(`a ${input.bus} disk's target starts with “${wantPrefix}” (e.g. ${nextFreeTarget(input.bus, used)}), not ${target}`);
+
+  // --- the source ---
+  const steps: Step[] = [];
+  let disk: DiskXmlInput;
+  let created: { pool: string; name: string } | null = null;
+  const byPath = volumesByPath(dom.storage);
+  const users = 'create' in input.source ? new Map<string, Set<string>>() : await imageUsers(t, host.uri, dom.storage);
+  const base = { device: input.device, target, bus: input.bus, cache: input.cache, io: input.io, discard: input.discard, readonly: input.readonly, shareable: input.shareable, serial: input.serial };
+  if ('create' in input.source) {
+    const c = input.source.create;
+    const pool = dom.storage.pools.find((p) => p.name === c.pool);
+    if (!pool) throw notFound(`Pool “${c.pool}” on ${hostId}`);
+    if (pool.state !== 'running') throw conflict('pool-inactive', `Pool “${c.pool}” is not running: start it before creating a volume in it`);
+    if ((dom.storage.volumes.get(c.pool) ?? []).some((v) => v.name === c.name)) throw conflict('volume-exists', `A volume “${c.name}” already exists in pool “${c.pool}”: pick it as an existing volume, or choose another name`);
+    const dir = pool.target.path ?? '';
+    steps.push({
+      title: `Create volume ${c.pool}/${c.name}`,
+      cmd: virsh(host.uri, call('vol-create-as', '--format', c.format, '--', c.pool, c.name, String(c.capacity))),
+    });
+    created = { pool: c.pool, name: c.name };
+    const isFileBacked = pool.type === 'dir' || pool.type === 'fs' || pool.type === 'netfs';
+    disk = isFileBacked
+      ? { ...base, type: 'file', path: `${dir.replace(/\/$/, '')}/${c.name}`, format: c.format }
+      : { ...base, type: 'volume', pool: c.pool, volume: c.name, format: c.format };
+  } else if ('pool' in input.source) {
+    const { pool, volume } = input.source;
+    const v = (dom.storage.volumes.get(pool) ?? []).find((x) => x.name === volume);
+    if (!v) throw notFound(`Volume “${volume}” in pool “${pool}” on ${hostId}`);
+    guardSource(v.path, usersOf(users, v.path, pool, volume), dom, input, warnings);
+    disk =
+      v.type === 'file' || v.type === 'block'
+        ? { ...base, type: v.type, path: v.path, format: v.format ?? 'raw' }
+        : { ...base, type: 'volume', pool, volume, format: v.format ?? 'raw' };
+  } else {
+    const path = input.source.path;
+    const v = byPath.get(path);
+    guardSource(path, usersOf(users, path, v?.pool, v?.name), dom, input, warnings);
+    const format = v?.format ?? (await probeFormat(t, path));
+    disk = { ...base, type: path.startsWith('/dev/') ? 'block' : 'file', path, format };
+  }
+  const xml = buildDiskXml(disk);
+  steps.push({
+    title: `Attach ${target} to ${vm} (${modeWords(input.live, input.persistent)})`,
+    cmd: virsh(host.uri, call('attach-device', '--file', '/dev/stdin', ...liveFlags(input.live, input.persistent), '--', vm)),
+    stdin: xml,
+  });
+  const message = `${disk.path ?? `${disk.pool}/${disk.volume}`} as ${target} on ${input.bus}, ${modeWords(input.live, input.persistent)}`;
+  if (input.dryRun) return { dryRun: true, ok: true, message: `Would attach ${message}`, xml, steps: steps.map(previewStep), discards: [], warnings };
+
+  const done: StepResult[] = [];
+  try {
+    for (const s of steps) await runStep(t, s, done);
+  } catch (e) {
+    // Undo only what this request made: the volume created on the fly.
+    if (created && done.length > 0) {
+      const undo: Step = { title: `Undo: delete the new volume ${created.pool}/${created.name}`, cmd: virsh(host.uri, call('vol-delete', '--pool', created.pool, '--', created.name)) };
+      await runStep(t, undo, []).catch(() => undefined);
+      if (e instanceof AppError) (e.detail as Record<string, unknown>).rolledBack = `deleted the new volume ${created.pool}/${created.name}`;
+    }
+    invalidate(hostId);
+    throw e;
+  } finally {
+    invalidate(hostId);
+  }
+  // --- check what libvirt now says, not what virsh exited with ---
+  const check = await verifyTargets(t, host.uri, vm);
+  const problems: string[] = [];
+  if (input.live && !check.live.has(target)) problems.push(`${target} is not in the running VM's XML`);
+  if (input.persistent && !check.config.has(target)) problems.push(`${target} is not in the persistent XML`);
+  if (problems.length)
+    throw new AppError('attach-not-verified', `virsh reported success, but ${problems.join(' and ')}`, { status: 502, detail: { steps: done, domblklist: check.domblklist } });
+  done.push({ title: 'Check: virsh domblklist --details', command: renderCheck(host.uri, vm), ok: true, output: check.domblklist });
+  return { dryRun: false, ok: true, message: `Attached ${message}`, xml, steps: done, discards: [], warnings };
+}
+
+/**
+ * Refuse attaching what would lose data: a disk another VM writes to (two writers corrupt
+ * it unless both sides are shareable), or a base image other images are built on (writing to
+ * it invalidates them). Read-only attaches of either are fine.
+ */
+function guardSource(path: string, usedBy: string[], dom: DomainRead, input: ReturnType<typeof AttachDiskInput.parse>, warnings: string[]) {
+  const vm = dom.domain.name;
+  if ([...dom.liveDisks, ...dom.configDisks].some((d) => d.source === path))
+    throw conflict('already-attached', `${path} is already attached to ${vm}`);
+  const others = usedBy.filter((x) => x !== vm);
+  if (others.length && !input.readonly && !input.shareable)
+    throw conflict('volume-in-use', `${path} is already used by ${others.join(', ')}: two VMs writing to one image corrupt it. Attach it read-only, or mark it shareable on both VMs.`, { usedBy: others });
+  if (others.length) warnings.push(`${path} is also used by ${others.join(', ')}`);
+  const overlays = [...dom.storage.volumes.values()].flat().filter((x) => x.backingStore?.path === path);
+  if (overlays.length && !input.readonly)
+    throw conflict('base-has-overlays', `${path} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: writing to it would corrupt them. Attach it read-only, or attach an overlay instead.`, {
+      overlays: overlays.map((o) => `${o.pool}/${o.name}`),
+    });
+}
+
+/** A custom path's format, from qemu-img (never guessed by libvirt: probing a raw image a guest wrote is a known hole). */
+async function probeFormat(t: Transport, path: string): Promise<string> {
+  const r = await t.exec(command('qemu-img', 'info', '-U', '--output=json', '--', path), { timeoutMs: 30_000 });
+  if (r.exitCode !== 0) throw new AppError('path-unreadable', `Cannot read ${path}: ${r.stderr.trim() || 'qemu-img failed'}`, { status: 422, detail: { stderr: r.stderr.trim() } });
+  const format = (JSON.parse(r.stdout) as { format?: string }).format;
+  return format ?? 'raw';
+}
+
+const renderCheck = (uri: string, vm: string) => `virsh -c ${uri} domblklist --details -- ${vm}`;
+
+/** Targets in the live and persistent XML right now, plus `domblklist --details` for the record. */
+export async function verifyTargets(t: Transport, uri: string, vm: string): Promise<{ live: Set<string>; config: Set<string>; domblklist: string }> {
+  const [a, b, c] = await Promise.all([
+    t.exec(virsh(uri, call('dumpxml', '--', vm)), { timeoutMs: 30_000 }),
+    t.exec(virsh(uri, call('dumpxml', '--inactive', '--', vm)), { timeoutMs: 30_000 }),
+    t.exec(virsh(uri, call('domblklist', '--details', '--', vm)), { timeoutMs: 30_000 }),
+  ]);
+  const state = await t.exec(virsh(uri, call('domstate', '--', vm)), { timeoutMs: 30_000 });
+  const running = /running|paused/.test(state.stdout);
+  const targets = (xml: string) => new Set(parseDomainXml(xml).disks.map((d) => d.target));
+  return { live: running && a.exitCode === 0 ? targets(a.stdout) : new Set(), config: b.exitCode === 0 ? targets(b.stdout) : new Set(), domblklist: c.stdout.trim() };
+}
+
+export async function detachDisk(hostId: string, vm: string, target: string, body: unknown): Promise<DomainActionResultDto> {
+  const input = DetachDiskInput.parse(body ?? {});
+  const host = findHost(hostId);
+  const t = transportFor(host);
+  const dom = await readDomain(hostId, vm, { fresh: true });
+  const running = dom.domain.state === 'running' || dom.domain.state === 'paused';
+  const liveDisk = dom.liveDisks.find((d) => d.target === target);
+  const configDisk = dom.configDisks.find((d) => d.target === target);
+  if (!liveDisk && !configDisk) throw notFound(`Disk ${target} of ${vm}`);
+  if (input.live && !running) throw conflict('vm-not-running', `${vm} is ${dom.domain.state}: there is nothing to detach live. Detach persistently instead.`, { offer: { live: false, persistent: true } });
+  if (input.live && !liveDisk) throw conflict('not-attached-live', `${target} is not in the running ${vm} (only in its persistent configuration): detach persistently.`, { offer: { live: false, persistent: true } });
+  if (input.persistent && !configDisk) throw conflict('not-attached-persistent', `${target} is only in the running ${vm}, not in its persistent configuration: detach live.`, { offer: { live: true, persistent: false } });
+
+  const disk = (liveDisk ?? configDisk)!;
+  const steps: Step[] = [{ title: `Detach ${target} from ${vm} (${modeWords(input.live, input.persistent)})`, cmd: virsh(host.uri, call('detach-disk', ...liveFlags(input.live, input.persistent), '--', vm, target)) }];
+  const discards: string[] = [];
+  let vol: VolumeDto | undefined;
+  if (input.deleteVolume) {
+    vol = disk.source ? volumesByPath(dom.storage).get(disk.source) : undefined;
+    if (disk.sourcePool && disk.sourceVolume) vol = (dom.storage.volumes.get(disk.sourcePool) ?? []).find((v) => v.name === disk.sourceVolume);
+    if (!vol) throw conflict('not-a-volume', `${disk.source ?? target} is not a volume of any pool on ${hostId}, so the console will not delete it`);
+    const stillUsed = (input.live && !input.persistent && configDisk) || (input.persistent && !input.live && liveDisk);
+    if (stillUsed) throw conflict('volume-in-use', `${vm} would still use ${vol.name} (${input.live ? 'in its persistent configuration' : 'while running'}): detach it both live and persistently to delete the volume`);
+    const others = usersOf(await imageUsers(t, host.uri, dom.storage), vol.path, vol.pool, vol.name).filter((x) => x !== vm);
+    if (others.length) throw conflict('volume-in-use', `${vol.pool}/${vol.name} is also used by ${others.join(', ')}: it will not be deleted`, { usedBy: others });
+    const overlays = [...dom.storage.volumes.values()].flat().filter((x) => x.backingStore?.path === vol!.path);
+    if (overlays.length)
+      throw conflict('volume-has-overlays', `${vol.pool}/${vol.name} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: deleting it would break them`, { overlays: overlays.map((o) => `${o.pool}/${o.name}`) });
+    const snaps = dom.snapshotXml.filter((s) => s.disks.some((d) => d.name === target && d.snapshot !== 'no'));
+    if (snaps.length) discards.push(`the state of ${target} kept in snapshot(s) ${snaps.map((s) => s.name).join(', ')} (stored in this image)`);
+    discards.unshift(`volume ${vol.pool}/${vol.name} (${vol.path}) and all data on it`);
+    steps.push({ title: `Delete volume ${vol.pool}/${vol.name}`, cmd: virsh(host.uri, call('vol-delete', '--pool', vol.pool, '--', vol.name)) });
+  }
+  if (input.dryRun)
+    return { dryRun: true, ok: true, message: `Would detach ${target} (${disk.source ?? 'no media'}) from ${vm}, ${modeWords(input.live, input.persistent)}`, xml: null, steps: steps.map(previewStep), discards, warnings: liveWarning(input.live) };
+  if (vol) requireConfirmation({ hazard: 'delete-volume', name: vol.name, confirm: input.confirm, message: `Deleting ${vol.pool}/${vol.name} destroys its data`, detail: discards });
+
+  const done: StepResult[] = [];
+  try {
+    const [detach, ...rest] = steps;
+    await runStep(t, detach!, done);
+    const check = await waitReleased(t, host.uri, vm, target, input.live ? input.waitMs : 0);
+    if ((input.live && check.live.has(target)) || (input.persistent && check.config.has(target))) {
+      const where = [input.live && check.live.has(target) && 'the running VM', input.persistent && check.config.has(target) && 'the persistent configuration'].filter(Boolean).join(' and ');
+      throw new AppError(
+        'detach-not-released',
+        input.live && check.live.has(target)
+          ? `${vm} did not release ${target} within ${Math.round(input.waitMs / 1000)} s: the unplug request was sent, but the guest has not acknowledged it (a guest without an OS, or without ACPI hot-plug support, never will). The disk is still attached live${input.persistent && !check.config.has(target) ? '; it was removed from the persistent configuration' : ''}.${rest.length ? ' The volume was not deleted.' : ''}`
+          : `${target} is still in ${where} after the detach`,
+        { status: 504, detail: { target, stillIn: where, waitedMs: input.waitMs, steps: done, domblklist: check.domblklist } },
+      );
+    }
+    done.push({ title: 'Check: virsh domblklist --details', command: renderCheck(host.uri, vm), ok: true, output: check.domblklist });
+    for (const s of rest) await runStep(t, s, done);
+  } finally {
+    invalidate(hostId);
+  }
+  return { dryRun: false, ok: true, message: `Detached ${target} from ${vm} (${modeWords(input.live, input.persistent)})${vol ? ` and deleted ${vol.pool}/${vol.name}` : ''}`, xml: null, steps: done, discards, warnings: [] };
+}
+
+const liveWarning = (live: boolean) => (live ? ['A live detach asks the guest to release the disk; the console waits for it and reports a guest that does not answer.'] : []);
+
+/** Poll the VM's XML until the target is gone from the live definition, or the time is up. */
+async function waitReleased(t: Transport, uri: string, vm: string, target: string, waitMs: number) {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const check = await verifyTargets(t, uri, vm);
+    if (!check.live.has(target) || Date.now() >= until) return check;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** CD-ROM media: insert a file (ISO) or eject, live and/or persistent (`change-media`). */
+export async function changeMedia(hostId: string, vm: string, target: string, body: unknown): Promise<DomainActionResultDto> {
+  const b = (body ?? {}) as { source?: unknown; live?: unknown; persistent?: unknown; dryRun?: unknown };
+  const source = typeof b.source === 'string' && b.source ? b.source : null;
+  if (source !== null && !/^\/[^\x00-\x1f\x7f]*$/.test(source)) throw badRequest('source must be an absolute path (or null to eject)');
+  const host = findHost(hostId);
+  const dom = await readDomain(hostId, vm, { fresh: true });
+  const disk = dom.disks.find((d) => d.target === target);
+  if (!disk) throw notFound(`Disk ${target} of ${vm}`);
+  if (disk.device !== 'cdrom' && disk.device !== 'floppy') throw conflict('not-removable', `${target} is a ${disk.device}, not a CD-ROM drive: detach it instead`);
+  const running = dom.domain.state === 'running' || dom.domain.state === 'paused';
+  const live = b.live === undefined ? running : b.live === true;
+  const persistent = b.persistent === undefined ? true : b.persistent === true;
+  if (live && !running) throw conflict('vm-not-running', `${vm} is ${dom.domain.state}: change the media persistently`);
+  const args = source ? ['--insert', '--source', source] : ['--eject'];
+  const step: Step = { title: source ? `Insert ${source} into ${target}` : `Eject ${target}`, cmd: virsh(host.uri, call('change-media', ...args, ...liveFlags(live, persistent), '--', vm, target)) };
+  if (b.dryRun === true) return { dryRun: true, ok: true, message: step.title, xml: null, steps: [previewStep(step)], discards: [], warnings: [] };
+  const done: StepResult[] = [];
+  try {
+    await runStep(hostTransport(hostId), step, done);
+  } finally {
+    invalidate(hostId);
+  }
+  return { dryRun: false, ok: true, message: step.title, xml: null, steps: done, discards: [], warnings: [] };
+}
+
+const hostTransport = (hostId: string) => transportFor(findHost(hostId));

@@ -1,0 +1,36 @@
+import 'server-only';
+import type { DomainActionResultDto } from '@/lib/schemas';
+import { call, virsh } from '../commands/virsh';
+import { badRequest } from '../errors';
+import { requireConfirmation } from '../guards';
+import { findHost } from '../hosts/inventory';
+import { invalidate } from '../hosts/storage-cache';
+import { transportFor } from '../hosts/transports';
+import { previewStep, runStep, type Step, type StepResult } from './common';
+import { readDomain } from './read';
+
+/**
+ * Start, shut down (ACPI request: the guest decides) and force off (`destroy`: like pulling
+ * the plug, so guarded by the VM's name). Storage work often needs a VM off first.
+ */
+export async function domainPower(hostId: string, vm: string, body: unknown): Promise<DomainActionResultDto> {
+  const b = (body ?? {}) as { action?: unknown; confirm?: unknown; dryRun?: unknown };
+  const action = b.action;
+  if (action !== 'start' && action !== 'shutdown' && action !== 'destroy') throw badRequest('action must be start, shutdown or destroy');
+  const host = findHost(hostId);
+  const dom = await readDomain(hostId, vm, { fresh: true });
+  const verb = { start: 'start', shutdown: 'shutdown', destroy: 'destroy' }[action];
+  const step: Step = { title: `${action === 'destroy' ? 'Force off' : action === 'start' ? 'Start' : 'Shut down'} ${vm}`, cmd: virsh(host.uri, call(verb, '--', vm)) };
+  const discards = action === 'destroy' ? [`whatever ${vm} had not yet written to its disks (like pulling the power plug)`] : [];
+  if (b.dryRun === true) return { dryRun: true, ok: true, message: step.title, xml: null, steps: [previewStep(step)], discards, warnings: [] };
+  if (action === 'destroy')
+    requireConfirmation({ hazard: 'force-off', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Forcing ${vm} off may lose data it has not written yet`, detail: discards });
+  const done: StepResult[] = [];
+  try {
+    await runStep(transportFor(host), step, done);
+  } finally {
+    invalidate(hostId);
+  }
+  const warnings = action === 'shutdown' ? [`${vm} was asked to shut down; a guest without an OS or ACPI support ignores this (state now: ${dom.domain.state} → check again)`] : [];
+  return { dryRun: false, ok: true, message: step.title, xml: null, steps: done, discards, warnings };
+}
