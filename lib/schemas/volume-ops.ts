@@ -103,12 +103,12 @@ export const AmendInput = z.object({
 });
 export const CompareInput = z.object({ other: VolumeRef, strict: z.boolean().default(false) });
 export const DeleteInput = z.object({ confirm: z.string().optional(), dryRun: z.boolean().default(false) });
-export const SnapshotName = z
+export const ImageSnapshotName = z
   .string()
   .min(1)
   .max(128)
   .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'no control characters');
-export const SnapshotCreateInput = z.object({ name: SnapshotName, dryRun: z.boolean().default(false) });
+export const ImageSnapshotCreateInput = z.object({ name: ImageSnapshotName, dryRun: z.boolean().default(false) });
 export const SnapshotActionInput = z.object({ confirm: z.string().optional(), dryRun: z.boolean().default(false) });
 
 /** `qemu-img check --output=json`, reshaped. */

@@ -1,5 +1,5 @@
 import 'server-only';
-import { SnapshotActionInput, SnapshotCreateInput, type OperationResult } from '@/lib/schemas';
+import { SnapshotActionInput, ImageSnapshotCreateInput, type OperationResult } from '@/lib/schemas';
 import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { AppError, badRequest, notFound } from '../errors';
@@ -46,7 +46,7 @@ async function existing(ctx: VolumeContext, hostId: string, pool: string, snap: 
 }
 
 export async function createSnapshot(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const input = SnapshotCreateInput.parse(body);
+  const input = ImageSnapshotCreateInput.parse(body);
   const ctx = await volumeContext(hostId, pool, name);
   requireQcow2(ctx);
   refuseIfRunning(ctx, `Taking an internal snapshot of ${name}`);
