@@ -7,7 +7,7 @@ async function rowCells(table: Locator, name: string): Promise<Record<string, Lo
   const headers = await table.getByRole('columnheader').allInnerTexts();
   const row = table.getByRole('row').filter({ has: table.page().getByRole('link', { name, exact: true }) });
   await expect(row).toHaveCount(1);
-  const cells = row.getByRole('cell');
+  const cells = row.getByRole('cell').or(row.getByRole('rowheader'));
   return Object.fromEntries(headers.map((h, i) => [h.replace(/[▲▼]/g, '').trim(), cells.nth(i)]));
 }
 
@@ -29,7 +29,7 @@ test('Overview → host lab → pool vm → volume table → oa-disk0.qcow2 show
   const pools = page.getByRole('table', { name: 'Storage pools on lab' });
   const vmRow = pools.getByRole('row').filter({ has: page.getByRole('link', { name: 'vm', exact: true }) });
   await expect(vmRow).toContainText(`of ${formatBytes(pool.capacity)}`);
-  await expect(vmRow.getByRole('cell').nth(-2)).toHaveText(String(names.length)); // Volumes column
+  await expect((await rowCells(pools, 'vm'))['Volumes']!).toHaveText(String(names.length));
   await vmRow.getByRole('link', { name: 'vm', exact: true }).click();
 
   // Pool page header: capacity bar against virsh pool-info.
