@@ -78,7 +78,7 @@ test.afterAll(() => {
 });
 
 async function openWizard(page: Page, name: string, type: string) {
-  await page.goto(`/hosts/${HOST}/pools/new`);
+  await page.goto(`/hosts/${HOST}/new-pool`);
   await slow(page.getByRole('heading', { level: 1, name: 'New storage pool' })).toBeVisible();
   await page.getByLabel('Pool name').fill(name);
   await page.getByRole('radiogroup', { name: 'Pool type' }).locator(`input[value="${type}"]`).check();

@@ -16,6 +16,7 @@ function crumbsFor(pathname: string): Crumb[] {
   const [a, host, b, pool, c, vol] = seg;
   if (a !== 'hosts' || host === undefined) return crumbs;
   crumbs.push({ label: host, href: pageHrefs.host(host) });
+  if (b === 'new-pool') crumbs.push({ label: 'New pool', href: pathname });
   if (b === 'vms') crumbs.push({ label: 'VMs', href: pageHrefs.vms(host) });
   if (b === 'vms' && pool !== undefined) crumbs.push({ label: pool, href: pageHrefs.vm(host, pool) });
   if (b === 'pools' && pool !== undefined) {

@@ -37,7 +37,7 @@ export const poolApiPaths = {
   autostart: (h: string, p: string) => `/api/hosts/${e(h)}/pools/${e(p)}/autostart`,
   xml: (h: string, p: string) => `/api/hosts/${e(h)}/pools/${e(p)}/xml`,
 };
-export const newPoolHref = (h: string) => `/hosts/${e(h)}/pools/new`;
+export const newPoolHref = (h: string) => `/hosts/${e(h)}/new-pool`;
 
 export type PoolAction = 'start' | 'stop' | 'refresh' | 'build';
 

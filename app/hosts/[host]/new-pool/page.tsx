@@ -11,7 +11,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `New pool on ${(await params).host}` };
 }
 
-/** /hosts/{host}/pools/new — the pool-creation wizard (a pool literally named "new" is still reached from the API). */
+/** /hosts/{host}/new-pool — the pool-creation wizard (outside pools/, so a pool named "new" keeps its page). */
 export default async function NewPoolPage({ params }: Props) {
   await connection();
   const hostId = decodeParam((await params).host);
