@@ -6,7 +6,8 @@ import { Section } from '@/components/ui/page-header';
 import { YesNo } from '@/components/ui/yes-no';
 
 /** Everything the pool XML says, in words, then the XML itself. */
-export function PoolDetails({ pool: p, xml }: { pool: PoolDto; xml: string }) {
+export function PoolDetails({ pool: p, xml, uri }: { pool: PoolDto; xml: string; uri?: string }) {
+  const dir = libvirtStorageDir(uri);
   const s = p.source;
   const source: Fact[] = [
     { term: 'Host', value: s.hosts.length > 1 ? s.hosts.map((h) => (h.port ? `${h.name}:${h.port}` : h.name)).join(', ') : s.host },
@@ -39,6 +40,8 @@ export function PoolDetails({ pool: p, xml }: { pool: PoolDto; xml: string }) {
             { term: 'State', value: p.state },
             { term: 'Autostart', value: <YesNo value={p.autostart} /> },
             { term: 'Persistent', value: <YesNo value={p.persistent} /> },
+            ...(dir && p.persistent ? [{ term: 'Config file on the host', value: `${dir}/${p.name}.xml`, mono: true }] : []),
+            ...(dir && p.autostart ? [{ term: 'Autostart link', value: `${dir}/autostart/${p.name}.xml`, mono: true }] : []),
           ]}
         />
       </Section>
@@ -78,4 +81,17 @@ export function PoolDetails({ pool: p, xml }: { pool: PoolDto; xml: string }) {
       </Section>
     </div>
   );
+}
+
+/**
+ * Where libvirt keeps persistent pool definitions (and, under autostart/, a symlink per pool that
+ * starts on boot): /etc/libvirt/storage for a system libvirt, ~/.config/libvirt/storage for a
+ * user's session libvirt. Unknown for other drivers.
+ */
+function libvirtStorageDir(uri: string | undefined): string | null {
+  if (!uri) return null;
+  const path = uri.replace(/^[a-z+]+:\/\/[^/]*/, '').replace(/\?.*$/, '');
+  if (path === '/system') return '/etc/libvirt/storage';
+  if (path === '/session') return '~/.config/libvirt/storage';
+  return null;
 }

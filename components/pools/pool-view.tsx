@@ -2,6 +2,7 @@
 
 import { useRouter, useSearchParams } from 'next/navigation';
 import { pageHrefs } from '@/lib/api/paths';
+import { useHost } from '@/lib/api/hosts';
 import { usePool } from '@/lib/api/pools';
 import { useVolumes } from '@/lib/api/volumes';
 import { formatBytes, formatRatio } from '@/lib/format';
@@ -28,6 +29,7 @@ const TABS = [
 /** Pool page: header (state, type, autostart, capacity), tabs Volumes | Details. */
 export function PoolView({ hostId, poolName }: { hostId: string; poolName: string }) {
   const pool = usePool(hostId, poolName);
+  const host = useHost(hostId);
   const running = pool.data?.pool.state === 'running';
   const volumes = useVolumes(hostId, poolName, { enabled: running });
   const search = useSearchParams();
@@ -77,7 +79,7 @@ export function PoolView({ hostId, poolName }: { hostId: string; poolName: strin
         {tab === 'xml' ? (
           <PoolXmlEditor hostId={hostId} pool={p.name} />
         ) : tab === 'details' ? (
-          <PoolDetails pool={p} xml={pool.data.xml} />
+          <PoolDetails pool={p} xml={pool.data.xml} uri={host.data?.uri} />
         ) : !running ? (
           <EmptyState title={`Pool ${p.name} is ${p.state}`}>
             <p>
