@@ -6,6 +6,12 @@ import { STATUS_LABEL } from '@/components/ui/status-dot';
 /** Why a host cannot be read, and the way forward for each kind of failure. */
 export function HostProblem({ host }: { host: HostDto }) {
   if (host.status === 'ok') return null;
+  if (host.status === 'connecting')
+    return (
+      <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
+        Still reading {host.id}: it answers slowly. The other hosts are shown already; this card fills in by itself.
+      </p>
+    );
   const error = host.error ?? { code: host.status, message: `${host.name} could not be read.` };
   return (
     <ErrorPanel title={STATUS_LABEL[host.status]} error={error}>

@@ -2,6 +2,7 @@ import type { HostStatus } from '@/lib/schemas';
 
 const COLOUR: Record<HostStatus, string> = {
   ok: 'bg-emerald-500',
+  connecting: 'bg-zinc-400 animate-pulse',
   unreachable: 'bg-red-500',
   'hostkey-unknown': 'bg-amber-500',
   'hostkey-changed': 'bg-red-500',
@@ -12,6 +13,7 @@ const COLOUR: Record<HostStatus, string> = {
 
 export const STATUS_LABEL: Record<HostStatus, string> = {
   ok: 'Connected',
+  connecting: 'Connecting…',
   unreachable: 'Unreachable',
   'hostkey-unknown': 'Host key not pinned',
   'hostkey-changed': 'Host key changed',

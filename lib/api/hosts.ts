@@ -9,7 +9,12 @@ export const fetchHosts = (signal?: AbortSignal) => getJson(apiPaths.hosts(), z.
 export const fetchHost = (hostId: string, signal?: AbortSignal) => getJson(apiPaths.host(hostId), HostDto, signal);
 
 export const hostsQuery = () =>
-  queryOptions({ queryKey: hostKeys.list(), queryFn: ({ signal }) => fetchHosts(signal) });
+  queryOptions({
+    queryKey: hostKeys.list(),
+    queryFn: ({ signal }) => fetchHosts(signal),
+    // A slow host is listed as `connecting` while the server goes on reading it: ask again.
+    refetchInterval: (q) => (q.state.data?.some((h) => h.status === 'connecting') ? 1500 : false),
+  });
 
 export const hostQuery = (hostId: string) =>
   queryOptions({ queryKey: hostKeys.detail(hostId), queryFn: ({ signal }) => fetchHost(hostId, signal) });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Why a host could not be read. `ok` means the last contact worked. */
 export const HostStatus = z.enum([
   'ok',
+  'connecting', // the list answered before this host did (GET /api/hosts waits a few seconds per host); ask again
   'unreachable', // TCP connect failed or timed out, or the connection froze (keepalive)
   'hostkey-unknown', // no fingerprint pinned for this host: refused before authentication
   'hostkey-changed', // the host presented a key other than the pinned one

@@ -11,16 +11,31 @@ import { transportFor } from './transports';
 
 /** The read side of the API: each function is one route (and one server-page prefetch). */
 
-export async function listHosts(): Promise<HostDto[]> {
-  return Promise.all(loadInventory().hosts.map((h) => summarize(h)));
+/**
+ * Every host, each read in parallel. A slow host (say, an emulated one) does not hold the list
+ * back: past `budgetMs` it is listed as `connecting` while its read goes on (and lands in the
+ * storage cache), so the next request — the UI polls while any host is connecting — has it.
+ */
+export async function listHosts(opts: { budgetMs?: number } = {}): Promise<HostDto[]> {
+  const budget = opts.budgetMs ?? Number(process.env.KSC_HOST_LIST_BUDGET_MS ?? 4000);
+  return Promise.all(
+    loadInventory().hosts.map((h) => {
+      const full = summarize(h);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<HostDto>((resolve) => {
+        timer = setTimeout(() => resolve({ ...baseOf(h), status: 'connecting' }), budget);
+      });
+      return Promise.race([full, late]).finally(() => clearTimeout(timer));
+    }),
+  );
 }
 
 export async function getHost(id: string): Promise<HostDto> {
   return summarize(findHost(id));
 }
 
-async function summarize(h: HostConfig): Promise<HostDto> {
-  const base: HostDto = {
+function baseOf(h: HostConfig): HostDto {
+  return {
     id: h.id,
     name: h.name,
     address: describeAddress(h),
@@ -29,6 +44,10 @@ async function summarize(h: HostConfig): Promise<HostDto> {
     status: 'ok',
     ...(h.hostKey ? { hostKey: h.hostKey } : {}),
   };
+}
+
+async function summarize(h: HostConfig): Promise<HostDto> {
+  const base = baseOf(h);
   try {
     const s = await hostStorage(h);
     const active = s.pools.filter((p) => p.state === 'running');

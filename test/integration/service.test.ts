@@ -97,3 +97,26 @@ describe('listHosts with a temporary inventory', () => {
     expect(pools.map((p) => p.name)).toEqual(expect.arrayContaining(['default', 'vm', 'guest_images_fs', 'storage01']));
   }, 120_000);
 });
+
+describe('listHosts and a slow host', () => {
+  it('lists a host that has not answered within the budget as connecting, without holding the others back', async () => {
+    // A TCP port that accepts and never speaks SSH: the handshake waits for its ready timeout.
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const port = (silent.address() as net.AddressInfo).port;
+    const lab = labHost('lab');
+    const base = { transport: 'ssh', address: lab.address, user: lab.user, uri: lab.uri, identityFile: LAB_KEY, hostKey: real };
+    const file = path.join(dir, 'slow.json');
+    writeFileSync(file, JSON.stringify({ hosts: [{ ...base, id: 'good', port: lab.port }, { ...base, id: 'silent', port, readyTimeoutMs: 8000 }] }));
+    process.env.KSC_INVENTORY = file;
+    try {
+      await getHost('good'); // warm: the good host answers from the 2 s cache
+      const hosts = await listHosts({ budgetMs: 500 });
+      // `connecting`, not `unreachable`: the list answered on the budget, not on the silent host's timeout.
+      expect(Object.fromEntries(hosts.map((h) => [h.id, h.status]))).toEqual({ good: 'ok', silent: 'connecting' });
+      await expect(getHost('silent')).resolves.toMatchObject({ status: 'unreachable' });
+    } finally {
+      silent.close();
+    }
+  }, 30_000);
+});
