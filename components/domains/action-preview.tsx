@@ -1,7 +1,46 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
+import { btn } from './dialog';
+
+/**
+ * The server's dry run of `body`, asked again 250 ms after the body last changed; `null` body
+ * (an incomplete form) or `enabled: false` asks nothing. Only the answer for the current body
+ * is returned, so a slow answer to an older body never shows.
+ */
+export function useDryRun<B>(body: B | null, run: (b: B) => Promise<DomainActionResultDto>, enabled = true) {
+  const key = JSON.stringify(body);
+  const [preview, setPreview] = useState<{ key: string; result?: DomainActionResultDto; error?: unknown } | null>(null);
+  useEffect(() => {
+    if (!enabled || body === null) return;
+    const timer = setTimeout(() => {
+      run(body).then(
+        (result) => setPreview({ key, result }),
+        (error: unknown) => setPreview({ key, error }),
+      );
+    }, 250);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, enabled]);
+  return preview?.key === key ? preview : null;
+}
+
+/** What a finished action says, the commands it ran, and the way out. */
+export function ActionDone({ result, onClose }: { result: DomainActionResultDto; onClose: () => void }) {
+  return (
+    <div className="space-y-3">
+      <p role="status" className="text-sm font-medium text-emerald-700 dark:text-emerald-400">
+        {result.message}
+      </p>
+      <ActionPreview result={result} />
+      <button type="button" className={btn.primary} onClick={onClose}>
+        Done
+      </button>
+    </div>
+  );
+}
 
 /** The exact commands (and XML on stdin) an action runs, or ran, with what it discards. */
 export function ActionPreview({ result, title }: { result: DomainActionResultDto; title?: string }) {

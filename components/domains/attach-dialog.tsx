@@ -1,11 +1,11 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { domainApi, useDomainMutation } from '@/lib/api/domains';
 import { usePools } from '@/lib/api/pools';
-import type { AttachDiskInput, DomainActionResultDto, DomainDetailDto } from '@/lib/schemas';
+import type { AttachDiskInput, DomainDetailDto } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
-import { ActionPreview } from './action-preview';
+import { ActionDone, ActionPreview, useDryRun } from './action-preview';
 import { btn, Dialog, field } from './dialog';
 import { VolumePicker } from './volume-picker';
 
@@ -72,34 +72,13 @@ export function AttachDialog({ hostId, dom, open, onClose }: { hostId: string; d
         persistent,
       }
     : null;
-  const key = JSON.stringify(body);
-  const [preview, setPreview] = useState<{ key: string; result?: DomainActionResultDto; error?: unknown } | null>(null);
-  useEffect(() => {
-    if (!open || !body || (!body.live && !body.persistent)) return;
-    const timer = setTimeout(() => {
-      domainApi.attach(hostId, vm, { ...body, dryRun: true }).then(
-        (result) => setPreview({ key, result }),
-        (error: unknown) => setPreview({ key, error }),
-      );
-    }, 250);
-    return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, open]);
+  const current = useDryRun(body, (b) => domainApi.attach(hostId, vm, { ...b, dryRun: true }), open && !!body && (body.live || body.persistent));
   const attach = useDomainMutation(hostId, (b: AttachDiskInput) => domainApi.attach(hostId, vm, b));
-  const current = preview?.key === key ? preview : null;
 
   return (
     <Dialog title={`Attach a disk to ${vm}`} open={open} onClose={onClose} wide>
       {attach.isSuccess ? (
-        <div className="space-y-3">
-          <p role="status" className="text-sm font-medium text-emerald-700 dark:text-emerald-400">
-            {attach.data.message}
-          </p>
-          <ActionPreview result={attach.data} />
-          <button type="button" className={btn.primary} onClick={onClose}>
-            Done
-          </button>
-        </div>
+        <ActionDone result={attach.data} onClose={onClose} />
       ) : (
         <div className="grid gap-4 lg:grid-cols-2">
           <form

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useDomainMutation } from '@/lib/api/domains';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
-import { ActionPreview } from './action-preview';
+import { ActionDone, ActionPreview } from './action-preview';
 import { btn, Dialog, field } from './dialog';
 
 /**
@@ -52,15 +52,7 @@ export function GuardedAction({
       <div className="space-y-3 text-sm">
         {children}
         {mutation.isSuccess ? (
-          <>
-            <p role="status" className="font-medium text-emerald-700 dark:text-emerald-400">
-              {mutation.data.message}
-            </p>
-            <ActionPreview result={mutation.data} />
-            <button type="button" className={btn.primary} onClick={onClose}>
-              Done
-            </button>
-          </>
+          <ActionDone result={mutation.data} onClose={onClose} />
         ) : (
           <>
             {!plan ? (

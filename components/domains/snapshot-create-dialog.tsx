@@ -1,10 +1,10 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { domainApi, useDomainMutation } from '@/lib/api/domains';
-import type { DomainActionResultDto, DomainDetailDto, SnapshotCreateInput } from '@/lib/schemas';
+import type { DomainDetailDto, SnapshotCreateInput } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
-import { ActionPreview } from './action-preview';
+import { ActionDone, ActionPreview, useDryRun } from './action-preview';
 import { btn, Dialog, field } from './dialog';
 
 const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
@@ -30,32 +30,12 @@ export function SnapshotCreateDialog({ hostId, dom, onClose }: { hostId: string;
     quiesce,
     disks: kind === 'external' ? disks.map((d) => ({ target: d.target, ...(files[d.target] ? { file: files[d.target] } : {}), exclude: excluded[d.target] ?? false })) : [],
   };
-  const key = JSON.stringify(body);
-  const [preview, setPreview] = useState<{ key: string; result?: DomainActionResultDto; error?: unknown } | null>(null);
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      domainApi.snapshotCreate(hostId, vm, { ...body, dryRun: true }).then(
-        (result) => setPreview({ key, result }),
-        (error: unknown) => setPreview({ key, error }),
-      );
-    }, 250);
-    return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  const current = useDryRun(body, (b) => domainApi.snapshotCreate(hostId, vm, { ...b, dryRun: true }));
   const create = useDomainMutation(hostId, (b: SnapshotCreateInput) => domainApi.snapshotCreate(hostId, vm, b));
-  const current = preview?.key === key ? preview : null;
   return (
     <Dialog title={`Take a snapshot of ${vm}`} open onClose={onClose} wide>
       {create.isSuccess ? (
-        <div className="space-y-3">
-          <p role="status" className="text-sm font-medium text-emerald-700">
-            {create.data.message}
-          </p>
-          <ActionPreview result={create.data} />
-          <button type="button" className={btn.primary} onClick={onClose}>
-            Done
-          </button>
-        </div>
+        <ActionDone result={create.data} onClose={onClose} />
       ) : (
         <div className="grid gap-4 lg:grid-cols-2">
           <form
