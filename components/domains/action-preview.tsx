@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
-import { btn } from './dialog';
+import { btn } from '@/components/ui/dialog';
 
 /**
  * The server's dry run of `body`, asked again 250 ms after the body last changed; `null` body

@@ -6,7 +6,7 @@ import { usePools } from '@/lib/api/pools';
 import type { AttachDiskInput, DomainDetailDto } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDone, ActionPreview, useDryRun } from './action-preview';
-import { btn, Dialog, field } from './dialog';
+import { btn, Dialog, field } from '@/components/ui/dialog';
 import { VolumePicker } from './volume-picker';
 
 type SourceKind = 'existing' | 'new' | 'path';

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { domainApi } from '@/lib/api/domains';
 import type { DiskDetailDto, DomainDetailDto } from '@/lib/schemas';
-import { field } from './dialog';
+import { field } from '@/components/ui/dialog';
 import { GuardedAction } from './guarded-action';
 
 /** Detach a disk live and/or persistently, optionally deleting its volume (guarded by its name). */

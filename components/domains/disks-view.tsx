@@ -9,7 +9,7 @@ import { Badge } from '@/components/ui/badge';
 import { tableCls as t } from '@/components/ui/table';
 import { AttachDialog } from './attach-dialog';
 import { DetachDialog } from './detach-dialog';
-import { btn } from './dialog';
+import { btn } from '@/components/ui/dialog';
 import { MediaDialog } from './media-dialog';
 
 /** The VM's disks: how each is attached, where its data lives, and the chain of images beneath it. */

@@ -5,7 +5,7 @@ import { useDomainMutation } from '@/lib/api/domains';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDone, ActionPreview } from './action-preview';
-import { btn, Dialog, field } from './dialog';
+import { btn, Dialog, field } from '@/components/ui/dialog';
 
 /**
  * A destructive action: on open it asks the server for a dry run (what runs, what is

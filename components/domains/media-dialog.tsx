@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { domainApi } from '@/lib/api/domains';
 import type { DiskDetailDto } from '@/lib/schemas';
-import { field } from './dialog';
+import { field } from '@/components/ui/dialog';
 import { GuardedAction } from './guarded-action';
 
 /** Insert an ISO into a CD-ROM drive, or eject it (`virsh change-media`). */

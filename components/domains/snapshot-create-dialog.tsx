@@ -5,7 +5,7 @@ import { domainApi, useDomainMutation } from '@/lib/api/domains';
 import type { DomainDetailDto, SnapshotCreateInput } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDone, ActionPreview, useDryRun } from './action-preview';
-import { btn, Dialog, field } from './dialog';
+import { btn, Dialog, field } from '@/components/ui/dialog';
 
 const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
 /** Same default as the server: /dir/disk.qcow2 + s1 → /dir/disk.s1.qcow2. */

@@ -5,7 +5,7 @@ import { domainApi } from '@/lib/api/domains';
 import type { DomainDetailDto, SnapshotDto } from '@/lib/schemas';
 import { Badge } from '@/components/ui/badge';
 import { CodePanel } from '@/components/ui/code-panel';
-import { btn } from './dialog';
+import { btn } from '@/components/ui/dialog';
 import { GuardedAction } from './guarded-action';
 import { SnapshotCreateDialog } from './snapshot-create-dialog';
 

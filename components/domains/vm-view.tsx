@@ -12,7 +12,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { BodySkeleton } from '@/components/ui/skeleton';
 import { Tabs } from '@/components/ui/tabs';
 import { replaceSearchParams } from '@/components/ui/url-state';
-import { btn } from './dialog';
+import { btn } from '@/components/ui/dialog';
 import { DisksView } from './disks-view';
 import { GuardedAction } from './guarded-action';
 import { SnapshotTimeline } from './snapshot-timeline';

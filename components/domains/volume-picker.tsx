@@ -7,7 +7,7 @@ import { volumesQuery } from '@/lib/api/volumes';
 import { formatBytes } from '@/lib/format';
 import { naturalCompare } from '@/lib/natural-sort';
 import type { VolumeDto } from '@/lib/schemas';
-import { field } from './dialog';
+import { field } from '@/components/ui/dialog';
 
 const SHOWN = 60;
 

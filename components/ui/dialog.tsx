@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /** A modal on the native <dialog> (focus trap, Escape, inert background come with it). */
-export function Dialog({ title, open, onClose, children, wide }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean }) {
+export function Dialog({ title, open, onClose, children, wide, danger }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean; danger?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   useEffect(() => {
@@ -23,7 +23,7 @@ export function Dialog({ title, open, onClose, children, wide }: { title: string
       {open && (
         <div className="p-4">
           <div className="mb-3 flex items-start justify-between gap-4">
-            <h2 id={id} className="text-base font-semibold">
+            <h2 id={id} className={`text-base font-semibold ${danger ? 'text-red-800 dark:text-red-300' : ''}`}>
               {title}
             </h2>
             <button type="button" onClick={onClose} className={btn.ghost} aria-label="Close">
