@@ -115,26 +115,12 @@ function ActionConfirm({ hostId, pool: p, action, onClose, onDone }: { hostId: s
       )}
       <CommandPreview queryKey={[hostId, p.name, action]} fn={() => previewPoolAction(hostId, p.name, action)} />
       {m.error && <ErrorPanel title={`${LABEL[action]} failed`} error={m.error} />}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          kind="primary"
-          disabled={m.isPending}
-          onClick={() =>
-            m.mutate(
-              { pool: p.name, action },
-              {
-                onSuccess: () => {
-                  onDone(`Pool ${p.name} ${DONE[action]}.`);
-                  onClose();
-                },
-              },
-            )
-          }
-        >
-          {m.isPending ? 'Running…' : `${LABEL[action]} ${p.name}`}
-        </Button>
-      </div>
+      <ConfirmButtons
+        pending={m.isPending}
+        label={`${LABEL[action]} ${p.name}`}
+        onCancel={onClose}
+        onConfirm={() => m.mutate({ pool: p.name, action }, { onSuccess: () => (onDone(`Pool ${p.name} ${DONE[action]}.`), onClose()) })}
+      />
     </ActionDialog>
   );
 }
@@ -147,26 +133,24 @@ function AutostartConfirm({ hostId, pool: p, enabled, onClose, onDone }: { hostI
       <p>{enabled ? 'libvirtd will start this pool when the host boots.' : 'The pool will stay stopped after the host boots until someone starts it.'}</p>
       <CommandPreview queryKey={[hostId, p.name, 'autostart', enabled]} fn={() => previewPoolAutostart(hostId, p.name, enabled)} />
       {m.error && <ErrorPanel title="Changing autostart failed" error={m.error} />}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          kind="primary"
-          disabled={m.isPending}
-          onClick={() =>
-            m.mutate(
-              { pool: p.name, enabled },
-              {
-                onSuccess: () => {
-                  onDone(`Autostart ${enabled ? 'on' : 'off'} for ${p.name}.`);
-                  onClose();
-                },
-              },
-            )
-          }
-        >
-          {m.isPending ? 'Running…' : enabled ? 'Turn on autostart' : 'Turn off autostart'}
-        </Button>
-      </div>
+      <ConfirmButtons
+        pending={m.isPending}
+        label={enabled ? 'Turn on autostart' : 'Turn off autostart'}
+        onCancel={onClose}
+        onConfirm={() => m.mutate({ pool: p.name, enabled }, { onSuccess: () => (onDone(`Autostart ${enabled ? 'on' : 'off'} for ${p.name}.`), onClose()) })}
+      />
     </ActionDialog>
+  );
+}
+
+/** Cancel beside the action's own button, which says what it does and shows that it runs. */
+function ConfirmButtons({ pending, label, onCancel, onConfirm }: { pending: boolean; label: string; onCancel: () => void; onConfirm: () => void }) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button onClick={onCancel}>Cancel</Button>
+      <Button kind="primary" disabled={pending} onClick={onConfirm}>
+        {pending ? 'Running…' : label}
+      </Button>
+    </div>
   );
 }
