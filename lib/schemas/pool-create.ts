@@ -62,3 +62,25 @@ export const PoolCreateInput = z.object({
   confirm: z.string().optional(),
 });
 export type PoolCreateInput = z.infer<typeof PoolCreateInput>;
+
+/** Where a type's volumes live when the user gives no target path (the server's default and the wizard's placeholder). */
+export function defaultTargetPath(input: Pick<PoolCreateInput, 'type' | 'name' | 'source'>): string | undefined {
+  switch (input.type) {
+    case 'dir':
+      return `/var/lib/libvirt/images/${input.name}`;
+    case 'fs':
+    case 'netfs':
+      return `/var/lib/libvirt/${input.type}/${input.name}`;
+    case 'logical':
+      return input.source.name ? `/dev/${input.source.name}` : `/dev/${input.name}`;
+    case 'disk':
+      return '/dev';
+    case 'iscsi':
+    case 'scsi':
+      return '/dev/disk/by-path';
+    case 'mpath':
+      return '/dev/mapper';
+    default:
+      return undefined; // iscsi-direct, gluster, rbd, zfs: no target element
+  }
+}

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { PoolCreateInput } from '@/lib/schemas';
+import { defaultTargetPath, type PoolCreateInput } from '@/lib/schemas';
 import { escapeXml as e } from './escape';
 
 /**
@@ -12,27 +12,6 @@ export interface PoolXmlOptions {
   secretUsage?: string;
 }
 
-/** Where a type's volumes live when the user gives no target path. */
-export function defaultTargetPath(input: Pick<PoolCreateInput, 'type' | 'name' | 'source'>): string | undefined {
-  switch (input.type) {
-    case 'dir':
-      return `/var/lib/libvirt/images/${input.name}`;
-    case 'fs':
-    case 'netfs':
-      return `/var/lib/libvirt/${input.type}/${input.name}`;
-    case 'logical':
-      return input.source.name ? `/dev/${input.source.name}` : `/dev/${input.name}`;
-    case 'disk':
-      return '/dev';
-    case 'iscsi':
-    case 'scsi':
-      return '/dev/disk/by-path';
-    case 'mpath':
-      return '/dev/mapper';
-    default:
-      return undefined; // iscsi-direct, gluster, rbd, zfs: no target element
-  }
-}
 
 const TYPES_WITH_TARGET = new Set(['dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'scsi', 'mpath']);
 

@@ -1,28 +1,12 @@
 'use client';
 
+import { defaultTargetPath } from '@/lib/schemas';
 import { CheckField, Note, TextField } from './fields';
 import { canBuild, typeInfo, type FieldErrors, type WizardForm } from './model';
 
-/** Where libvirt puts volumes by default (mirrors the server's defaultTargetPath, for the placeholder). */
+/** The server's default target, as the placeholder (NAME until the pool is named). */
 function defaultTarget(f: WizardForm): string {
-  switch (f.type) {
-    case 'dir':
-      return `/var/lib/libvirt/images/${f.name || 'NAME'}`;
-    case 'fs':
-    case 'netfs':
-      return `/var/lib/libvirt/${f.type}/${f.name || 'NAME'}`;
-    case 'logical':
-      return `/dev/${f.sourceName || f.name || 'VG'}`;
-    case 'disk':
-      return '/dev';
-    case 'iscsi':
-    case 'scsi':
-      return '/dev/disk/by-path';
-    case 'mpath':
-      return '/dev/mapper';
-    default:
-      return '';
-  }
+  return defaultTargetPath({ type: f.type, name: f.name || 'NAME', source: { name: f.sourceName || undefined } }) ?? '';
 }
 
 /** Step 3: the target (path, permissions) and what to do: build (with overwrite as a guarded choice), start, autostart. */
