@@ -148,7 +148,7 @@ export function parseVirshBatch(batch: VirshBatch, output: string): VirshCallRes
   });
 }
 
-function splitFrame(c: VirshCall, frame: string[], truncated: boolean): VirshCallResult {
+export function splitFrame(c: VirshCall, frame: string[], truncated: boolean): VirshCallResult {
   let end = frame.length;
   while (end > 0 && frame[end - 1] === '') end--;
   // virsh prints a failure after the command's output as `error: ` lines. Its message quotes
@@ -176,7 +176,7 @@ const PROMPT = /^virsh [#$] /;
  * The echo is not byte-exact (readline inserts `\r` to scroll lines wider than 80 columns),
  * but it is one line, since stdin mode refuses values with line breaks.
  */
-function stripPrompts(frame: string[], closed: boolean): string[] {
+export function stripPrompts(frame: string[], closed: boolean): string[] {
   let out = frame;
   if (out.length && PROMPT.test(out[0] ?? '')) out = out.slice(1);
   if (closed && out.length && PROMPT.test(out[out.length - 1] ?? '')) out = out.slice(0, -1);

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { DomainDto, PoolDto, VolumeDto } from '@/lib/schemas';
 import { command } from '../commands/command';
-import { call, hasControlChar, parseVirshBatch, virshBatch, virshBatchTail, type VirshCall, type VirshCallResult } from '../commands/virsh';
+import { call, hasControlChar, parseVirshBatch, splitFrame, stripPrompts, virshBatch, virshBatchTail, type VirshCall, type VirshCallResult } from '../commands/virsh';
 import { AppError } from '../errors';
 import type { Transport } from '../transport/types';
 import { parseDomainXml } from '../xml/domain';
@@ -279,9 +279,8 @@ interface Section {
 
 /**
  * Split round trip 1's second part at its `echo -- MARK key` lines into one section per key.
- * virsh echoes each stdin line after its prompt (`virsh # …`): a section opens with the echo
- * of its command and closes with the echo of the next marker's, both dropped. Trailing
- * `error: ` lines are the command's failure (as in parseVirshBatch).
+ * Prompts (stdin mode) are stripped and trailing `error: ` lines are the command's failure,
+ * exactly as parseVirshBatch does for a frame.
  */
 function parseMarkedSections(text: string, mark: string): Map<string, Section> {
   const out = new Map<string, Section>();
@@ -289,15 +288,8 @@ function parseMarkedSections(text: string, mark: string): Map<string, Section> {
   let buf: string[] = [];
   const flush = () => {
     if (key === null || key === 'end') return;
-    let lines = buf;
-    if (lines.length && PROMPT.test(lines[0] ?? '')) lines = lines.slice(1);
-    if (lines.length && PROMPT.test(lines[lines.length - 1] ?? '')) lines = lines.slice(0, -1);
-    let end = lines.length;
-    while (end > 0 && lines[end - 1] === '') end--;
-    let errStart = end;
-    while (errStart > 0 && (lines[errStart - 1] ?? '').startsWith('error: ')) errStart--;
-    const error = lines.slice(errStart, end).map((l) => l.slice('error: '.length)).join('\n');
-    out.set(key, { ok: !error, output: lines.slice(0, errStart).join('\n'), error, lines: buf });
+    const r = splitFrame(call(key), stripPrompts(buf, true), false);
+    out.set(key, { ok: r.ok, output: r.output, error: r.error, lines: buf });
   };
   for (const line of text.split('\n')) {
     if (line.startsWith(mark)) {
@@ -309,8 +301,6 @@ function parseMarkedSections(text: string, mark: string): Map<string, Section> {
   flush();
   return out;
 }
-
-const PROMPT = /^virsh [#$] /;
 
 /**
  * The completer's answer: one name per line. With several candidates readline's convention
