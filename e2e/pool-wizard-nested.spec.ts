@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { createPool, next, pick } from './wizard';
 
 // The nested guest runs under TCG beside other tests: allow slow answers.
 const slow = expect.configure({ timeout: 180_000 });
@@ -81,15 +82,12 @@ async function openWizard(page: Page, name: string, type: string) {
   await page.goto(`/hosts/${HOST}/new-pool`);
   await slow(page.getByRole('heading', { level: 1, name: 'New storage pool' })).toBeVisible();
   await page.getByLabel('Pool name').fill(name);
-  await page.getByRole('radiogroup', { name: 'Pool type' }).locator(`input[value="${type}"]`).check();
+  await pick(page, type);
   await next(page);
 }
-const next = (page: Page) => page.getByRole('button', { name: 'Next' }).click();
 
 async function createAndCheck(page: Page, name: string) {
-  await slow(page.getByRole('heading', { level: 2, name: /^Step 4 of 4/ })).toBeVisible();
-  await page.getByRole('button', { name: `Create pool ${name}` }).click();
-  await slow(page.getByRole('status').filter({ hasText: `Pool ${name} was created` })).toBeVisible({ timeout: 180_000 });
+  await createPool(page, name, 180_000);
   expect(nest(`virsh pool-info '${name}'`)).toMatch(/State:\s+running/);
 }
 

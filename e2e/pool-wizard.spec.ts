@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { virsh } from './virsh';
+import { createPool, next, pick, step } from './wizard';
 
 // The lab is shared and busy: a page waits on SSH reads of the whole host.
 const slow = expect.configure({ timeout: 120_000 });
@@ -80,15 +81,11 @@ async function openWizard(page: Page) {
   await page.getByRole('link', { name: 'New pool' }).click();
   await slow(page.getByRole('heading', { level: 1, name: 'New storage pool' })).toBeVisible();
 }
-const next = (page: Page) => page.getByRole('button', { name: 'Next' }).click();
-const step = (page: Page, n: number) => expect(page.getByRole('heading', { level: 2, name: new RegExp(`^Step ${n} of 4`) })).toBeVisible();
-const pick = (page: Page, type: string) => page.getByRole('radiogroup', { name: 'Pool type' }).locator(`input[value="${type}"]`).check();
 
 async function createAndWait(page: Page, name: string) {
   await step(page, 4);
   await slow(page.getByRole('region', { name: 'Pool XML' })).toContainText(`<name>`);
-  await page.getByRole('button', { name: `Create pool ${name}` }).click();
-  await slow(page.getByRole('status').filter({ hasText: `Pool ${name} was created` })).toBeVisible({ timeout: 90_000 });
+  await createPool(page, name, 90_000);
 }
 
 async function runDialogAction(page: Page, button: string, title: string, command: RegExp, confirm: string) {
