@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { Dialog } from '@/components/ui/dialog';
 import { createVolume, useVolumeFormats } from '@/lib/api/volume-ops';
 import { usePools } from '@/lib/api/pools';
 import { useVolumes } from '@/lib/api/volumes';
@@ -15,10 +16,6 @@ import { OperationRunner } from './operation-runner';
  * always passed with -F; capacity defaults to the parent's). Preview, then create.
  */
 export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; pool: string; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
   const formats = useVolumeFormats(hostId, pool);
   const pools = usePools(hostId);
   const [name, setName] = useState('');
@@ -32,16 +29,23 @@ export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; 
   const [diff, setDiff] = useState(false);
   const [bPool, setBPool] = useState(pool);
   const [bName, setBName] = useState('');
+  const [encrypt, setEncrypt] = useState(false);
+  const [pass, setPass] = useState('');
+  const [pass2, setPass2] = useState('');
   const parents = useVolumes(hostId, bPool, { enabled: diff });
   const parent = parents.data?.find((x) => x.name === bName);
   const fmts = formats.data?.formats ?? ['qcow2', 'raw'];
   const preallocs = formats.data?.preallocation[format] ?? ['off'];
+  const canEncrypt = !diff && format === 'qcow2' && (formats.data?.encryption ?? []).includes('luks');
+  const encrypted = canEncrypt && encrypt;
 
   function body(): Record<string, unknown> | string {
     if (!name) return 'Name the volume';
     const cap = capacity.trim() === '' && diff ? undefined : parseSize(capacity);
     if (cap === null) return 'Capacity: a size such as 10G, 512M or bytes';
     if (diff && !bName) return 'Pick the parent (backing) volume';
+    if (encrypted && pass.length < 8) return 'Passphrase: at least 8 characters';
+    if (encrypted && pass !== pass2) return 'The two passphrases differ';
     const options =
       format === 'qcow2'
         ? { ...(compat ? { compat } : {}), ...(cluster ? { clusterSize: cluster } : {}), ...(lazy ? { lazyRefcounts: true } : {}), ...(compression ? { compressionType: compression } : {}) }
@@ -52,19 +56,14 @@ export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; 
       ...(cap !== undefined ? { capacity: cap } : {}),
       ...(prealloc !== 'off' && !diff ? { preallocation: prealloc } : {}),
       ...(diff ? { backing: { pool: bPool, name: bName } } : {}),
+      ...(encrypted ? { encryption: { format: 'luks', passphrase: pass } } : {}),
       options,
     };
   }
 
   return (
-    <dialog ref={ref} onClose={onClose} aria-label="New volume" className="m-auto w-[min(48rem,95vw)] rounded-lg border border-zinc-300 bg-white p-0 text-zinc-900 backdrop:bg-black/40 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100">
-      <div className="flex items-center justify-between border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
-        <h2 className="text-base font-semibold">New volume in {pool}</h2>
-        <button type="button" className={f.button} onClick={() => ref.current?.close()}>
-          Close
-        </button>
-      </div>
-      <div className="max-h-[80vh] space-y-4 overflow-auto p-4">
+    <Dialog title={`New volume in ${pool}`} open onClose={onClose} wide>
+      <div className="space-y-4">
         <div className="grid gap-3 sm:grid-cols-2">
           <label className={f.label}>
             Name
@@ -162,8 +161,32 @@ export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; 
             </label>
           </fieldset>
         )}
+        {canEncrypt && (
+          <fieldset className="grid gap-3 rounded border border-zinc-200 p-3 sm:grid-cols-3 dark:border-zinc-800">
+            <legend className="px-1 text-xs font-semibold">Encryption</legend>
+            <label className={`${f.check} mt-4`}>
+              <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.target.checked)} /> Encrypt (LUKS)
+            </label>
+            {encrypt && (
+              <>
+                <label className={f.label}>
+                  Passphrase
+                  <input className={f.input} type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} aria-label="Passphrase" />
+                </label>
+                <label className={f.label}>
+                  Repeat passphrase
+                  <input className={f.input} type="password" autoComplete="new-password" value={pass2} onChange={(e) => setPass2(e.target.value)} aria-label="Repeat passphrase" />
+                </label>
+                <p className={`${f.hint} sm:col-span-3`}>
+                  Stored as a libvirt secret (private, usage: the volume’s path) so VMs can open the disk; handed to qemu-img on stdin, never on a command line and never shown
+                  again. Lose it and the data is gone. Check, convert and map need the key and are not offered for encrypted images.
+                </p>
+              </>
+            )}
+          </fieldset>
+        )}
         <OperationRunner hostId={hostId} label="Create" body={body} call={(b) => createVolume(hostId, pool, b)} />
       </div>
-    </dialog>
+    </Dialog>
   );
 }

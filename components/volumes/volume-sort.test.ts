@@ -13,6 +13,7 @@ const vol = (name: string, capacity: number, extra: Partial<VolumeDto> = {}): Vo
   allocation: capacity / 2,
   physical: null,
   backingStore: null,
+  encryption: null,
   usedBy: [],
   ...extra,
 });

@@ -52,6 +52,16 @@ export const VolumeCreateInput = z.object({
   preallocation: z.enum(PREALLOCATIONS).optional(),
   backing: VolumeRef.optional(),
   options: Qcow2Options.default({}),
+  /**
+   * LUKS encryption (qcow2). The passphrase becomes a libvirt secret (usage: the volume's path,
+   * so VMs can open the disk) and reaches qemu-img on stdin: never on a command line, never shown.
+   */
+  encryption: z
+    .object({
+      format: z.literal('luks').default('luks'),
+      passphrase: z.string().min(8, 'a passphrase of at least 8 characters').max(1024, 'at most 1024 characters'),
+    })
+    .optional(),
   dryRun: z.boolean().default(false),
 });
 export type VolumeCreateInput = z.input<typeof VolumeCreateInput>;
@@ -175,5 +185,7 @@ export const VolumeFormatsDto = z.object({
   preallocation: z.record(z.string(), z.array(z.string())),
   poolType: z.string(),
   fileBased: z.boolean(),
+  /** Encryption formats the host's qemu-img offers for new qcow2 images (["luks"] or []). */
+  encryption: z.array(z.string()),
 });
 export type VolumeFormatsDto = z.infer<typeof VolumeFormatsDto>;

@@ -14,6 +14,7 @@ export const VolumeDto = z.object({
   allocation: z.number().int(),
   physical: z.number().int().nullable(),
   backingStore: BackingStoreDto.nullable(),
+  encryption: z.string().nullable(), // "luks" when the image is encrypted (libvirt's <encryption format>)
   usedBy: z.array(z.string()), // names of VMs whose disks point at this volume's path
 });
 export type VolumeDto = z.infer<typeof VolumeDto>;

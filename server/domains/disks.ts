@@ -21,6 +21,8 @@ import { imageUsers, usersOf } from './users';
  */
 
 const liveFlags = (live: boolean, persistent: boolean) => [...(live ? ['--live'] : []), ...(persistent ? ['--config'] : [])];
+/** An encrypted (LUKS) volume's disk names its libvirt secret by usage: the volume's path. */
+const luks = (v: VolumeDto): Pick<DiskXmlInput, 'encryption'> => (v.encryption ? { encryption: { format: v.encryption, usage: v.path } } : {});
 const modeWords = (live: boolean, persistent: boolean) => (live && persistent ? 'live and persistent' : live ? 'live' : 'persistent');
 
 export async function attachDisk(hostId: string, vm: string, body: unknown): Promise<DomainActionResultDto> {
@@ -85,14 +87,14 @@ export async function attachDisk(hostId: string, vm: string, body: unknown): Pro
     guardSource(v.path, usersOf(users, v.path, pool, volume), dom, input, warnings);
     disk =
       v.type === 'file' || v.type === 'block'
-        ? { ...base, type: v.type, path: v.path, format: v.format ?? 'raw' }
-        : { ...base, type: 'volume', pool, volume, format: v.format ?? 'raw' };
+        ? { ...base, type: v.type, path: v.path, format: v.format ?? 'raw', ...luks(v) }
+        : { ...base, type: 'volume', pool, volume, format: v.format ?? 'raw', ...luks(v) };
   } else {
     const path = input.source.path;
     const v = byPath.get(path);
     guardSource(path, usersOf(users, path, v?.pool, v?.name), dom, input, warnings);
     const format = v?.format ?? (await probeFormat(t, path));
-    disk = { ...base, type: path.startsWith('/dev/') ? 'block' : 'file', path, format };
+    disk = { ...base, type: path.startsWith('/dev/') ? 'block' : 'file', path, format, ...(v ? luks(v) : {}) };
   }
   const xml = buildDiskXml(disk);
   steps.push({

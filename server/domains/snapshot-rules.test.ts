@@ -10,7 +10,7 @@ const snap = (name: string, parent: string | null, kind: 'internal' | 'external'
   disks: [{ name: 'vda', snapshot: kind, file: file ?? null }],
 });
 const disk = (source: string): DomainDisk => ({ target: 'vda', bus: 'virtio', device: 'disk', type: 'file', source, sourcePool: null, sourceVolume: null, format: 'qcow2', cache: null, readonly: false, shareable: false, chain: [] });
-const vol = (name: string, backing: string | null): VolumeDto => ({ name, pool: 'p', key: `/d/${name}`, path: `/d/${name}`, type: 'file', format: 'qcow2', capacity: 1, allocation: 1, physical: 1, backingStore: backing ? { path: backing, format: 'qcow2' } : null, usedBy: [] });
+const vol = (name: string, backing: string | null): VolumeDto => ({ name, pool: 'p', key: `/d/${name}`, path: `/d/${name}`, type: 'file', format: 'qcow2', capacity: 1, allocation: 1, physical: 1, backingStore: backing ? { path: backing, format: 'qcow2' } : null, encryption: null, usedBy: [] });
 const img = (path: string) => ({ path, format: 'qcow2', virtualSize: 1, actualSize: 1, imageSnapshots: [] });
 
 function ctx(over: Partial<SnapshotContext> = {}): SnapshotContext {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { VolumeCreateInput, type OperationResult, type PoolDto, type VolumeDto } from '@/lib/schemas';
 import { toQemuSize } from '@/lib/units';
@@ -8,7 +9,7 @@ import { AppError, badRequest } from '../errors';
 import { invalidate } from '../hosts/storage-cache';
 import { escapeXml } from '../xml/escape';
 import { findPool, findVolume, FILE_POOLS, hostContext } from './context';
-import { hostImageFormats, PREALLOCATION_BY_FORMAT } from './formats';
+import { hostImageFormats, hostSupportsLuks, PREALLOCATION_BY_FORMAT } from './formats';
 import { describeStep, refreshStep, runSteps, type Step } from './steps';
 
 type Input = ReturnType<typeof VolumeCreateInput.parse>;
@@ -21,6 +22,23 @@ export interface CreatePlan {
   /** Bytes the pool must have free now. */
   needed: number;
   warnings: string[];
+  /** The libvirt secret made for an encrypted volume (undone if a later step fails). */
+  secretUuid: string | null;
+}
+
+/** The qemu-img secret object's id: a fixed word, the passphrase itself comes on stdin. */
+const SECRET_ID = 'ksc-sec0';
+
+/**
+ * An encrypted volume's two secret steps: a libvirt secret whose usage is the volume's path (so a
+ * VM's `<encryption><secret usage=…>` finds it), then its value, on stdin.
+ */
+function secretSteps(uri: string, file: string, passphrase: string, uuid: string): Step[] {
+  const xml = `<secret ephemeral='no' private='yes'>\n  <uuid>${uuid}</uuid>\n  <description>LUKS passphrase of ${escapeXml(file)} (KVM Storage Console)</description>\n  <usage type='volume'>\n    <volume>${escapeXml(file)}</volume>\n  </usage>\n</secret>\n`;
+  return [
+    { title: 'Store the passphrase as a libvirt secret (usage: the volume path)', inv: virsh(uri, call('secret-define', '--file', '/dev/stdin')), stdin: xml },
+    { title: 'Set the secret’s value (read from stdin, not shown)', inv: virsh(uri, call('secret-set-value', '--secret', uuid, '--file', '/dev/stdin', '--plain')), stdin: passphrase, secret: true },
+  ];
 }
 
 /** qcow2 `-o` options; each value is from a closed set or a number, so `,` cannot sneak in. */
@@ -62,7 +80,16 @@ export function planCreate(uri: string, pool: PoolDto, input: Input, backing: Vo
     if (!pool.target.path) throw badRequest(`pool ${pool.name} has no target directory`);
     const file = path.posix.join(pool.target.path, input.name);
     const opts = qemuOptions(input);
-    const args = ['create', '-f', input.format];
+    const enc = input.encryption;
+    const args = ['create'];
+    if (enc) {
+      if (input.format !== 'qcow2') throw badRequest(`encryption is offered for qcow2 volumes, not ${input.format}`);
+      if (backing) throw badRequest('an encrypted differencing disk is not offered: create the encrypted volume without a backing file');
+      // The passphrase is read by qemu-img from its stdin (file=/dev/stdin), never from argv.
+      args.push('--object', `secret,id=${SECRET_ID},file=/dev/stdin,format=raw`);
+      opts.unshift(`encrypt.format=${enc.format}`, `encrypt.key-secret=${SECRET_ID}`);
+    }
+    args.push('-f', input.format);
     if (opts.length) args.push('-o', opts.join(','));
     if (backing) {
       if (!['qcow2', 'qed', 'vmdk'].includes(input.format)) throw badRequest(`a differencing disk must be qcow2 (or qed, vmdk), not ${input.format}`);
@@ -72,13 +99,18 @@ export function planCreate(uri: string, pool: PoolDto, input: Input, backing: Vo
     }
     args.push('--', file, toQemuSize(capacity));
     const full = input.preallocation === 'full' || input.preallocation === 'falloc';
+    const secretUuid = enc ? randomUUID() : null;
     return {
       steps: [
         // qemu-img create truncates an existing file: make sure none is there (libvirt may not list it yet).
         { title: `Check that ${file} does not exist yet`, inv: command('test', '!', '-e', file) },
-        { title: `Create ${input.name} (${input.format})`, inv: command('qemu-img', ...args) },
+        ...(enc && secretUuid ? secretSteps(uri, file, enc.passphrase, secretUuid) : []),
+        enc
+          ? { title: `Create ${input.name} (qcow2, LUKS-encrypted; the passphrase on stdin)`, inv: command('qemu-img', ...args), stdin: enc.passphrase, secret: true }
+          : { title: `Create ${input.name} (${input.format})`, inv: command('qemu-img', ...args) },
         refreshStep(uri, pool.name),
       ],
+      secretUuid,
       path: file,
       capacity,
       needed: full ? capacity : input.format === 'qcow2' && input.preallocation === 'metadata' ? Math.ceil(capacity / 8192) : 0,
@@ -86,6 +118,7 @@ export function planCreate(uri: string, pool: PoolDto, input: Input, backing: Vo
     };
   }
   if (backing) throw badRequest(`a ${pool.type} pool cannot hold differencing disks: use a dir, fs or netfs pool`);
+  if (input.encryption) throw badRequest(`encrypted volumes are offered in dir, fs and netfs pools, not in a ${pool.type} pool`);
   if (input.format !== 'raw') throw badRequest(`a ${pool.type} pool holds raw volumes only`);
   const allocation = input.allocation ?? (input.preallocation === 'full' ? capacity : undefined);
   const xml = [
@@ -102,6 +135,7 @@ export function planCreate(uri: string, pool: PoolDto, input: Input, backing: Vo
     capacity,
     needed: allocation ?? capacity,
     warnings,
+    secretUuid: null,
   };
 }
 
@@ -112,6 +146,7 @@ export async function createVolume(hostId: string, poolName: string, body: unkno
   if (FILE_POOLS.has(pool.type)) {
     const formats = await hostImageFormats(host);
     if (!formats.includes(input.format)) throw badRequest(`qemu-img on ${hostId} cannot create ${input.format} images (it can: ${formats.join(', ')})`);
+    if (input.encryption && !(await hostSupportsLuks(host))) throw badRequest(`qemu-img on ${hostId} cannot create LUKS-encrypted qcow2 images (no encrypt.format option)`);
   }
   const backing = input.backing ? findVolume(storage, hostId, input.backing.pool, input.backing.name) : null;
   const existing = (storage.volumes.get(pool.name) ?? []).map((v) => v.name);
@@ -128,6 +163,10 @@ export async function createVolume(hostId: string, poolName: string, body: unkno
   if (input.dryRun) return { dryRun: true, ...preview };
   try {
     return { dryRun: false, ...preview, steps: await runSteps(t, plan.steps) };
+  } catch (e) {
+    // A failed encrypted create leaves no orphan secret behind (the image step is the one that fails, if any).
+    if (plan.secretUuid) await t.exec(virsh(host.uri, call('secret-undefine', '--', plan.secretUuid)), { timeoutMs: 30_000 }).catch(() => undefined);
+    throw e;
   } finally {
     invalidate(hostId);
   }

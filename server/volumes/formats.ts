@@ -13,6 +13,20 @@ export const PREALLOCATION_BY_FORMAT: Record<string, string[]> = {
 };
 
 const cache = new Map<string, { at: number; formats: string[] }>();
+const luksCache = new Map<string, { at: number; luks: boolean }>();
+
+/**
+ * Whether the host's qemu-img can make LUKS-encrypted qcow2 images: its qcow2 creation options
+ * (`qemu-img create -f qcow2 -o help`) list `encrypt.format` and `encrypt.key-secret`.
+ */
+export async function hostSupportsLuks(host: HostConfig): Promise<boolean> {
+  const hit = luksCache.get(host.id);
+  if (hit && Date.now() - hit.at < 600_000) return hit.luks;
+  const r = await runChecked(transportFor(host), command('qemu-img', 'create', '-f', 'qcow2', '-o', 'help'), 'Asking qemu-img for its qcow2 options', { timeoutMs: 30_000 });
+  const luks = /encrypt\.format=.*luks/.test(r.stdout) && r.stdout.includes('encrypt.key-secret');
+  luksCache.set(host.id, { at: Date.now(), luks });
+  return luks;
+}
 
 /** `qemu-img --help` ends with "Supported formats: …": the host's build decides, not ours. */
 export async function hostImageFormats(host: HostConfig): Promise<string[]> {
@@ -34,11 +48,12 @@ export async function volumeFormats(hostId: string, pool: string): Promise<Volum
   const { host, storage } = await hostContext(hostId, { fresh: false });
   const p = findPool(storage, hostId, pool);
   const fileBased = FILE_POOLS.has(p.type);
-  const formats = fileBased ? await hostImageFormats(host) : ['raw'];
+  const [formats, luks] = fileBased ? await Promise.all([hostImageFormats(host), hostSupportsLuks(host)]) : [['raw'], false];
   return {
     formats,
     preallocation: Object.fromEntries(formats.map((f) => [f, fileBased ? (PREALLOCATION_BY_FORMAT[f] ?? ['off']) : ['off', 'full']])),
     poolType: p.type,
     fileBased,
+    encryption: luks && formats.includes('qcow2') ? ['luks'] : [],
   };
 }

@@ -25,6 +25,20 @@ export function refuseIfRunning(ctx: VolumeContext, what: string): void {
   });
 }
 
+/**
+ * qemu-img cannot open a LUKS image's data without its key, and the console keeps that key only
+ * in a private libvirt secret, which libvirt never hands back. So only `info` (headers) and what
+ * libvirt itself does with the secret (a VM using the disk, vol-resize, wipe, delete) are offered.
+ */
+export function refuseIfEncrypted(volume: { name: string; encryption: string | null }, what: string): void {
+  if (!volume.encryption) return;
+  throw new AppError(
+    'encrypted-image',
+    `${what} is not offered: ${volume.name} is ${volume.encryption.toUpperCase()}-encrypted and qemu-img needs its key, which is kept only in a private libvirt secret. Use the disk through a VM (libvirt unlocks it), or resize, wipe or delete it.`,
+    { status: 422, detail: { volume: volume.name, encryption: volume.encryption } },
+  );
+}
+
 export function guardOverlays(ctx: VolumeContext, what: string, confirm: string | undefined): void {
   if (ctx.dependants.length === 0) return;
   requireConfirmation({

@@ -11,7 +11,8 @@ import { invalidate } from '../hosts/storage-cache';
 import { startJob } from '../jobs/jobs';
 import { progressParser } from '../jobs/progress';
 import { FILE_POOLS, findPool, volumeContext, type VolumeContext } from './context';
-import { refuseIfRunning } from './guards';
+import { refuseIfEncrypted, refuseIfRunning } from './guards';
+import { escapeXml } from '../xml/escape';
 import { checkPlan, parseCheck } from './operations';
 import { describeStep, refreshStep, type Step } from './steps';
 
@@ -27,7 +28,7 @@ function preview(steps: Step[], warnings: string[] = []): OperationResult {
 }
 
 async function runStep(ctx: VolumeContext, s: Step, signal: AbortSignal, onStdout?: (b: Buffer) => void) {
-  return runChecked(ctx.t, s.inv, s.title, { timeoutMs: s.timeoutMs ?? LONG, signal, ...(onStdout ? { onStdout } : {}) });
+  return runChecked(ctx.t, s.inv, s.title, { timeoutMs: s.timeoutMs ?? LONG, signal, ...(onStdout ? { onStdout } : {}), ...(s.stdin ? { stdin: s.stdin } : {}) });
 }
 
 // ---------------------------------------------------------------- convert
@@ -35,6 +36,7 @@ async function runStep(ctx: VolumeContext, s: Step, signal: AbortSignal, onStdou
 export async function convertVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = ConvertInput.parse(body);
   const ctx = await volumeContext(hostId, pool, name);
+  refuseIfEncrypted(ctx.volume, 'Converting');
   const srcFmt = ctx.volume.format;
   if (!srcFmt) throw badRequest(`the format of ${name} is unknown`);
   const target = findPool(ctx.storage, hostId, input.pool ?? pool);
@@ -102,25 +104,55 @@ export async function convertVolume(hostId: string, pool: string, name: string, 
 
 export async function cloneVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = CloneInput.parse(body);
-  if (input.pool && input.pool !== pool) throw badRequest('vol-clone copies within the pool: use convert to copy into another pool');
   const ctx = await volumeContext(hostId, pool, name);
   refuseIfRunning(ctx, `Cloning ${name}`);
-  if ((ctx.storage.volumes.get(pool) ?? []).some((v) => v.name === input.name))
-    throw new AppError('volume-exists', `Pool “${pool}” already has a volume named “${input.name}”`, { status: 409 });
-  const step: Step = { title: `Clone ${name} as ${input.name}`, inv: virsh(ctx.host.uri, call('vol-clone', '--pool', pool, '--', name, input.name)) };
-  if (input.dryRun) return preview([step]);
+  refuseIfEncrypted(ctx.volume, 'Cloning');
+  const target = findPool(ctx.storage, hostId, input.pool ?? pool);
+  if (target.state !== 'running') throw new AppError('pool-inactive', `Pool “${target.name}” is not running: start it first`, { status: 409 });
+  if ((ctx.storage.volumes.get(target.name) ?? []).some((v) => v.name === input.name))
+    throw new AppError('volume-exists', `Pool “${target.name}” already has a volume named “${input.name}”`, { status: 409 });
+  const warnings: string[] = [];
+  if (ctx.volume.capacity > target.available && (!FILE_POOLS.has(target.type) || ctx.volume.allocation > target.available))
+    throw new AppError('insufficient-space', `Pool “${target.name}” has ${target.available} B free; the copy of ${name} needs up to ${FILE_POOLS.has(target.type) ? ctx.volume.allocation : ctx.volume.capacity} B`, {
+      status: 409,
+      detail: { needed: FILE_POOLS.has(target.type) ? ctx.volume.allocation : ctx.volume.capacity, available: target.available },
+    });
+  let step: Step;
+  if (target.name === pool) {
+    step = { title: `Clone ${name} as ${input.name}`, inv: virsh(ctx.host.uri, call('vol-clone', '--pool', pool, '--', name, input.name)) };
+  } else {
+    // Into another pool: libvirt's vol-create-from copies the data into a volume described by XML
+    // (same capacity; same format in a file pool, raw on a device pool).
+    const format = FILE_POOLS.has(target.type) ? ctx.volume.format : null;
+    if (!FILE_POOLS.has(target.type) && ctx.volume.format && ctx.volume.format !== 'raw')
+      warnings.push(`a ${target.type} pool holds raw volumes: the ${ctx.volume.format} image is copied as raw data`);
+    if (ctx.volume.backingStore) warnings.push(`${name} has a backing file: the copy in another pool is a full, standalone image (its chain is flattened)`);
+    const xml = [
+      '<volume>',
+      `  <name>${escapeXml(input.name)}</name>`,
+      `  <capacity unit='bytes'>${ctx.volume.capacity}</capacity>`,
+      ...(format ? ['  <target>', `    <format type='${escapeXml(format)}'/>`, '  </target>'] : []),
+      '</volume>',
+    ].join('\n');
+    step = {
+      title: `Copy ${pool}/${name} into pool ${target.name} as ${input.name}`,
+      inv: virsh(ctx.host.uri, call('vol-create-from', '--pool', target.name, '--file', '/dev/stdin', '--inputpool', pool, '--', name)),
+      stdin: xml,
+    };
+  }
+  if (input.dryRun) return preview([step], warnings);
   const job = startJob(
-    { kind: 'clone', title: step.title, hostId, target: { pool, volume: input.name, source: name }, command: renderInvocation(step.inv), bytesTotal: ctx.volume.capacity },
+    { kind: 'clone', title: step.title, hostId, target: { pool: target.name, volume: input.name, source: name }, command: renderInvocation(step.inv), bytesTotal: ctx.volume.capacity },
     async (job) => {
       try {
         await runStep(ctx, step, job.signal);
       } finally {
         invalidate(hostId);
       }
-      return { pool, name: input.name };
+      return { pool: target.name, name: input.name };
     },
   );
-  return { ...preview([step]), dryRun: false, jobId: job.id };
+  return { ...preview([step], warnings), dryRun: false, jobId: job.id };
 }
 
 // ---------------------------------------------------------------- wipe

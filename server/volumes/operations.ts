@@ -19,8 +19,9 @@ import { AppError, badRequest } from '../errors';
 import { requireConfirmation } from '../guards';
 import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
+import { volumeSecret } from '../virsh/secrets';
 import { dependantsOf, FILE_POOLS, findVolume, runningVms, volumeByPath, volumeContext, type VolumeContext } from './context';
-import { guardOverlays, refuseIfRunning } from './guards';
+import { guardOverlays, refuseIfEncrypted, refuseIfRunning } from './guards';
 import { describeStep, refreshStep, runSteps, type Step } from './steps';
 
 /**
@@ -33,9 +34,11 @@ const fmt = (ctx: VolumeContext) => {
   if (!ctx.volume.format) throw badRequest(`libvirt does not know the format of ${ctx.volume.name}: qemu-img needs it (-f) to avoid probing`);
   return ctx.volume.format;
 };
-const qemuCapable = (ctx: VolumeContext) => {
+/** qemu-img can open the image by path, and (unless only headers are read: `keyless`) without a key it has no way to get. */
+const qemuCapable = (ctx: VolumeContext, what: string, keyless = false) => {
   if (ctx.volume.type !== 'file' && ctx.volume.type !== 'block')
     throw badRequest(`qemu-img cannot open a ${ctx.volume.type} volume by path (${ctx.volume.name})`);
+  if (!keyless) refuseIfEncrypted(ctx.volume, what);
 };
 
 async function execute(ctx: VolumeContext, hostId: string, steps: Step[], dryRun: boolean, warnings: string[] = []): Promise<OperationResult> {
@@ -52,7 +55,7 @@ async function execute(ctx: VolumeContext, hostId: string, steps: Step[], dryRun
 /** `qemu-img info --output=json --backing-chain` (with -U while a running VM holds it). */
 export async function volumeInfo(hostId: string, pool: string, name: string) {
   const ctx = await volumeContext(hostId, pool, name);
-  qemuCapable(ctx);
+  qemuCapable(ctx, 'Reading the image', true);
   const cmd = command('qemu-img', 'info', '--output=json', '--backing-chain', ...u(ctx), '--', ctx.volume.path);
   const r = await ctx.t.exec(cmd, { timeoutMs: 60_000 });
   if (r.exitCode !== 0)
@@ -76,6 +79,9 @@ export async function deleteVolume(hostId: string, pool: string, name: string, b
   });
   // vol-delete removes this file only: its backing file (base) is never touched.
   const steps: Step[] = [{ title: `Delete ${name}`, inv: virsh(ctx.host.uri, call('vol-delete', '--pool', pool, '--', name)) }];
+  // An encrypted volume's passphrase secret (usage: its path) goes with it.
+  const secret = ctx.volume.encryption ? await volumeSecret(ctx.t, ctx.host.uri, ctx.volume.path) : null;
+  if (secret) steps.push({ title: `Remove the libvirt secret of ${name} (its LUKS passphrase)`, inv: virsh(ctx.host.uri, call('secret-undefine', '--', secret)) });
   return execute(ctx, hostId, steps, input.dryRun);
 }
 
@@ -98,7 +104,8 @@ export async function resizeVolume(hostId: string, pool: string, name: string, b
       detail: { from: current, to: input.capacity, path: ctx.volume.path },
     });
   const steps: Step[] = [];
-  if (FILE_POOLS.has(ctx.pool.type)) {
+  // An encrypted image is resized by libvirt, which opens it with its secret; qemu-img could not.
+  if (FILE_POOLS.has(ctx.pool.type) && !ctx.volume.encryption) {
     steps.push({
       title: `${shrink ? 'Shrink' : 'Grow'} ${name} to ${toQemuSize(input.capacity)}`,
       inv: command('qemu-img', 'resize', '-f', fmt(ctx), ...(shrink ? ['--shrink'] : []), '--', ctx.volume.path, String(input.capacity)),
@@ -149,7 +156,7 @@ export function parseCheck(stdout: string, stderr: string, exitCode: number | nu
 export async function checkPlan(hostId: string, pool: string, name: string, body: unknown) {
   const input = CheckInput.parse(body ?? {});
   const ctx = await volumeContext(hostId, pool, name);
-  qemuCapable(ctx);
+  qemuCapable(ctx, 'A consistency check');
   if (input.repair) {
     // Repair writes metadata: only while no VM at all has the image configured and running.
     refuseIfRunning(ctx, `Repairing ${name}`);
@@ -174,7 +181,7 @@ const MAX_EXTENTS = 2000;
 /** `qemu-img map --output=json`: which ranges hold data, zeroes, or come from a backing file. */
 export async function mapVolume(hostId: string, pool: string, name: string): Promise<MapResult & { command: string }> {
   const ctx = await volumeContext(hostId, pool, name);
-  qemuCapable(ctx);
+  qemuCapable(ctx, 'The allocation map');
   const cmd = command('qemu-img', 'map', '--output=json', '-f', fmt(ctx), ...u(ctx), '--', ctx.volume.path);
   const r = await ctx.t.exec(cmd, { timeoutMs: 120_000 });
   if (r.exitCode !== 0)
@@ -213,8 +220,9 @@ export function summarizeMap(
 export async function compareVolumes(hostId: string, pool: string, name: string, body: unknown) {
   const input = CompareInput.parse(body);
   const ctx = await volumeContext(hostId, pool, name);
-  qemuCapable(ctx);
+  qemuCapable(ctx, 'Comparing');
   const other = findVolume(ctx.storage, hostId, input.other.pool, input.other.name);
+  refuseIfEncrypted(other, 'Comparing');
   if (!other.format) throw badRequest(`the format of ${other.name} is unknown`);
   const running = runningVms(ctx.storage);
   const force = ctx.runningUsers.length || other.usedBy.some((vm) => running.has(vm));
@@ -231,7 +239,7 @@ export async function compareVolumes(hostId: string, pool: string, name: string,
 export async function rebaseVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = RebaseInput.parse(body);
   const ctx = await volumeContext(hostId, pool, name);
-  qemuCapable(ctx);
+  qemuCapable(ctx, 'Rebasing');
   refuseIfRunning(ctx, `Rebasing ${name}`);
   const f = fmt(ctx);
   if (f !== 'qcow2' && f !== 'qed') throw badRequest(`only qcow2 (and qed) images have a backing file to change; ${name} is ${f}`);
@@ -261,7 +269,7 @@ export async function rebaseVolume(hostId: string, pool: string, name: string, b
 export async function commitVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = CommitInput.parse(body ?? {});
   const ctx = await volumeContext(hostId, pool, name);
-  qemuCapable(ctx);
+  qemuCapable(ctx, 'Committing');
   const basePath = ctx.volume.backingStore?.path;
   if (!basePath) throw new AppError('no-backing', `${name} has no backing file to commit into`, { status: 409 });
   refuseIfRunning(ctx, `Committing ${name}`);
@@ -296,7 +304,7 @@ export async function commitVolume(hostId: string, pool: string, name: string, b
 export async function amendVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = AmendInput.parse(body ?? {});
   const ctx = await volumeContext(hostId, pool, name);
-  qemuCapable(ctx);
+  qemuCapable(ctx, 'Amending');
   if (fmt(ctx) !== 'qcow2') throw badRequest(`amend changes qcow2 options; ${name} is ${ctx.volume.format}`);
   refuseIfRunning(ctx, `Amending ${name}`);
   const o: string[] = [];

@@ -7,7 +7,7 @@ import { requireConfirmation } from '../guards';
 import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
 import { volumeContext, type VolumeContext } from './context';
-import { guardOverlays, refuseIfRunning } from './guards';
+import { guardOverlays, refuseIfEncrypted, refuseIfRunning } from './guards';
 import { describeStep, refreshStep, runSteps, type Step } from './steps';
 
 /**
@@ -17,6 +17,7 @@ import { describeStep, refreshStep, runSteps, type Step } from './steps';
  */
 function requireQcow2(ctx: VolumeContext) {
   if (ctx.volume.format !== 'qcow2') throw badRequest(`only qcow2 images hold internal snapshots; ${ctx.volume.name} is ${ctx.volume.format ?? 'of unknown format'}`);
+  refuseIfEncrypted(ctx.volume, 'Internal snapshots');
 }
 
 export async function listSnapshots(hostId: string, pool: string, name: string) {

@@ -11,10 +11,12 @@ export interface Step {
   title: string;
   inv: Invocation;
   stdin?: string;
+  /** stdin holds a secret (a passphrase): it is fed to the command but never shown or returned. */
+  secret?: boolean;
   timeoutMs?: number;
 }
 
-export const describeStep = (s: Step): PlannedStep => ({ title: s.title, command: renderInvocation(s.inv), ...(s.stdin ? { stdin: s.stdin } : {}) });
+export const describeStep = (s: Step): PlannedStep => ({ title: s.title, command: renderInvocation(s.inv), ...(s.stdin && !s.secret ? { stdin: s.stdin } : {}) });
 
 export async function runSteps(t: Transport, steps: Step[], opts: ExecOptions = {}): Promise<Array<PlannedStep & { output: string }>> {
   const out: Array<PlannedStep & { output: string }> = [];

@@ -14,6 +14,11 @@ describe('buildDiskXml', () => {
     expect(vol).toContain(`<source pool='storage01' volume='unit:0:0:1'/>`);
     expect(buildDiskXml({ type: 'file', device: 'cdrom', path: "/iso/a'b&.iso", format: 'raw', target: 'hdc', bus: 'ide' })).toContain(`<source file='/iso/a&apos;b&amp;.iso'/>\n  <target dev='hdc' bus='ide'/>\n  <readonly/>`);
   });
+  it('a LUKS volume names its libvirt secret by usage inside <source>', () => {
+    expect(buildDiskXml({ type: 'file', device: 'disk', path: "/p/e'1.qcow2", format: 'qcow2', target: 'vdb', bus: 'virtio', encryption: { format: 'luks', usage: "/p/e'1.qcow2" } })).toBe(
+      `<disk type='file' device='disk'>\n  <driver name='qemu' type='qcow2'/>\n  <source file='/p/e&apos;1.qcow2'>\n    <encryption format='luks'>\n      <secret type='passphrase' usage='/p/e&apos;1.qcow2'/>\n    </encryption>\n  </source>\n  <target dev='vdb' bus='virtio'/>\n</disk>\n`,
+    );
+  });
   it('is read back by the domain parser', () => {
     const disk = buildDiskXml({ type: 'file', device: 'disk', path: '/x y/d.qcow2', format: 'qcow2', target: 'vdc', bus: 'virtio', readonly: true, shareable: true, cache: 'writeback' });
     const dom = parseDomainXml(`<domain type='qemu'><name>t</name><uuid>u</uuid><memory>1</memory><devices>${disk}</devices></domain>`);

@@ -19,6 +19,8 @@ export interface DiskXmlInput {
   readonly?: boolean;
   shareable?: boolean;
   serial?: string;
+  /** A LUKS image: QEMU gets the passphrase from the libvirt secret whose usage is this volume path. */
+  encryption?: { format: string; usage: string };
 }
 
 /**
@@ -36,10 +38,22 @@ export function buildDiskXml(d: DiskXmlInput): string {
       : d.path
         ? `<source ${d.type === 'block' ? 'dev' : 'file'}='${escapeXml(d.path)}'/>`
         : null;
+  const sourceLines =
+    source && d.encryption
+      ? [
+          source.replace(/\/>$/, '>'),
+          `  <encryption format='${escapeXml(d.encryption.format)}'>`,
+          `    <secret type='passphrase' usage='${escapeXml(d.encryption.usage)}'/>`,
+          '  </encryption>',
+          '</source>',
+        ]
+      : source
+        ? [source]
+        : [];
   const lines = [
     `<disk type='${d.type}' device='${d.device}'>`,
     `  <driver ${driver.join(' ')}/>`,
-    ...(source ? [`  ${source}`] : []),
+    ...sourceLines.map((l) => `  ${l}`),
     `  <target dev='${escapeXml(d.target)}' bus='${escapeXml(d.bus)}'/>`,
   ];
   if (d.readonly || d.device === 'cdrom') lines.push('  <readonly/>');

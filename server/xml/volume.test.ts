@@ -28,6 +28,7 @@ describe('parseVolumeXml on the lab', () => {
       allocation: expect.any(Number),
       physical: expect.any(Number),
       backingStore: { path: '/kvm-vm/base-centos7.qcow2', format: 'qcow2' },
+      encryption: null,
     });
   });
 
@@ -53,6 +54,7 @@ describe('parseVolumeXml on the lab', () => {
       allocation: 67108352,
       physical: null,
       backingStore: null,
+      encryption: null,
     });
     expect(parseVolumeXml(fixture('vol-storage01-unit_0_0_0.xml')).capacity).toBe(0); // the controller LUN
   });
@@ -76,8 +78,13 @@ describe('parseVolumeXml edge cases', () => {
   it('type defaults to file; format, physical and backing store to null', () => {
     expect(parseVolumeXml(vol(`${sizes}<target><path>/p</path></target>`))).toEqual({
       name: 'v', key: 'k', type: 'file', path: '/p', format: null,
-      capacity: 10, allocation: 5, physical: null, backingStore: null,
+      capacity: 10, allocation: 5, physical: null, backingStore: null, encryption: null,
     });
+  });
+
+  it('a LUKS qcow2 has encryption luks (the lab’s vol-dumpxml prints an empty <encryption format>)', () => {
+    const v = parseVolumeXml(vol(`${sizes}<target><path>/p</path><format type='qcow2'/><encryption format='luks'>\n    </encryption><compat>1.1</compat></target>`));
+    expect(v.encryption).toBe('luks');
   });
 
   it('an empty <backingStore/> or one without a path means none', () => {

@@ -17,6 +17,8 @@ export interface VolumeXml {
   allocation: number;
   physical: number | null;
   backingStore: BackingStoreXml | null;
+  /** <target><encryption format=…>: "luks" for a LUKS qcow2/raw image, null when not encrypted. */
+  encryption: string | null;
 }
 
 /**
@@ -48,6 +50,7 @@ export function parseVolumeXml(xml: string): VolumeXml {
     allocation: required(size(vol, 'allocation'), `${what}: <allocation>`),
     physical: size(vol, 'physical') ?? null,
     backingStore: parseBackingStore(child(vol, 'backingStore')),
+    encryption: attr(child(target, 'encryption'), 'format') ?? null,
   };
 }
 
