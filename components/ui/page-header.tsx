@@ -13,9 +13,9 @@ export function PageHeader({ title, kicker, children, aside }: { title: ReactNod
   );
 }
 
-export function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+export function Section({ title, children, actions, id }: { title: string; children: ReactNode; actions?: ReactNode; id?: string }) {
   return (
-    <section aria-label={title} className="mt-6">
+    <section id={id} aria-label={title} className="mt-6 scroll-mt-4">
       <div className="mb-2 flex items-center justify-between gap-2">
         <h2 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">
           {title}

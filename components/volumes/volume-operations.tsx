@@ -11,9 +11,14 @@ import { formCls as f } from './form-cls';
 import { OperationRunner } from './operation-runner';
 import { CheckPanel, ComparePanel } from './volume-inspect';
 
-const OPS = ['resize', 'convert', 'clone', 'check', 'compare', 'rebase', 'commit', 'amend', 'wipe', 'delete'] as const;
-type Op = (typeof OPS)[number];
-const LABEL: Record<Op, string> = {
+export const VOLUME_OPS = ['resize', 'convert', 'clone', 'check', 'compare', 'rebase', 'commit', 'amend', 'wipe', 'delete'] as const;
+export type VolumeOp = (typeof VOLUME_OPS)[number];
+const OPS = VOLUME_OPS;
+type Op = VolumeOp;
+/** What works on a LUKS image without qemu-img holding its key: libvirt does these with the volume's secret. */
+export const KEYLESS_OPS: readonly Op[] = ['resize', 'wipe', 'delete'];
+export const isVolumeOp = (s: string | null): s is VolumeOp => (VOLUME_OPS as readonly string[]).includes(s ?? '');
+export const OP_LABEL: Record<Op, string> = {
   resize: 'Resize',
   convert: 'Convert',
   clone: 'Clone',
@@ -27,12 +32,19 @@ const LABEL: Record<Op, string> = {
 };
 
 /** The volume page's operations: pick one, fill its form, preview the exact commands, confirm, run. */
-export function VolumeOperations({ hostId, volume }: { hostId: string; volume: VolumeDto }) {
-  const [op, setOp] = useState<Op>('resize');
+export function VolumeOperations({ hostId, volume, initial }: { hostId: string; volume: VolumeDto; initial?: VolumeOp }) {
+  const ops = volume.encryption ? KEYLESS_OPS : OPS;
+  const [op, setOp] = useState<Op>(initial && ops.includes(initial) ? initial : 'resize');
   return (
     <div className="grid gap-4 md:grid-cols-[10rem_1fr]">
+      {volume.encryption && (
+        <p className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 md:col-span-2 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          {volume.name} is {volume.encryption.toUpperCase()}-encrypted. Its passphrase lives only in a private libvirt secret, so qemu-img cannot open its data: convert,
+          clone, check, compare, rebase, commit, amend and internal snapshots are not offered. Resize (through libvirt), wipe and delete are.
+        </p>
+      )}
       <div role="radiogroup" aria-label="Operation" className="flex flex-row flex-wrap gap-1 md:flex-col">
-        {OPS.map((o) => (
+        {ops.map((o) => (
           <button
             key={o}
             type="button"
@@ -41,7 +53,7 @@ export function VolumeOperations({ hostId, volume }: { hostId: string; volume: V
             onClick={() => setOp(o)}
             className={`rounded px-2 py-1 text-left text-sm ${op === o ? 'bg-sky-100 font-medium text-sky-900 dark:bg-sky-950 dark:text-sky-200' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'} ${o === 'wipe' || o === 'delete' ? 'text-red-800 dark:text-red-300' : ''}`}
           >
-            {LABEL[o]}
+            {OP_LABEL[o]}
           </button>
         ))}
       </div>
@@ -60,7 +72,7 @@ function OpForm({ op, hostId, v }: { op: Op; hostId: string; v: VolumeDto }) {
     case 'convert':
       return <ConvertForm hostId={hostId} v={v} />;
     case 'clone':
-      return <NameForm hostId={hostId} v={v} label="Clone" hint="virsh vol-clone copies the volume within its pool (a job)." suffix="-clone" call={call('clone')} />;
+      return <CloneForm hostId={hostId} v={v} />;
     case 'check':
       return <CheckPanel hostId={hostId} v={v} />;
     case 'compare':
@@ -172,16 +184,24 @@ function ConvertForm({ hostId, v }: { hostId: string; v: VolumeDto }) {
   );
 }
 
-function NameForm(props: { hostId: string; v: VolumeDto; label: string; hint: string; suffix: string; call: (b: Record<string, unknown>) => ReturnType<typeof volumeOperation> }) {
-  const dot = props.v.name.lastIndexOf('.');
-  const [name, setName] = useState(dot > 0 ? `${props.v.name.slice(0, dot)}${props.suffix}${props.v.name.slice(dot)}` : `${props.v.name}${props.suffix}`);
+function CloneForm({ hostId, v }: { hostId: string; v: VolumeDto }) {
+  const dot = v.name.lastIndexOf('.');
+  const [name, setName] = useState(dot > 0 ? `${v.name.slice(0, dot)}-clone${v.name.slice(dot)}` : `${v.name}-clone`);
+  const [pool, setPool] = useState(v.pool);
   return (
-    <OperationRunner hostId={props.hostId} label={props.label} body={() => ({ name })} call={props.call}>
-      <p className={f.hint}>{props.hint}</p>
-      <label className={f.label}>
-        New volume name
-        <input className={f.input} value={name} onChange={(e) => setName(e.target.value)} aria-label="New volume name" />
-      </label>
+    <OperationRunner hostId={hostId} label="Clone" body={() => ({ name, pool })} call={(b) => volumeOperation(hostId, v.pool, v.name, 'clone', b)}>
+      <p className={f.hint}>
+        {pool === v.pool
+          ? 'virsh vol-clone copies the volume within its pool (a job).'
+          : `virsh vol-create-from copies the data into pool ${pool} (a job): a full, standalone copy — a backing chain is flattened; a device pool gets raw data.`}
+      </p>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <PoolSelect hostId={hostId} value={pool} onChange={setPool} label="Into pool" />
+        <label className={f.label}>
+          New volume name
+          <input className={f.input} value={name} onChange={(e) => setName(e.target.value)} aria-label="New volume name" />
+        </label>
+      </div>
     </OperationRunner>
   );
 }

@@ -11,15 +11,16 @@ import { tableCls as t } from '@/components/ui/table';
 import { replaceSearchParams } from '@/components/ui/url-state';
 import { BulkActions } from './bulk-actions';
 import { NewVolumeButton } from './new-volume-button';
+import { RowMenu } from './row-menu';
 import { UploadButton } from './transfer';
 import { baseName, filterVolumes, haystack, parseSortKey, sortVolumes, type SortDir, type SortKey } from './volume-sort';
 
 const ROW_H = 36;
 const HEAD_H = 36;
 // One template for the header and every row, so columns line up without a <table>.
-const GRID = 'minmax(10rem,2.2fr) 4.25rem 5.25rem 7.75rem minmax(6rem,1.3fr) minmax(4.5rem,0.9fr) minmax(6rem,2fr) 2.25rem';
+const GRID = 'minmax(10rem,2.2fr) 5.5rem 5.25rem 7.75rem minmax(6rem,1.3fr) minmax(4.5rem,0.9fr) minmax(6rem,2fr) 2.25rem 2.25rem';
 // Fits a 1024 px window beside the sidebar; narrower windows scroll the table sideways.
-const MIN_W = '44rem';
+const MIN_W = '47.5rem';
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'name', label: 'Name' },
@@ -179,6 +180,9 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
               );
             })}
             <div role="columnheader" className={`${t.th} flex items-center justify-center`}>
+              <span className="sr-only">Actions</span>
+            </div>
+            <div role="columnheader" className={`${t.th} flex items-center justify-center`}>
               <input
                 type="checkbox"
                 aria-label="Select all shown volumes"
@@ -202,6 +206,9 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
                 style={{ gridTemplateColumns: GRID, height: ROW_H, transform: `translateY(${item.start - HEAD_H}px)` }}
               >
                 <VolumeCells hostId={hostId} pool={pool} v={v} />
+                <div role="cell" className="flex items-center justify-center">
+                  <RowMenu hostId={hostId} pool={pool} v={v} />
+                </div>
                 <div role="cell" className="flex items-center justify-center">
                   <input type="checkbox" aria-label={`Select ${v.name}`} checked={selected.has(v.name)} onChange={() => toggle(v.name)} />
                 </div>
@@ -232,8 +239,11 @@ function VolumeCells({ hostId, pool, v }: { hostId: string; pool: string; v: Vol
           {v.name}
         </Link>
       </div>
-      <div role="cell" className={cell}>
+      <div role="cell" className={cell} title={v.encryption ? `${v.format ?? ''}, ${v.encryption.toUpperCase()}-encrypted` : undefined}>
         {v.format ?? <span className={t.muted}>—</span>}
+        {v.encryption && (
+          <span className="ml-1 rounded bg-amber-100 px-1 text-[0.625rem] font-semibold text-amber-900 dark:bg-amber-950 dark:text-amber-200">LUKS</span>
+        )}
       </div>
       <div role="cell" className={`${cell} text-right tabular-nums`}>
         {formatBytes(v.capacity)}

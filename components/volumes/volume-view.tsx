@@ -1,5 +1,7 @@
 'use client';
 
+import { useSearchParams } from 'next/navigation';
+import { useEffect } from 'react';
 import { useVolume } from '@/lib/api/volumes';
 import { formatBytes, formatCount } from '@/lib/format';
 import type { ImageInfoDto, VolumeDto } from '@/lib/schemas';
@@ -15,11 +17,18 @@ import { BackingChain } from './backing-chain';
 import { SnapshotTimeline } from './snapshot-timeline';
 import { DownloadLink } from './transfer';
 import { AllocationMap } from './volume-inspect';
-import { VolumeOperations } from './volume-operations';
+import { isVolumeOp, VolumeOperations } from './volume-operations';
 
 /** Volume page: qemu-img facts, the backing chain with overlays and VMs, snapshots, XML. */
 export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string; vol: string }) {
   const q = useVolume(hostId, pool, vol);
+  // ?op=resize (from the volume table's row menu) opens that operation's form and brings it into view.
+  const opParam = useSearchParams().get('op');
+  const initialOp = isVolumeOp(opParam) ? opParam : undefined;
+  const loaded = q.data !== undefined;
+  useEffect(() => {
+    if (loaded && initialOp) document.getElementById('operations')?.scrollIntoView({ block: 'start' });
+  }, [loaded, initialOp]);
   if (q.isPending || q.error)
     return (
       <>
@@ -38,6 +47,7 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
         aside={<CapacityBar caption="Allocation" label={`Allocation of ${v.name}`} allocation={v.allocation} capacity={v.capacity} className="w-72" />}
       >
         {v.format && <Badge tone="info">{v.format}</Badge>}
+        {v.encryption && <Badge tone="warn">{v.encryption.toUpperCase()}-encrypted</Badge>}
         <Badge>{v.type}</Badge>
         {v.usedBy.length > 0 && <Badge tone="good">in use by {v.usedBy.join(', ')}</Badge>}
         {d.overlays.length > 0 && <Badge tone="warn">{d.overlays.length === 1 ? '1 overlay' : `${d.overlays.length} overlays`} depend on it</Badge>}
@@ -55,17 +65,25 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
         </Section>
       </div>
 
-      <Section title="Operations" actions={<DownloadLink hostId={hostId} pool={pool} vol={v.name} />}>
-        <VolumeOperations hostId={hostId} volume={v} />
+      <Section id="operations" title="Operations" actions={<DownloadLink hostId={hostId} pool={pool} vol={v.name} />}>
+        <VolumeOperations hostId={hostId} volume={v} initial={initialOp} />
       </Section>
 
-      <Section title="Internal snapshots">
-        <SnapshotTimeline hostId={hostId} v={v} />
-      </Section>
+      {v.encryption ? (
+        <Section title="Internal snapshots and allocation map">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">Not available for an encrypted image: qemu-img would need its key to read them.</p>
+        </Section>
+      ) : (
+        <>
+          <Section title="Internal snapshots">
+            <SnapshotTimeline hostId={hostId} v={v} />
+          </Section>
 
-      <Section title="Allocation map">
-        <AllocationMap hostId={hostId} v={v} />
-      </Section>
+          <Section title="Allocation map">
+            <AllocationMap hostId={hostId} v={v} />
+          </Section>
+        </>
+      )}
 
       <Section title="Volume XML">
         <CodePanel title={`virsh vol-dumpxml --pool ${pool} ${v.name}`} code={d.xml} />
