@@ -179,7 +179,7 @@ export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; 
                 </label>
                 <p className={`${f.hint} sm:col-span-3`}>
                   Stored as a libvirt secret (private, usage: the volume’s path) so VMs can open the disk; handed to qemu-img on stdin, never on a command line and never shown
-                  again. Lose it and the data is gone. Check, convert and map need the key and are not offered for encrypted images.
+                  again. Lose it and the data is gone. The console then offers resize, wipe and delete for the image (libvirt opens it with the secret); operations that need qemu-img to read its data are not offered.
                 </p>
               </>
             )}

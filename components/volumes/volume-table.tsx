@@ -18,9 +18,9 @@ import { baseName, filterVolumes, haystack, parseSortKey, sortVolumes, type Sort
 const ROW_H = 36;
 const HEAD_H = 36;
 // One template for the header and every row, so columns line up without a <table>.
-const GRID = 'minmax(10rem,2.2fr) 5.5rem 5.25rem 7.75rem minmax(6rem,1.3fr) minmax(4.5rem,0.9fr) minmax(6rem,2fr) 2.25rem 2.25rem';
+const GRID = 'minmax(10rem,2.2fr) 6.25rem 5.25rem 8.5rem minmax(6rem,1.3fr) minmax(4.5rem,0.9fr) minmax(6rem,2fr) 2.25rem 2.25rem';
 // Fits a 1024 px window beside the sidebar; narrower windows scroll the table sideways.
-const MIN_W = '47.5rem';
+const MIN_W = '49rem';
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'name', label: 'Name' },
@@ -239,10 +239,10 @@ function VolumeCells({ hostId, pool, v }: { hostId: string; pool: string; v: Vol
           {v.name}
         </Link>
       </div>
-      <div role="cell" className={cell} title={v.encryption ? `${v.format ?? ''}, ${v.encryption.toUpperCase()}-encrypted` : undefined}>
-        {v.format ?? <span className={t.muted}>—</span>}
+      <div role="cell" className="flex min-w-0 items-center gap-1 px-2.5" title={v.encryption ? `${v.format ?? ''}, ${v.encryption.toUpperCase()}-encrypted` : undefined}>
+        <span className="truncate">{v.format ?? <span className={t.muted}>—</span>}</span>
         {v.encryption && (
-          <span className="ml-1 rounded bg-amber-100 px-1 text-[0.625rem] font-semibold text-amber-900 dark:bg-amber-950 dark:text-amber-200">LUKS</span>
+          <span className="shrink-0 rounded bg-amber-100 px-1 text-[0.625rem] font-semibold text-amber-900 dark:bg-amber-950 dark:text-amber-200">{v.encryption.toUpperCase()}</span>
         )}
       </div>
       <div role="cell" className={`${cell} text-right tabular-nums`}>
