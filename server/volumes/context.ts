@@ -84,8 +84,12 @@ export function dependantsOf(storage: HostStorage, path: string): Dependant[] {
   return out;
 }
 
-export async function volumeContext(hostId: string, pool: string, name: string): Promise<VolumeContext> {
-  const { host, t, storage } = await hostContext(hostId);
+/**
+ * The volume and what guards it. Writes pass `fresh` when they really run (not for a preview),
+ * so a VM started or an overlay made behind the console's back in the last seconds still counts.
+ */
+export async function volumeContext(hostId: string, pool: string, name: string, opts: { fresh?: boolean } = {}): Promise<VolumeContext> {
+  const { host, t, storage } = await hostContext(hostId, opts);
   const p = findPool(storage, hostId, pool);
   const volume = findVolume(storage, hostId, pool, name);
   const running = runningVms(storage);

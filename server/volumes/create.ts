@@ -141,7 +141,7 @@ export function planCreate(uri: string, pool: PoolDto, input: Input, backing: Vo
 
 export async function createVolume(hostId: string, poolName: string, body: unknown): Promise<OperationResult> {
   const input = VolumeCreateInput.parse(body);
-  const { host, t, storage } = await hostContext(hostId);
+  const { host, t, storage } = await hostContext(hostId, { fresh: !input.dryRun });
   const pool = findPool(storage, hostId, poolName);
   if (FILE_POOLS.has(pool.type)) {
     const formats = await hostImageFormats(host);

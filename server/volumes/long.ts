@@ -35,7 +35,7 @@ async function runStep(ctx: VolumeContext, s: Step, signal: AbortSignal, onStdou
 
 export async function convertVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = ConvertInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   refuseIfEncrypted(ctx.volume, 'Converting');
   const srcFmt = ctx.volume.format;
   if (!srcFmt) throw badRequest(`the format of ${name} is unknown`);
@@ -104,7 +104,7 @@ export async function convertVolume(hostId: string, pool: string, name: string, 
 
 export async function cloneVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = CloneInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   refuseIfRunning(ctx, `Cloning ${name}`);
   refuseIfEncrypted(ctx.volume, 'Cloning');
   const target = findPool(ctx.storage, hostId, input.pool ?? pool);
@@ -159,7 +159,7 @@ export async function cloneVolume(hostId: string, pool: string, name: string, bo
 
 export async function wipeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = WipeInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   refuseIfRunning(ctx, `Wiping ${name}`);
   requireConfirmation({
     hazard: 'wipe',

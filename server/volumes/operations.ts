@@ -67,7 +67,7 @@ export async function volumeInfo(hostId: string, pool: string, name: string) {
 
 export async function deleteVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = DeleteInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   refuseIfRunning(ctx, `Deleting ${name}`);
   guardOverlays(ctx, `Deleting ${name}`, input.confirm);
   requireConfirmation({
@@ -89,7 +89,7 @@ export async function deleteVolume(hostId: string, pool: string, name: string, b
 
 export async function resizeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = ResizeInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   refuseIfRunning(ctx, `Resizing ${name}`);
   const current = ctx.volume.capacity;
   if (input.capacity === current) throw badRequest(`${name} is already ${current} bytes`);
@@ -155,7 +155,7 @@ export function parseCheck(stdout: string, stderr: string, exitCode: number | nu
 
 export async function checkPlan(hostId: string, pool: string, name: string, body: unknown) {
   const input = CheckInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   qemuCapable(ctx, 'A consistency check');
   if (input.repair) {
     // Repair writes metadata: only while no VM at all has the image configured and running.
@@ -238,7 +238,7 @@ export async function compareVolumes(hostId: string, pool: string, name: string,
 
 export async function rebaseVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = RebaseInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   qemuCapable(ctx, 'Rebasing');
   refuseIfRunning(ctx, `Rebasing ${name}`);
   const f = fmt(ctx);
@@ -268,7 +268,7 @@ export async function rebaseVolume(hostId: string, pool: string, name: string, b
 
 export async function commitVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = CommitInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   qemuCapable(ctx, 'Committing');
   const basePath = ctx.volume.backingStore?.path;
   if (!basePath) throw new AppError('no-backing', `${name} has no backing file to commit into`, { status: 409 });
@@ -303,7 +303,7 @@ export async function commitVolume(hostId: string, pool: string, name: string, b
 
 export async function amendVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = AmendInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   qemuCapable(ctx, 'Amending');
   if (fmt(ctx) !== 'qcow2') throw badRequest(`amend changes qcow2 options; ${name} is ${ctx.volume.format}`);
   refuseIfRunning(ctx, `Amending ${name}`);

@@ -48,7 +48,7 @@ async function existing(ctx: VolumeContext, hostId: string, pool: string, snap: 
 
 export async function createSnapshot(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = ImageSnapshotCreateInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   requireQcow2(ctx);
   refuseIfRunning(ctx, `Taking an internal snapshot of ${name}`);
   if (await existing(ctx, hostId, pool, input.name)) throw new AppError('snapshot-exists', `${name} already has a snapshot named “${input.name}”`, { status: 409 });
@@ -58,7 +58,7 @@ export async function createSnapshot(hostId: string, pool: string, name: string,
 /** Revert the image to a snapshot: what was written since is lost, and overlays would break. */
 export async function applySnapshot(hostId: string, pool: string, name: string, snap: string, body: unknown): Promise<OperationResult> {
   const input = SnapshotActionInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   requireQcow2(ctx);
   refuseIfRunning(ctx, `Reverting ${name} to snapshot ${snap}`);
   if (!(await existing(ctx, hostId, pool, snap))) throw notFound(`Snapshot “${snap}” of ${name}`);
@@ -75,7 +75,7 @@ export async function applySnapshot(hostId: string, pool: string, name: string, 
 
 export async function deleteSnapshot(hostId: string, pool: string, name: string, snap: string, body: unknown): Promise<OperationResult> {
   const input = SnapshotActionInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   requireQcow2(ctx);
   refuseIfRunning(ctx, `Deleting snapshot ${snap} of ${name}`);
   if (!(await existing(ctx, hostId, pool, snap))) throw notFound(`Snapshot “${snap}” of ${name}`);
