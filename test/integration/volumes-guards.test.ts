@@ -7,6 +7,7 @@ import { wipeVolume } from '@/server/volumes/long';
 import { commitVolume, deleteVolume, rebaseVolume, resizeVolume } from '@/server/volumes/operations';
 import { applySnapshot, createSnapshot } from '@/server/volumes/snapshots';
 import { createVolume } from '@/server/volumes/create';
+import { hostContext } from '@/server/volumes/context';
 import { cleanLab, makePool, setupEnv, sha256, startVm, sys } from '../helpers/volumes';
 
 // The guard matrix: every hazard refused without confirmation (409, code naming the hazard,
@@ -73,5 +74,35 @@ describe('guard matrix', () => {
     expect(err).toMatchObject({ code, status: 409 });
     if (detailMatch) expect(JSON.stringify(err?.detail)).toMatch(detailMatch);
     expect(files.map((n) => sha256(f(n)))).toEqual(before);
+  });
+});
+
+describe('writes read the host fresh', () => {
+  const VM2 = 'ksc-t4-vm2';
+  afterAll(() => {
+    delete process.env.KSC_STORAGE_CACHE_MS;
+    try {
+      sys('destroy', VM2);
+    } catch {
+      /* not running */
+    }
+  });
+
+  it('a VM started behind the console’s back is seen by the real run, though the cached preview misses it', async () => {
+    // A minute-long cache window: only a fresh read can know about the VM.
+    process.env.KSC_STORAGE_CACHE_MS = '60000';
+    invalidate('lab');
+    await hostContext('lab'); // cached: base2.qcow2 used by nobody
+    startVm(VM2, f('base2.qcow2'));
+    const before = sha256(f('base2.qcow2'));
+    const preview = await resizeVolume('lab', G, 'base2.qcow2', { capacity: '32M', dryRun: true });
+    expect(preview.dryRun).toBe(true); // the stale read saw no user
+    const err = (await resizeVolume('lab', G, 'base2.qcow2', { capacity: '32M' }).then(
+      () => null,
+      (e: unknown) => e,
+    )) as { code?: string; message?: string } | null;
+    expect(err).toMatchObject({ code: 'volume-in-use' });
+    expect(err?.message).toContain(VM2);
+    expect(sha256(f('base2.qcow2'))).toBe(before);
   });
 });
