@@ -63,6 +63,11 @@ export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; 
 
   return (
     <Dialog title={`New volume in ${pool}`} open onClose={onClose} wide>
+      {formats.data && !formats.data.canCreate ? (
+        <p className="text-sm">
+          A {formats.data.poolType} pool cannot create volumes: its volumes are the LUNs or devices the storage presents. Make a LUN on the target, then refresh the pool.
+        </p>
+      ) : (
       <div className="space-y-4">
         <div className="grid gap-3 sm:grid-cols-2">
           <label className={f.label}>
@@ -187,6 +192,7 @@ export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; 
         )}
         <OperationRunner hostId={hostId} label="Create" body={body} call={(b) => createVolume(hostId, pool, b)} />
       </div>
+      )}
     </Dialog>
   );
 }

@@ -187,5 +187,7 @@ export const VolumeFormatsDto = z.object({
   fileBased: z.boolean(),
   /** Encryption formats the host's qemu-img offers for new qcow2 images (["luks"] or []). */
   encryption: z.array(z.string()),
+  /** False for pools whose volumes are the storage's own LUNs or devices (iscsi, iscsi-direct, scsi, mpath). */
+  canCreate: z.boolean(),
 });
 export type VolumeFormatsDto = z.infer<typeof VolumeFormatsDto>;

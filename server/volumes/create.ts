@@ -9,7 +9,7 @@ import { AppError, badRequest } from '../errors';
 import { invalidate } from '../hosts/storage-cache';
 import { escapeXml } from '../xml/escape';
 import { findPool, findVolume, FILE_POOLS, hostContext } from './context';
-import { hostImageFormats, hostSupportsLuks, PREALLOCATION_BY_FORMAT } from './formats';
+import { hostImageFormats, hostSupportsLuks, NO_CREATE, PREALLOCATION_BY_FORMAT } from './formats';
 import { describeStep, refreshStep, runSteps, type Step } from './steps';
 
 type Input = ReturnType<typeof VolumeCreateInput.parse>;
@@ -117,6 +117,8 @@ export function planCreate(uri: string, pool: PoolDto, input: Input, backing: Vo
       warnings,
     };
   }
+  if (NO_CREATE.has(pool.type))
+    throw new AppError('pool-cannot-create', `a ${pool.type} pool cannot create volumes: its volumes are the LUNs or devices the storage presents (make a LUN on the target, then refresh the pool)`, { status: 422 });
   if (backing) throw badRequest(`a ${pool.type} pool cannot hold differencing disks: use a dir, fs or netfs pool`);
   if (input.encryption) throw badRequest(`encrypted volumes are offered in dir, fs and netfs pools, not in a ${pool.type} pool`);
   if (input.format !== 'raw') throw badRequest(`a ${pool.type} pool holds raw volumes only`);

@@ -12,6 +12,9 @@ export const PREALLOCATION_BY_FORMAT: Record<string, string[]> = {
   raw: ['off', 'falloc', 'full'],
 };
 
+/** Pools whose volumes come from the storage itself (LUNs, multipath maps): libvirt creates none. */
+export const NO_CREATE = new Set(['iscsi', 'iscsi-direct', 'scsi', 'mpath']);
+
 const cache = new Map<string, { at: number; formats: string[] }>();
 const luksCache = new Map<string, { at: number; luks: boolean }>();
 
@@ -55,5 +58,6 @@ export async function volumeFormats(hostId: string, pool: string): Promise<Volum
     poolType: p.type,
     fileBased,
     encryption: luks && formats.includes('qcow2') ? ['luks'] : [],
+    canCreate: !NO_CREATE.has(p.type),
   };
 }

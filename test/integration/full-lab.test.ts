@@ -7,12 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChecked } from '@/server/commands/run';
-import { call, virsh } from '@/server/commands/virsh';
-import { findHost } from '@/server/hosts/inventory';
 import { createPool, deletePool, findPoolSources, listBlockDevices, poolAction } from '@/server/hosts/pool-service';
 import { getHost, getVolume, listPools, listVolumes } from '@/server/hosts/service';
-import { closeAllTransports, transportFor } from '@/server/hosts/transports';
+import { closeAllTransports } from '@/server/hosts/transports';
+import { createVolume } from '@/server/volumes/create';
+import { deleteVolume, resizeVolume } from '@/server/volumes/operations';
 import { NEST_ID, NEST_IQN, closeNest, nest, openNest, nestVirsh, requireFullLab, virshInfo } from '../helpers/full-lab';
 import { LAB_INVENTORY, type LabHost } from '../helpers/lab';
 
@@ -42,17 +41,6 @@ rmdir ${NFS_MNT} 2>/dev/null || true
 rm -f /nfsshare/${P}*
 iscsiadm -m node -T ${NEST_IQN} -u >/dev/null 2>&1 || true
 true`;
-
-/** Volume creation through the project's command layer (the console has no volume service yet). */
-async function createVolume(pool: string, name: string, capacity: string, format?: string) {
-  const h = findHost(NEST_ID);
-  const cmd = virsh(h.uri, call('vol-create-as', '--pool', pool, ...(format ? ['--format', format] : []), '--', name, capacity));
-  return runChecked(transportFor(h), cmd, `Creating volume ${name}`, { timeoutMs: 120_000 });
-}
-async function deleteVolume(pool: string, name: string) {
-  const h = findHost(NEST_ID);
-  return runChecked(transportFor(h), virsh(h.uri, call('vol-delete', '--pool', pool, '--', name)), `Deleting volume ${name}`, { timeoutMs: 120_000 });
-}
 
 const poolNames = async () => (await nestVirsh(host, 'pool-list', '--all', '--name')).split('\n').map((s) => s.trim()).filter(Boolean);
 const poolInfo = async (name: string) => virshInfo(await nestVirsh(host, 'pool-info', name));
@@ -147,8 +135,12 @@ describe('logical pool: a volume group built on the spare disk', () => {
     expect(src).toMatchObject({ name: VG, devices: [SPARE], format: 'lvm2' });
   }, SLOW);
 
-  it('takes a volume (a logical volume) that holds data', async () => {
-    await createVolume(LVM_POOL, 'lv1', '64M');
+  it('takes a volume (a logical volume) through the console’s create: vol-create with XML; it holds data', async () => {
+    const plan = await createVolume(NEST_ID, LVM_POOL, { name: 'lv1', format: 'raw', capacity: '64M', dryRun: true });
+    expect(plan.steps.map((s) => s.command)).toEqual([`virsh -q -c qemu:///system vol-create --pool ${LVM_POOL} --file /dev/stdin`]);
+    expect(plan.xml).toBe(`<volume>\n  <name>lv1</name>\n  <capacity unit='bytes'>${64 * MiB}</capacity>\n</volume>`);
+    await expect(createVolume(NEST_ID, LVM_POOL, { name: 'lv1', format: 'qcow2', capacity: '64M' })).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/raw volumes only/) });
+    await createVolume(NEST_ID, LVM_POOL, { name: 'lv1', format: 'raw', capacity: '64M' });
     expect(await volInfo(LVM_POOL, 'lv1')).toMatchObject({ Type: 'block', Capacity: '64.00 MiB' });
     expect((await nest(host, `lvs --noheadings --units b --nosuffix -o lv_size ${VG}/lv1`)).trim()).toBe(String(64 * MiB));
     const vols = await listVolumes(NEST_ID, LVM_POOL);
@@ -165,6 +157,21 @@ describe('logical pool: a volume group built on the spare disk', () => {
     expect(await volInfo(LVM_POOL, 'outside')).toMatchObject({ Capacity: '16.00 MiB' });
   }, SLOW);
 
+  it('grows a logical volume with vol-resize (lvresize underneath); the data stays', async () => {
+    const plan = await resizeVolume(NEST_ID, LVM_POOL, 'lv1', { capacity: '96M', dryRun: true });
+    expect(plan.steps.map((s) => s.command)).toEqual([`virsh -q -c qemu:///system vol-resize --pool ${LVM_POOL} -- lv1 ${96 * MiB}`]);
+    await resizeVolume(NEST_ID, LVM_POOL, 'lv1', { capacity: '96M' });
+    expect((await nest(host, `lvs --noheadings --units b --nosuffix -o lv_size ${VG}/lv1`)).trim()).toBe(String(96 * MiB));
+    expect(await readBack(`/dev/${VG}/lv1`, 8)).toBe(PATTERN_SHA('132'));
+  }, SLOW);
+
+  it('deletes a logical volume only with its name typed', async () => {
+    await expect(deleteVolume(NEST_ID, LVM_POOL, 'outside', {})).rejects.toMatchObject({ code: 'delete-volume', status: 409 });
+    expect((await nest(host, `lvs --noheadings -o lv_name ${VG}`)).split('\n').map((l) => l.trim())).toContain('outside');
+    await deleteVolume(NEST_ID, LVM_POOL, 'outside', { confirm: 'outside' });
+    expect((await nest(host, `lvs --noheadings -o lv_name ${VG}`)).split('\n').map((l) => l.trim()).filter(Boolean)).toEqual(['lv1']);
+  }, SLOW);
+
   it('stop deactivates the volume group; start brings the data back', async () => {
     await poolAction(NEST_ID, LVM_POOL, 'stop');
     expect(await poolInfo(LVM_POOL)).toMatchObject({ State: 'inactive' });
@@ -179,7 +186,7 @@ describe('logical pool: a volume group built on the spare disk', () => {
     await expect(deletePool(NEST_ID, LVM_POOL, { deleteStorage: true })).rejects.toMatchObject({
       code: 'pool-delete-storage',
       status: 409,
-      detail: { affected: expect.arrayContaining(['lv1', 'outside']), confirmWith: LVM_POOL },
+      detail: { affected: ['lv1'], confirmWith: LVM_POOL },
     });
     expect(await poolInfo(LVM_POOL)).toMatchObject({ State: 'running' });
     const r = await deletePool(NEST_ID, LVM_POOL, { deleteStorage: true, confirm: LVM_POOL });
@@ -220,8 +227,8 @@ describe('netfs pool: the guest’s own NFS export', () => {
   }, SLOW);
 
   it('takes volumes that land in the export; data written through NFS is read back on the server side', async () => {
-    await createVolume(NFS_POOL, `${P}disk.qcow2`, '64M', 'qcow2');
-    await createVolume(NFS_POOL, `${P}data.raw`, '32M', 'raw');
+    await createVolume(NEST_ID, NFS_POOL, { name: `${P}disk.qcow2`, format: 'qcow2', capacity: '64M' });
+    await createVolume(NEST_ID, NFS_POOL, { name: `${P}data.raw`, format: 'raw', capacity: '32M' });
     expect(await volInfo(NFS_POOL, `${P}disk.qcow2`)).toMatchObject({ Type: 'file', Capacity: '64.00 MiB' });
     expect(await volInfo(NFS_POOL, `${P}data.raw`)).toMatchObject({ Type: 'file', Capacity: '32.00 MiB' });
     expect((await nest(host, `ls /nfsshare`)).split('\n')).toEqual(expect.arrayContaining([`${P}disk.qcow2`, `${P}data.raw`]));
@@ -252,7 +259,7 @@ describe('netfs pool: the guest’s own NFS export', () => {
   }, SLOW);
 
   it('volumes are deleted; deleting the pool’s storage needs the name typed, and leaves nothing behind', async () => {
-    for (const v of [`${P}disk.qcow2`, `${P}data.raw`, `${P}outside.img`]) await deleteVolume(NFS_POOL, v);
+    for (const v of [`${P}disk.qcow2`, `${P}data.raw`, `${P}outside.img`]) await deleteVolume(NEST_ID, NFS_POOL, v, { confirm: v });
     expect((await nest(host, `ls /nfsshare`)).split('\n').filter((f) => f.startsWith(P))).toEqual([]);
     await expect(deletePool(NEST_ID, NFS_POOL, { deleteStorage: true, confirm: 'nfs' })).rejects.toMatchObject({ code: 'pool-delete-storage', status: 409 });
     const r = await deletePool(NEST_ID, NFS_POOL, { deleteStorage: true, confirm: NFS_POOL });
@@ -286,10 +293,9 @@ describe('iscsi pool: the guest’s tgt target through open-iscsi', () => {
   }, SLOW);
 
   it('cannot create volumes (LUNs are made on the target), but a LUN holds data that reaches the target’s file', async () => {
-    await expect(createVolume(ISCSI_POOL, 'new', '16M')).rejects.toMatchObject({
-      code: 'command-failed',
-      detail: { stderr: expect.stringMatching(/not support|unsupported/i) },
-    });
+    await expect(createVolume(NEST_ID, ISCSI_POOL, { name: 'new', format: 'raw', capacity: '16M' })).rejects.toMatchObject({ code: 'pool-cannot-create', status: 422 });
+    // libvirt agrees: the iscsi backend has no volume creation.
+    await expect(nestVirsh(host, 'vol-create-as', ISCSI_POOL, 'new', '16M')).rejects.toThrow(/not support|unsupported/i);
     const lun1 = (await listVolumes(NEST_ID, ISCSI_POOL)).find((v) => v.capacity === 64 * MiB);
     if (!lun1) throw new Error('no 64 MiB LUN');
     expect(await fill(lun1.path, '63', 16)).toBe(PATTERN_SHA('63'));
