@@ -8,6 +8,7 @@ import { findHost } from '../hosts/inventory';
 import { invalidate } from '../hosts/storage-cache';
 import { transportFor } from '../hosts/transports';
 import type { Transport } from '../transport/types';
+import { volumeSecret } from '../virsh/secrets';
 import { buildDiskXml, nextFreeTarget, type DiskXmlInput } from '../xml/build-disk';
 import { parseDomainXml } from '../xml/domain';
 import { conflict, previewStep, runStep, type Step, type StepResult } from './common';
@@ -206,6 +207,9 @@ export async function detachDisk(hostId: string, vm: string, target: string, bod
     if (snaps.length) discards.push(`the state of ${target} kept in snapshot(s) ${snaps.map((s) => s.name).join(', ')} (stored in this image)`);
     discards.unshift(`volume ${vol.pool}/${vol.name} (${vol.path}) and all data on it`);
     steps.push({ title: `Delete volume ${vol.pool}/${vol.name}`, cmd: virsh(host.uri, call('vol-delete', '--pool', vol.pool, '--', vol.name)) });
+    // A LUKS volume's passphrase secret (usage: its path) goes with it.
+    const secret = vol.encryption ? await volumeSecret(t, host.uri, vol.path) : null;
+    if (secret) steps.push({ title: `Remove the libvirt secret of ${vol.name} (its LUKS passphrase)`, cmd: virsh(host.uri, call('secret-undefine', '--', secret)) });
   }
   if (input.dryRun)
     return { dryRun: true, ok: true, message: `Would detach ${target} (${disk.source ?? 'no media'}) from ${vm}, ${modeWords(input.live, input.persistent)}`, xml: null, steps: steps.map(previewStep), discards, warnings: liveWarning(input.live) };

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachDisk } from '@/server/domains/disks';
+import { attachDisk, detachDisk } from '@/server/domains/disks';
 import { AppError } from '@/server/errors';
 import { hostContext } from '@/server/volumes/context';
 import { invalidate } from '@/server/hosts/storage-cache';
@@ -138,15 +138,27 @@ describe('LUKS-encrypted qcow2', () => {
     sys('destroy', VM);
   });
 
+  it('detaching a LUKS disk with “delete the volume” removes the file and its secret', async () => {
+    await createVolume('lab', A, { name: 'enc2.qcow2', format: 'qcow2', capacity: '16M', encryption: { passphrase: PASS } });
+    const f2 = path.join(dirA, 'enc2.qcow2');
+    expect(secretOf(f2)).not.toBeNull();
+    await attachDisk('lab', VM, { source: { pool: A, volume: 'enc2.qcow2' }, target: 'vdb', live: false, persistent: true });
+    const r = await detachDisk('lab', VM, 'vdb', { live: false, persistent: true, deleteVolume: true, confirm: 'enc2.qcow2' });
+    expect(r.ok).toBe(true);
+    expect(r.steps.map((s) => s.title)).toContain('Remove the libvirt secret of enc2.qcow2 (its LUKS passphrase)');
+    expect(exists(f2)).toBe(false);
+    expect(secretOf(f2)).toBeNull();
+  });
+
   it('operations that need the key are refused with encrypted-image (422); nothing changes', async () => {
     const before = sh(`sha256sum -- '${file()}'`);
-    for (const p of [
-      checkVolume('lab', A, 'enc.qcow2', {}),
-      convertVolume('lab', A, 'enc.qcow2', { name: 'plain.raw', format: 'raw' }),
-      cloneVolume('lab', A, 'enc.qcow2', { name: 'enc2.qcow2' }),
-      createSnapshot('lab', A, 'enc.qcow2', { name: 's1' }),
+    for (const op of [
+      () => checkVolume('lab', A, 'enc.qcow2', {}),
+      () => convertVolume('lab', A, 'enc.qcow2', { name: 'plain.raw', format: 'raw' }),
+      () => cloneVolume('lab', A, 'enc.qcow2', { name: 'enc2.qcow2' }),
+      () => createSnapshot('lab', A, 'enc.qcow2', { name: 's1' }),
     ]) {
-      const e = await refusal(p);
+      const e = await refusal(op());
       expect(e.code).toBe('encrypted-image');
       expect(e.status).toBe(422);
       expect(e.message).toMatch(/LUKS-encrypted/);
