@@ -9,6 +9,7 @@ import { formatBytes } from '@/lib/format';
 import { parseSize } from '@/lib/units';
 import { formCls as f } from './form-cls';
 import { OperationRunner } from './operation-runner';
+import { SelectField } from './select-field';
 
 /**
  * New volume: format (from the host's qemu-img and the pool type), capacity with units,
@@ -68,130 +69,94 @@ export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; 
           A {formats.data.poolType} pool cannot create volumes: its volumes are the LUNs or devices the storage presents. Make a LUN on the target, then refresh the pool.
         </p>
       ) : (
-      <div className="space-y-4">
-        <div className="grid gap-3 sm:grid-cols-2">
-          <label className={f.label}>
-            Name
-            <input className={f.input} value={name} onChange={(e) => setName(e.target.value)} aria-label="Name" placeholder="disk1.qcow2" autoFocus />
-          </label>
-          <label className={f.label}>
-            Kind
-            <select className={f.input} value={diff ? 'diff' : 'new'} onChange={(e) => setDiff(e.target.value === 'diff')} aria-label="Kind">
-              <option value="new">new disk (dynamic or fixed)</option>
-              <option value="diff">differencing disk (overlay on a parent)</option>
-            </select>
-          </label>
-          {diff ? (
-            <>
-              <label className={f.label}>
-                Parent’s pool
-                <select className={f.input} value={bPool} onChange={(e) => (setBPool(e.target.value), setBName(''))} aria-label="Parent’s pool">
-                  {(pools.data ?? []).filter((p) => p.state === 'running').map((p) => (
-                    <option key={p.name}>{p.name}</option>
-                  ))}
-                </select>
-              </label>
-              <label className={f.label}>
-                Parent (backing file)
-                <select className={f.input} value={bName} onChange={(e) => setBName(e.target.value)} aria-label="Parent (backing file)">
-                  <option value="">choose…</option>
-                  {(parents.data ?? []).map((x) => (
-                    <option key={x.name} value={x.name}>
-                      {x.name} ({x.format ?? '?'}, {formatBytes(x.capacity)})
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <p className={`${f.hint} sm:col-span-2`}>
-                The overlay is qcow2; writes go to it, reads fall through to the parent. Never write to a parent that has overlays.
-                {parent && ` Capacity defaults to the parent’s ${formatBytes(parent.capacity)} if left empty.`}
-              </p>
-            </>
-          ) : (
-            <>
-              <label className={f.label}>
-                Format
-                <select className={f.input} value={format} onChange={(e) => (setFormat(e.target.value), setPrealloc('off'))} aria-label="Format">
-                  {fmts.map((x) => (
-                    <option key={x}>{x}</option>
-                  ))}
-                </select>
-              </label>
-              <label className={f.label}>
-                Preallocation
-                <select className={f.input} value={prealloc} onChange={(e) => setPrealloc(e.target.value)} aria-label="Preallocation">
-                  {preallocs.map((x) => (
-                    <option key={x}>{x}</option>
-                  ))}
-                </select>
-              </label>
-            </>
-          )}
-          <label className={f.label}>
-            Capacity (k, M, G, T — powers of 1024)
-            <input className={f.input} value={capacity} onChange={(e) => setCapacity(e.target.value)} aria-label="Capacity" placeholder={diff ? 'parent’s size' : '10G'} />
-            <span className={f.hint}>{parseSize(capacity) !== null ? `${formatBytes(parseSize(capacity)!)}` : capacity ? 'not a size' : ''}</span>
-          </label>
-        </div>
-        {(format === 'qcow2' || diff) && (
-          <fieldset className="grid gap-3 rounded border border-zinc-200 p-3 sm:grid-cols-4 dark:border-zinc-800">
-            <legend className="px-1 text-xs font-semibold">qcow2 options</legend>
+        <div className="space-y-4">
+          <div className="grid gap-3 sm:grid-cols-2">
             <label className={f.label}>
-              Compat
-              <select className={f.input} value={compat} onChange={(e) => setCompat(e.target.value)} aria-label="Compat">
-                <option value="">default (1.1)</option>
-                <option value="1.1">1.1</option>
-                <option value="0.10">0.10</option>
-              </select>
+              Name
+              <input className={f.input} value={name} onChange={(e) => setName(e.target.value)} aria-label="Name" placeholder="disk1.qcow2" autoFocus />
             </label>
             <label className={f.label}>
-              Cluster size
-              <select className={f.input} value={cluster} onChange={(e) => setCluster(e.target.value)} aria-label="Cluster size">
-                <option value="">default (64K)</option>
-                {['512', '4K', '16K', '64K', '128K', '256K', '512K', '1M', '2M'].map((c) => (
-                  <option key={c}>{c}</option>
-                ))}
+              Kind
+              <select className={f.input} value={diff ? 'diff' : 'new'} onChange={(e) => setDiff(e.target.value === 'diff')} aria-label="Kind">
+                <option value="new">new disk (dynamic or fixed)</option>
+                <option value="diff">differencing disk (overlay on a parent)</option>
               </select>
             </label>
-            <label className={f.label}>
-              Compression type
-              <select className={f.input} value={compression} onChange={(e) => setCompression(e.target.value)} aria-label="Compression type">
-                <option value="">default (zlib)</option>
-                <option value="zlib">zlib</option>
-                <option value="zstd">zstd</option>
-              </select>
-            </label>
-            <label className={`${f.check} mt-4`}>
-              <input type="checkbox" checked={lazy} onChange={(e) => setLazy(e.target.checked)} /> Lazy refcounts
-            </label>
-          </fieldset>
-        )}
-        {canEncrypt && (
-          <fieldset className="grid gap-3 rounded border border-zinc-200 p-3 sm:grid-cols-3 dark:border-zinc-800">
-            <legend className="px-1 text-xs font-semibold">Encryption</legend>
-            <label className={`${f.check} mt-4`}>
-              <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.target.checked)} /> Encrypt (LUKS)
-            </label>
-            {encrypt && (
+            {diff ? (
               <>
                 <label className={f.label}>
-                  Passphrase
-                  <input className={f.input} type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} aria-label="Passphrase" />
+                  Parent’s pool
+                  <select className={f.input} value={bPool} onChange={(e) => (setBPool(e.target.value), setBName(''))} aria-label="Parent’s pool">
+                    {(pools.data ?? []).filter((p) => p.state === 'running').map((p) => (
+                      <option key={p.name}>{p.name}</option>
+                    ))}
+                  </select>
                 </label>
                 <label className={f.label}>
-                  Repeat passphrase
-                  <input className={f.input} type="password" autoComplete="new-password" value={pass2} onChange={(e) => setPass2(e.target.value)} aria-label="Repeat passphrase" />
+                  Parent (backing file)
+                  <select className={f.input} value={bName} onChange={(e) => setBName(e.target.value)} aria-label="Parent (backing file)">
+                    <option value="">choose…</option>
+                    {(parents.data ?? []).map((x) => (
+                      <option key={x.name} value={x.name}>
+                        {x.name} ({x.format ?? '?'}, {formatBytes(x.capacity)})
+                      </option>
+                    ))}
+                  </select>
                 </label>
-                <p className={`${f.hint} sm:col-span-3`}>
-                  Stored as a libvirt secret (private, usage: the volume’s path) so VMs can open the disk; handed to qemu-img on stdin, never on a command line and never shown
-                  again. Lose it and the data is gone. The console then offers resize, wipe and delete for the image (libvirt opens it with the secret); operations that need qemu-img to read its data are not offered.
+                <p className={`${f.hint} sm:col-span-2`}>
+                  The overlay is qcow2; writes go to it, reads fall through to the parent. Never write to a parent that has overlays.
+                  {parent && ` Capacity defaults to the parent’s ${formatBytes(parent.capacity)} if left empty.`}
                 </p>
               </>
+            ) : (
+              <>
+                <SelectField label="Format" value={format} onChange={(x) => (setFormat(x), setPrealloc('off'))} options={fmts} />
+                <SelectField label="Preallocation" value={prealloc} onChange={setPrealloc} options={preallocs} />
+              </>
             )}
-          </fieldset>
-        )}
-        <OperationRunner hostId={hostId} label="Create" body={body} call={(b) => createVolume(hostId, pool, b)} />
-      </div>
+            <label className={f.label}>
+              Capacity (k, M, G, T — powers of 1024)
+              <input className={f.input} value={capacity} onChange={(e) => setCapacity(e.target.value)} aria-label="Capacity" placeholder={diff ? 'parent’s size' : '10G'} />
+              <span className={f.hint}>{parseSize(capacity) !== null ? `${formatBytes(parseSize(capacity)!)}` : capacity ? 'not a size' : ''}</span>
+            </label>
+          </div>
+          {(format === 'qcow2' || diff) && (
+            <fieldset className="grid gap-3 rounded border border-zinc-200 p-3 sm:grid-cols-4 dark:border-zinc-800">
+              <legend className="px-1 text-xs font-semibold">qcow2 options</legend>
+              <SelectField label="Compat" value={compat} onChange={setCompat} empty="default (1.1)" options={['1.1', '0.10']} />
+              <SelectField label="Cluster size" value={cluster} onChange={setCluster} empty="default (64K)" options={['512', '4K', '16K', '64K', '128K', '256K', '512K', '1M', '2M']} />
+              <SelectField label="Compression type" value={compression} onChange={setCompression} empty="default (zlib)" options={['zlib', 'zstd']} />
+              <label className={`${f.check} mt-4`}>
+                <input type="checkbox" checked={lazy} onChange={(e) => setLazy(e.target.checked)} /> Lazy refcounts
+              </label>
+            </fieldset>
+          )}
+          {canEncrypt && (
+            <fieldset className="grid gap-3 rounded border border-zinc-200 p-3 sm:grid-cols-3 dark:border-zinc-800">
+              <legend className="px-1 text-xs font-semibold">Encryption</legend>
+              <label className={`${f.check} mt-4`}>
+                <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.target.checked)} /> Encrypt (LUKS)
+              </label>
+              {encrypt && (
+                <>
+                  <label className={f.label}>
+                    Passphrase
+                    <input className={f.input} type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} aria-label="Passphrase" />
+                  </label>
+                  <label className={f.label}>
+                    Repeat passphrase
+                    <input className={f.input} type="password" autoComplete="new-password" value={pass2} onChange={(e) => setPass2(e.target.value)} aria-label="Repeat passphrase" />
+                  </label>
+                  <p className={`${f.hint} sm:col-span-3`}>
+                    Stored as a libvirt secret (private, usage: the volume’s path) so VMs can open the disk; handed to qemu-img on stdin, never on a command line and never shown
+                    again. Lose it and the data is gone. The console then offers resize, wipe and delete for the image (libvirt opens it with the secret); operations that need qemu-img to read its data are not offered.
+                  </p>
+                </>
+              )}
+            </fieldset>
+          )}
+          <OperationRunner hostId={hostId} label="Create" body={body} call={(b) => createVolume(hostId, pool, b)} />
+        </div>
       )}
     </Dialog>
   );

@@ -9,6 +9,7 @@ import { CREATE_FORMATS, WIPE_ALGORITHMS, type VolumeDto } from '@/lib/schemas';
 import { parseSize } from '@/lib/units';
 import { formCls as f } from './form-cls';
 import { OperationRunner } from './operation-runner';
+import { SelectField } from './select-field';
 import { CheckPanel, ComparePanel } from './volume-inspect';
 
 export const VOLUME_OPS = ['resize', 'convert', 'clone', 'check', 'compare', 'rebase', 'commit', 'amend', 'wipe', 'delete'] as const;
@@ -254,22 +255,8 @@ function AmendForm({ hostId, v }: { hostId: string; v: VolumeDto }) {
       call={(b) => volumeOperation(hostId, v.pool, v.name, 'amend', b)}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <label className={f.label}>
-          Compat
-          <select className={f.input} value={compat} onChange={(e) => setCompat(e.target.value)} aria-label="Compat">
-            <option value="">unchanged</option>
-            <option value="1.1">1.1</option>
-            <option value="0.10">0.10</option>
-          </select>
-        </label>
-        <label className={f.label}>
-          Lazy refcounts
-          <select className={f.input} value={lazy} onChange={(e) => setLazy(e.target.value)} aria-label="Lazy refcounts">
-            <option value="">unchanged</option>
-            <option value="on">on</option>
-            <option value="off">off</option>
-          </select>
-        </label>
+        <SelectField label="Compat" value={compat} onChange={setCompat} empty="unchanged" options={['1.1', '0.10']} />
+        <SelectField label="Lazy refcounts" value={lazy} onChange={setLazy} empty="unchanged" options={['on', 'off']} />
       </div>
     </OperationRunner>
   );
@@ -280,14 +267,7 @@ function WipeForm({ hostId, v }: { hostId: string; v: VolumeDto }) {
   return (
     <OperationRunner hostId={hostId} label="Wipe" danger body={() => ({ algorithm })} call={(b) => volumeOperation(hostId, v.pool, v.name, 'wipe', b)}>
       <p className="text-sm">Overwrites every byte of {v.name} (virsh vol-wipe, a job). The data cannot be recovered.</p>
-      <label className={f.label}>
-        Algorithm
-        <select className={f.input} value={algorithm} onChange={(e) => setAlgorithm(e.target.value)} aria-label="Algorithm">
-          {WIPE_ALGORITHMS.map((a) => (
-            <option key={a}>{a}</option>
-          ))}
-        </select>
-      </label>
+      <SelectField label="Algorithm" value={algorithm} onChange={setAlgorithm} options={WIPE_ALGORITHMS} />
     </OperationRunner>
   );
 }

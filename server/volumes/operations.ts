@@ -87,6 +87,9 @@ export async function deleteVolume(hostId: string, pool: string, name: string, b
 
 // ---------------------------------------------------------------- resize
 
+/** Pools whose volumes libvirt cannot resize: partitions, LUNs, multipath maps. */
+const NO_RESIZE = new Set(['disk', 'iscsi', 'iscsi-direct', 'scsi', 'mpath']);
+
 export async function resizeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = ResizeInput.parse(body);
   const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
@@ -111,6 +114,16 @@ export async function resizeVolume(hostId: string, pool: string, name: string, b
       inv: command('qemu-img', 'resize', '-f', fmt(ctx), ...(shrink ? ['--shrink'] : []), '--', ctx.volume.path, String(input.capacity)),
     });
     steps.push(refreshStep(ctx.host.uri, pool));
+  } else if (ctx.pool.type === 'logical') {
+    // libvirt 9.0's logical backend has no vol-resize ("storage pool does not support changing of
+    // volume capacity"): LVM does it. A shrink was confirmed by name above, so -f answers lvresize's prompt.
+    steps.push({
+      title: `${shrink ? 'Shrink' : 'Grow'} logical volume ${name} (LVM rounds up to whole extents)`,
+      inv: command('lvresize', ...(shrink ? ['-f'] : []), '-L', `${input.capacity}b`, '--', ctx.volume.path),
+    });
+    steps.push(refreshStep(ctx.host.uri, pool));
+  } else if (NO_RESIZE.has(ctx.pool.type)) {
+    throw new AppError('resize-unsupported', `a volume of a ${ctx.pool.type} pool is a partition, LUN or device: resize it on the storage itself, then refresh the pool`, { status: 422 });
   } else {
     steps.push({
       title: `${shrink ? 'Shrink' : 'Grow'} ${name}`,

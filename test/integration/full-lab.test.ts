@@ -157,10 +157,12 @@ describe('logical pool: a volume group built on the spare disk', () => {
     expect(await volInfo(LVM_POOL, 'outside')).toMatchObject({ Capacity: '16.00 MiB' });
   }, SLOW);
 
-  it('grows a logical volume with vol-resize (lvresize underneath); the data stays', async () => {
+  it('grows a logical volume with lvresize (libvirt 9.0’s logical backend cannot); a shrink needs the name; the data stays', async () => {
     const plan = await resizeVolume(NEST_ID, LVM_POOL, 'lv1', { capacity: '96M', dryRun: true });
-    expect(plan.steps.map((s) => s.command)).toEqual([`virsh -q -c qemu:///system vol-resize --pool ${LVM_POOL} -- lv1 ${96 * MiB}`]);
+    expect(plan.steps.map((s) => s.command)).toEqual([`lvresize -L ${96 * MiB}b -- /dev/${VG}/lv1`, `virsh -q -c qemu:///system pool-refresh -- ${LVM_POOL}`]);
     await resizeVolume(NEST_ID, LVM_POOL, 'lv1', { capacity: '96M' });
+    expect((await listVolumes(NEST_ID, LVM_POOL)).find((v) => v.name === 'lv1')?.capacity).toBe(96 * MiB);
+    await expect(resizeVolume(NEST_ID, LVM_POOL, 'lv1', { capacity: '80M' })).rejects.toMatchObject({ code: 'shrink', status: 409 });
     expect((await nest(host, `lvs --noheadings --units b --nosuffix -o lv_size ${VG}/lv1`)).trim()).toBe(String(96 * MiB));
     expect(await readBack(`/dev/${VG}/lv1`, 8)).toBe(PATTERN_SHA('132'));
   }, SLOW);
