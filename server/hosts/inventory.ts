@@ -25,6 +25,12 @@ const HostEntry = z
     /** Use the ssh-agent at $SSH_AUTH_SOCK instead of (or after) a key file. */
     agent: z.boolean().default(false),
     readyTimeoutMs: z.number().int().positive().optional(),
+    /**
+     * SSH keepalive: a probe every `keepaliveIntervalMs` (default 1000); the host counts as gone after
+     * `keepaliveCountMax` (default 3) unanswered. Raise both for a slow (emulated) host.
+     */
+    keepaliveIntervalMs: z.number().int().positive().optional(),
+    keepaliveCountMax: z.number().int().positive().optional(),
   })
   .refine((h) => h.transport === 'local' || h.address, { message: 'an ssh host needs an address' });
 

@@ -42,7 +42,7 @@ function makeSsh(host: HostConfig): Transport {
     });
   return new SshTransport(
     { host: host.address ?? '', port: host.port, username: host.user, hostKey: host.hostKey, privateKey, agent },
-    { readyTimeoutMs: host.readyTimeoutMs },
+    { readyTimeoutMs: host.readyTimeoutMs, keepaliveIntervalMs: host.keepaliveIntervalMs, keepaliveCountMax: host.keepaliveCountMax },
   );
 }
 
