@@ -125,15 +125,7 @@ export function isInside(dir: string, p: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.posix.isAbsolute(rel);
 }
 
-/**
- * Names VMware gives extent files: `disk-flat.vmdk` (monolithicFlat, vmfs), `disk-f001.vmdk`,
- * `disk-s001.vmdk` (twoGbMaxExtent*), `disk-delta.vmdk` (vmfsSparse snapshot). Returns the
- * descriptor name it probably belongs to, or null.
- */
-export function descriptorNameOfExtent(name: string): string | null {
-  const m = /^(.*)-(?:flat|delta|sesparse|[fs]\d{3})\.vmdk$/i.exec(name);
-  return m ? `${m[1]}.vmdk` : null;
-}
+export { descriptorNameOfExtent } from '@/lib/vmdk';
 
 /** `qemu-img measure --output=json`. */
 export function parseMeasure(json: string): { required: number; fullyAllocated: number } {
