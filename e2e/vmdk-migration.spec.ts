@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { virsh, volumeNames } from './virsh';
 
@@ -73,6 +73,11 @@ test.beforeAll(() => {
   run('qemu-img', 'create', '-q', '-f', 'vmdk', '-o', 'subformat=monolithicFlat', `${WORK}/h7-lost.vmdk`, '16M');
   writeFileSync(`${SRC_DIR}/h7-lost.vmdk`, run('cat', `${WORK}/h7-lost.vmdk`));
   writeFileSync(`${SRC_DIR}/h7-readme.vmdk`, 'exported from vCenter, see ticket 1234\n');
+  // For the cancel: 320 MiB of random data, which a compressed (-c) convert takes seconds over.
+  run('qemu-img', 'create', '-q', '-f', 'raw', `${WORK}/big.raw`, '512M');
+  run('sh', '-c', `dd if=/dev/urandom of='${WORK}/big.raw' bs=1M count=320 conv=notrunc status=none`);
+  run('qemu-img', 'convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', `${WORK}/big.raw`, `${SRC_DIR}/h7-big.vmdk`);
+  rmSync(`${WORK}/big.raw`);
   // For the upload: a small streamOptimized vmdk on "this computer".
   run('qemu-img', 'create', '-q', '-f', 'raw', `${WORK}/small.raw`, '16M');
   fill(`${WORK}/small.raw`, 0x42, 0, 4);
@@ -121,6 +126,30 @@ test('upload a vmdk from the browser into a pool: it is picked and inspected', a
   // On the host: the uploaded file is byte for byte the one sent, and libvirt lists it as vmdk.
   expect(sha256(`${SRC_DIR}/h7-upload.vmdk`)).toBe(sha256(`${WORK}/h7-upload.vmdk`));
   expect(volumeNames(SRC)).toContain('h7-upload.vmdk');
+});
+
+test('a compressed convert is cancelled: qemu-img is killed and no half-written qcow2 is left', async ({ page }) => {
+  await page.goto(`/hosts/lab/migrate-vmdk?pool=${SRC}&vol=h7-big.vmdk`);
+  await slow(page.getByRole('region', { name: 'Source disk' }).getByText('can be migrated')).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Target pool').selectOption(OUT);
+  await page.getByLabel('Compress (-c)').check();
+  const cmds = page.getByRole('region', { name: 'Commands this will run' });
+  await slow(cmds).toContainText(`qemu-img convert -p -f vmdk -O qcow2 -c -- ${SRC_DIR}/h7-big.vmdk ${OUT_DIR}/h7-big.qcow2`);
+  await expect(page.getByText('Compressed clusters are read-only compressed')).toBeVisible();
+  await page.getByRole('button', { name: 'Start conversion' }).click();
+  const job = page.getByLabel(/^Job Convert h7-big\.vmdk/);
+  await slow(job.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^(?!0$)\d/);
+  const converting = () => run('sh', '-c', `pgrep -af 'qemu-img conver[t].*h7-big' || true`).split('\n').filter((l) => l.includes('qemu-img convert')).length;
+  expect(converting()).toBeGreaterThan(0);
+  await job.getByRole('button', { name: 'Cancel job' }).click();
+  await slow(job.getByText('cancelled')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Back to the target (cancelled)' })).toBeVisible();
+  await shot(page, '3-convert-cancelled');
+  await expect.poll(converting, { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => existsSync(`${OUT_DIR}/h7-big.qcow2`), { timeout: 10_000 }).toBe(false);
+  await page.getByRole('button', { name: 'Back to the target (cancelled)' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 5: Target' })).toBeVisible();
 });
 
 test('streamOptimized vmdk → qcow2 in another pool: progress, identical, attach link, guarded delete of the source', async ({ page }) => {
@@ -202,7 +231,7 @@ test('streamOptimized vmdk → qcow2 in another pool: progress, identical, attac
   await expect(page.getByRole('link', { name: `Open ${OUT}/h7-web01.qcow2` })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Or create a VM from it (virt-install --import)' })).toContainText(`--disk path=${out},format=qcow2,bus=sata`);
   await page.getByLabel('VM to attach to').selectOption('vm002');
-  await expect(page.getByRole('link', { name: 'Attach to vm002…' })).toHaveAttribute('href', `/hosts/lab/vms/vm002?attachPool=${OUT}&attachVol=h7-web01.qcow2`);
+  await expect(page.getByRole('link', { name: 'Attach to vm002…' })).toHaveAttribute('href', `/hosts/lab/vms/vm002?attachPool=${OUT}&attachVol=h7-web01.qcow2&attachBus=sata`);
   const del = page.getByRole('region', { name: 'Delete the source' });
   await del.getByRole('button', { name: 'Delete source…' }).click();
   const confirm = del.getByLabel('Type h7-web01.vmdk to confirm');
@@ -222,6 +251,8 @@ test('streamOptimized vmdk → qcow2 in another pool: progress, identical, attac
   const dialog = page.getByRole('dialog', { name: 'Attach a disk to vm002' });
   await slow(dialog).toBeVisible();
   await expect(dialog).toContainText(`Selected: ${OUT}/h7-web01.qcow2`);
+  await expect(dialog.getByLabel('Bus')).toHaveValue('sata');
+  await slow(dialog.locator('[aria-label="Preview"]')).toContainText(`${OUT_DIR}/h7-web01.qcow2`);
   await shot(page, '6-attach');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 });

@@ -15,11 +15,12 @@ import { MediaDialog } from './media-dialog';
 
 /** The VM's disks: how each is attached, where its data lives, and the chain of images beneath it. */
 export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDto }) {
-  // ?attachPool=P&attachVol=V (e.g. from the VMware migration) opens the attach dialog with that volume picked.
+  // ?attachPool=P&attachVol=V[&attachBus=B] (e.g. from the VMware migration) opens the attach dialog with that volume (and bus) picked.
   const search = useSearchParams();
   const attachPool = search.get('attachPool');
   const attachVol = search.get('attachVol');
-  const preset = attachPool && attachVol ? { pool: attachPool, volume: attachVol } : null;
+  const attachBus = search.get('attachBus');
+  const preset = attachPool && attachVol ? { pool: attachPool, volume: attachVol, ...(attachBus ? { bus: attachBus } : {}) } : null;
   const [attachOpen, setAttachOpen] = useState(preset !== null);
   const [detach, setDetach] = useState<DiskDetailDto | null>(null);
   const [media, setMedia] = useState<DiskDetailDto | null>(null);

@@ -172,7 +172,7 @@ export function FinishStep({ hostId, source, inspect, target, identical }: { hos
             </select>
           </label>
           {vm ? (
-            <Link href={`${pageHrefs.vm(hostId, vm)}?attachPool=${encodeURIComponent(target.pool)}&attachVol=${encodeURIComponent(target.name)}`} className="rounded border border-sky-700 bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800">
+            <Link href={`${pageHrefs.vm(hostId, vm)}?attachPool=${encodeURIComponent(target.pool)}&attachVol=${encodeURIComponent(target.name)}&attachBus=${bus.bus}`} className="rounded border border-sky-700 bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800">
               Attach to {vm}…
             </Link>
           ) : (
@@ -180,7 +180,7 @@ export function FinishStep({ hostId, source, inspect, target, identical }: { hos
           )}
         </div>
         <p className="text-xs text-zinc-600 dark:text-zinc-400">
-          Opens the VM’s attach dialog with {target.name} picked. Suggested bus: <strong>{bus.bus}</strong> — {bus.why}.
+          Opens the VM’s attach dialog with {target.name} and this bus picked. Suggested bus: <strong>{bus.bus}</strong> — {bus.why}.
         </p>
         <CodePanel title="Or create a VM from it (virt-install --import)" code={virtInstall} maxHeight="10rem" />
       </section>

@@ -197,7 +197,7 @@ function VmdkUpload({ hostId, onUploaded }: { hostId: string; onUploaded: (s: So
         <label className="text-sm font-medium text-zinc-800 dark:text-zinc-200">
           Upload into pool
           <select
-            className="mt-1 block w-56 rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-900"
+            className="mt-1 block w-80 rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-900"
             value={target}
             onChange={(e) => setPool(e.target.value)}
             aria-label="Upload into pool"
@@ -261,10 +261,11 @@ export function InspectPanel({ source, inspect }: { source: Source; inspect: { d
   const d = inspect.data;
   if (!d) return <Skeleton className="h-40 w-full" />;
   const i = d.info;
+  const descSize = (d.descriptor?.extents ?? []).reduce((n, e) => n + e.sectors * 512, 0);
   const facts: Fact[] = [
     { term: 'Format (qemu-img)', value: i ? i.format : 'unreadable' },
     { term: 'Subformat', value: d.subformat ?? '—' },
-    { term: 'Virtual size', value: i ? formatBytes(i.virtualSize) : undefined },
+    { term: 'Virtual size', value: i ? formatBytes(i.virtualSize) : descSize ? `${formatBytes(descSize)} (descriptor)` : undefined },
     { term: 'Size on disk', value: i?.actualSize != null ? formatBytes(i.actualSize + d.extents.filter((e) => e.exists && e.size).reduce((n, e) => n + (e.size ?? 0), 0)) : undefined },
     { term: 'Adapter type', value: d.adapterType ?? 'not recorded' },
     { term: 'Virtual HW version', value: d.hwVersion ?? undefined },
@@ -311,7 +312,7 @@ export function InspectPanel({ source, inspect }: { source: Source; inspect: { d
                     ) : e.exists === false ? (
                       <Badge tone="bad">missing</Badge>
                     ) : (
-                      <span className="tabular-nums">{e.exists === null ? 'this file' : 'present'}{e.size != null ? ` · ${formatBytes(e.size)}` : ''}</span>
+                      <span className="tabular-nums">{e.exists === null ? 'the file itself' : `present${e.size != null ? ` · ${formatBytes(e.size)}` : ''}`}</span>
                     )}
                   </td>
                 </tr>

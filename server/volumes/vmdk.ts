@@ -116,7 +116,7 @@ async function inspect(hostId: string, pool: string, name: string): Promise<Insp
     problems.push({
       code: 'extent-missing',
       severity: 'block',
-      message: `The descriptor names extent file${missing.length === 1 ? '' : 's'} that ${missing.length === 1 ? 'is' : 'are'} not on the host: ${missing.map((e) => path.posix.basename(e.path)).join(', ')}. Copy ${missing.length === 1 ? 'it' : 'them'} into ${dir} (VMware exports a descriptor .vmdk and its -flat/-s00N data files together).`,
+      message: `The descriptor names ${missing.length === 1 ? 'an extent file that is' : 'extent files that are'} not on the host: ${missing.map((e) => path.posix.basename(e.path)).join(', ')}. Copy ${missing.length === 1 ? 'it' : 'them'} into ${dir} (VMware exports a descriptor .vmdk and its -flat/-s00N data files together).`,
     });
   const owner = descriptorNameOfExtent(name);
   const ownerHere = owner && (ctx.storage.volumes.get(pool) ?? []).some((x) => x.name === owner) ? owner : null;
