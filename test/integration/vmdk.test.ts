@@ -37,7 +37,18 @@ const refused = async (p: Promise<unknown>) => {
 
 function clean() {
   cleanLab('h7-it-');
+  for (const line of sh('losetup -a').split('\n')) if (line.includes(`${ROOT}/`)) sh(`losetup -d ${line.split(':')[0]}`);
   rmSync(ROOT, { recursive: true, force: true });
+}
+/** A small fs pool (ext4 on a loop device) to run out of space in. */
+function tinyPool(name: string, size: string) {
+  const img = path.join(ROOT, `${name}.img`);
+  sh(`truncate -s ${size} '${img}'`);
+  const dev = sh(`losetup -f --show '${img}'`).trim();
+  sh(`mkfs.ext4 -q '${dev}'`);
+  mkdirSync(path.join(ROOT, name), { recursive: true });
+  sys('pool-define-as', name, 'fs', '--source-dev', dev, '--target', path.join(ROOT, name));
+  sys('pool-start', name);
 }
 function pool(name: string) {
   mkdirSync(path.join(ROOT, name), { recursive: true });
@@ -50,12 +61,12 @@ beforeAll(() => {
   clean();
   pool(P);
   pool(OUT);
-  // Known content: two patterns and 8 MiB of random data in a 256 MiB disk.
+  // Known content: two patterns and 48 MiB of random data in a 256 MiB disk.
   const raw = path.join(data, 'src.raw');
   execFileSync('qemu-img', ['create', '-q', '-f', 'raw', raw, '256M']);
   writePattern(raw, 'raw', 0x5a, '0', '4M');
   writePattern(raw, 'raw', 0xc3, '200M', '4M');
-  sh(`dd if=/dev/urandom of='${raw}' bs=1M count=8 seek=64 conv=notrunc status=none`);
+  sh(`dd if=/dev/urandom of='${raw}' bs=1M count=48 seek=64 conv=notrunc status=none`);
   execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized,adapter_type=lsilogic', raw, f(P, 'h7-web.vmdk')]);
   execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=monolithicFlat,adapter_type=ide', raw, f(P, 'h7-flat.vmdk')]);
   execFileSync('qemu-img', ['create', '-q', '-f', 'vmdk', '-o', 'subformat=monolithicSparse', f(P, 'h7-busy.vmdk'), '16M']);
@@ -63,6 +74,8 @@ beforeAll(() => {
   writeFileSync(f(P, 'h7-lost.vmdk'), sh(`cat '${f(P, 'h7-flat.vmdk')}'`).replace('h7-flat-flat.vmdk', 'h7-lost-flat.vmdk'));
   writeFileSync(f(P, 'h7-evil.vmdk'), sh(`cat '${f(P, 'h7-flat.vmdk')}'`).replace('"h7-flat-flat.vmdk"', '"/etc/hostname"'));
   writeFileSync(f(P, 'h7-notes.vmdk'), 'not a disk\n');
+  execFileSync('qemu-img', ['create', '-q', '-f', 'vmdk', f(P, 'h7-thin.vmdk'), '1G']);
+  tinyPool('h7-it-tiny', '48M');
   sys('pool-refresh', P);
   invalidate('lab');
 }, 120_000);
@@ -177,6 +190,22 @@ describe('convert and compare', () => {
 });
 
 describe('space check', () => {
+  it('against a 48 MiB fs pool: refused when the data does not fit (a warning with -c); a warning when only a full disk would not', async () => {
+    const short = await refused(convertVmdk('lab', P, 'h7-web.vmdk', { name: 'web.qcow2', pool: 'h7-it-tiny', dryRun: true }));
+    expect([short.code, short.status]).toEqual(['insufficient-space', 409]);
+    const space = (short.detail as { space: { verdict: string; required: number; available: number } }).space;
+    expect(space.verdict).toBe('short');
+    expect(space.required).toBeGreaterThan(space.available);
+    expect(short.message).toContain('turn compression on');
+    const compressed = await convertVmdk('lab', P, 'h7-web.vmdk', { name: 'web.qcow2', pool: 'h7-it-tiny', compress: true, dryRun: true });
+    expect(compressed.space.verdict).toBe('short');
+    expect(compressed.warnings[0]).toContain('with compression it may fit');
+    const thin = await convertVmdk('lab', P, 'h7-thin.vmdk', { name: 'thin.qcow2', pool: 'h7-it-tiny', dryRun: true });
+    expect(thin.space.verdict).toBe('thin');
+    expect(thin.warnings[0]).toMatch(/^Fits now .* but not if the guest fills its 1\.0 GiB disk/);
+    expect(exists(f('h7-it-tiny', 'web.qcow2'))).toBe(false);
+  });
+
   it('short when the data does not fit, thin when a full disk would not, fits otherwise', () => {
     expect(spaceCheck('p', 100, { required: 101, fullyAllocated: 500 }).verdict).toBe('short');
     expect(spaceCheck('p', 100, { required: 50, fullyAllocated: 500 }).verdict).toBe('thin');
