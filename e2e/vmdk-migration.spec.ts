@@ -82,6 +82,9 @@ test.beforeAll(() => {
   run('qemu-img', 'create', '-q', '-f', 'raw', `${WORK}/small.raw`, '16M');
   fill(`${WORK}/small.raw`, 0x42, 0, 4);
   run('qemu-img', 'convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized,adapter_type=ide', `${WORK}/small.raw`, `${WORK}/h7-upload.vmdk`);
+  // …and a descriptor with its -flat data file, uploaded together.
+  mkdirSync(`${WORK}/flat`);
+  run('qemu-img', 'convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=monolithicFlat,adapter_type=buslogic', `${WORK}/small.raw`, `${WORK}/flat/h7-flat.vmdk`);
   virsh('pool-define-as', SRC, 'dir', '--target', SRC_DIR);
   virsh('pool-start', SRC);
   virsh('pool-define-as', OUT, 'dir', '--target', OUT_DIR);
@@ -126,6 +129,21 @@ test('upload a vmdk from the browser into a pool: it is picked and inspected', a
   // On the host: the uploaded file is byte for byte the one sent, and libvirt lists it as vmdk.
   expect(sha256(`${SRC_DIR}/h7-upload.vmdk`)).toBe(sha256(`${WORK}/h7-upload.vmdk`));
   expect(volumeNames(SRC)).toContain('h7-upload.vmdk');
+
+  // A monolithicFlat disk is two files: both go up, one after the other; the descriptor is picked.
+  await page.getByLabel('VMware disk files to upload').setInputFiles([`${WORK}/flat/h7-flat.vmdk`, `${WORK}/flat/h7-flat-flat.vmdk`]);
+  const uploads = page.getByRole('list', { name: 'Uploads' });
+  await slow(uploads.getByRole('status').filter({ hasText: 'h7-flat-flat.vmdk' })).toContainText('done');
+  await expect(uploads.getByRole('status').filter({ hasText: /^h7-flat\.vmdk/ })).toContainText('done');
+  await expect(page).toHaveURL(/vol=h7-flat\.vmdk/);
+  await slow(src.getByText('can be migrated')).toBeVisible();
+  await expect(src).toContainText('monolithicFlat');
+  await expect(src).toContainText('buslogic');
+  await expect(src).toContainText('libvirt lists it as raw');
+  await expect(src.getByRole('table', { name: 'Extent files' })).toContainText(`${SRC_DIR}/h7-flat-flat.vmdk`);
+  await expect(src.getByRole('table', { name: 'Extent files' })).toContainText('present · 16.0 MiB');
+  await shot(page, '0-upload-flat');
+  expect(sha256(`${SRC_DIR}/h7-flat-flat.vmdk`)).toBe(sha256(`${WORK}/flat/h7-flat-flat.vmdk`));
 });
 
 test('a compressed convert is cancelled: qemu-img is killed and no half-written qcow2 is left', async ({ page }) => {

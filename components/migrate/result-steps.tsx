@@ -45,7 +45,8 @@ export function VerifyStep({ hostId, source, inspect, target }: { hostId: string
   const result = useQuery({ ...volumeQuery(hostId, target.pool, target.name) });
   const img = result.data?.chain[0];
   const src = inspect.info;
-  const srcDisk = (src?.actualSize ?? 0) + inspect.extents.filter((e) => e.exists && e.size).reduce((n, e) => n + (e.size ?? 0), 0);
+  // qemu-img's actual-size of a vmdk already sums the descriptor and all its extent files.
+  const srcDisk = src?.actualSize ?? inspect.volume.allocation;
   return (
     <div className="space-y-4">
       <section aria-label="Comparison" className="space-y-2">
@@ -232,7 +233,7 @@ function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; 
       ) : !open ? (
         <>
           <p className="text-sm">
-            Frees {formatBytes((inspect.info?.actualSize ?? 0) + extents.reduce((n, v) => n + v.allocation, 0))} in {source.pool}. Keep it until the migrated VM boots.
+            Frees {formatBytes(inspect.info?.actualSize ?? inspect.volume.allocation + extents.reduce((n, v) => n + v.allocation, 0))} in {source.pool}. Keep it until the migrated VM boots.
           </p>
           {identical === false && <Note tone="danger">The comparison found differences: keep the source.</Note>}
           <Button kind="danger" onClick={() => setOpen(true)} disabled={identical === false}>

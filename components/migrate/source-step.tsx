@@ -266,7 +266,8 @@ export function InspectPanel({ source, inspect }: { source: Source; inspect: { d
     { term: 'Format (qemu-img)', value: i ? i.format : 'unreadable' },
     { term: 'Subformat', value: d.subformat ?? '—' },
     { term: 'Virtual size', value: i ? formatBytes(i.virtualSize) : descSize ? `${formatBytes(descSize)} (descriptor)` : undefined },
-    { term: 'Size on disk', value: i?.actualSize != null ? formatBytes(i.actualSize + d.extents.filter((e) => e.exists && e.size).reduce((n, e) => n + (e.size ?? 0), 0)) : undefined },
+    // qemu-img's actual-size of a vmdk sums the descriptor and every extent file.
+    { term: 'Size on disk', value: i?.actualSize != null ? `${formatBytes(i.actualSize)}${d.extents.some((e) => e.exists) ? ' (all files)' : ''}` : undefined },
     { term: 'Adapter type', value: d.adapterType ?? 'not recorded' },
     { term: 'Virtual HW version', value: d.hwVersion ?? undefined },
     { term: 'Cluster (grain) size', value: i?.clusterSize != null ? formatBytes(i.clusterSize) : undefined },

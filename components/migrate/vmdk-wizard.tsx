@@ -111,8 +111,9 @@ export function VmdkWizard({ hostId, initial }: { hostId: string; initial: Sourc
                 aria-current={i === step ? 'step' : undefined}
                 disabled={!reachable(i) || i > step}
                 onClick={() => setStep(i)}
-                className={`rounded-full border px-3 py-1 ${i === step ? 'border-sky-700 bg-sky-700 text-white' : i < step ? 'border-sky-300 text-sky-800 hover:bg-sky-50 dark:text-sky-300' : 'border-zinc-300 text-zinc-500'}`}
+                className={`rounded-full border px-3 py-1 ${i === step ? 'border-sky-700 bg-sky-700 text-white' : i < step && reachable(i) ? 'border-sky-300 text-sky-800 hover:bg-sky-50 dark:text-sky-300' : i < step ? 'border-emerald-300 text-emerald-800 dark:text-emerald-300' : 'border-zinc-300 text-zinc-500'}`}
               >
+                {i < step && !reachable(i) ? '✓ ' : ''}
                 {i + 1}. {s}
               </button>
             </li>
