@@ -73,6 +73,10 @@ test.beforeAll(() => {
   run('qemu-img', 'create', '-q', '-f', 'vmdk', '-o', 'subformat=monolithicFlat', `${WORK}/h7-lost.vmdk`, '16M');
   writeFileSync(`${SRC_DIR}/h7-lost.vmdk`, run('cat', `${WORK}/h7-lost.vmdk`));
   writeFileSync(`${SRC_DIR}/h7-readme.vmdk`, 'exported from vCenter, see ticket 1234\n');
+  // An OVA as VMware exports it: a tar of the .ovf and the disk.
+  writeFileSync(`${WORK}/h7-app.ovf`, '<Envelope/>\n');
+  run('qemu-img', 'create', '-q', '-f', 'vmdk', '-o', 'subformat=streamOptimized', `${WORK}/h7-app-disk1.vmdk`, '16M');
+  run('tar', '-cf', `${SRC_DIR}/h7-app.ova`, '-C', WORK, 'h7-app.ovf', 'h7-app-disk1.vmdk');
   // For the cancel: 320 MiB of random data, which a compressed (-c) convert takes seconds over.
   run('qemu-img', 'create', '-q', '-f', 'raw', `${WORK}/big.raw`, '512M');
   run('sh', '-c', `dd if=/dev/urandom of='${WORK}/big.raw' bs=1M count=320 conv=notrunc status=none`);
@@ -110,6 +114,10 @@ test('the host page offers the migration; refusals are explained (missing extent
 
   await page.getByRole('radio', { name: `${SRC}/h7-readme.vmdk` }).check();
   await slow(src.getByRole('alert')).toContainText('not a VMware disk: qemu-img reads it as raw');
+  await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
+
+  await page.getByRole('radio', { name: `${SRC}/h7-app.ova` }).check();
+  await slow(src.getByRole('alert')).toContainText(`h7-app.ova is an OVA: a tar archive holding h7-app.ovf, h7-app-disk1.vmdk. Extract the disk on the host — tar -xf ${SRC_DIR}/h7-app.ova -C ${SRC_DIR} h7-app-disk1.vmdk`);
   await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
 });
 

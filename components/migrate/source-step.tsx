@@ -62,7 +62,7 @@ function VmdkList({ hostId, source, onPick }: { hostId: string; source: Source |
     () =>
       lists
         .flatMap((q) => q.data ?? [])
-        .filter((v) => v.format === 'vmdk' || /\.vmdk$/i.test(v.name))
+        .filter((v) => v.format === 'vmdk' || /\.(vmdk|ova)$/i.test(v.name))
         .sort((a, b) => naturalCompare(`${a.pool}/${a.name}`, `${b.pool}/${b.name}`)),
     [lists],
   );

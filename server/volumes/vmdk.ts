@@ -72,7 +72,9 @@ async function inspect(hostId: string, pool: string, name: string): Promise<Insp
   commands.push(renderInvocation(infoCmd), renderInvocation(headCmd));
   const [infoR, headR] = await Promise.all([ctx.t.exec(infoCmd, { timeoutMs: 60_000 }), ctx.t.exec(headCmd, { timeoutMs: 30_000 })]);
 
-  const descText = headR.exitCode === 0 ? extractDescriptor(headR.stdout) : null;
+  // In an OVA (a tar) the first disk's descriptor sits within the first bytes too: not this file's.
+  const tar = headR.exitCode === 0 && isTar(name, headR.stdout);
+  const descText = headR.exitCode === 0 && !tar ? extractDescriptor(headR.stdout) : null;
   const descriptor = descText ? parseDescriptor(descText) : null;
   const info = infoR.exitCode === 0 ? (parseImageInfo(infoR.stdout)[0] ?? null) : null;
   const vmdk = info ? parseVmdkInfo(infoR.stdout) : null;
@@ -126,6 +128,18 @@ async function inspect(hostId: string, pool: string, name: string): Promise<Insp
       severity: 'block',
       message: ownerHere ? `${name} is a data extent of ${ownerHere}, not a disk of its own: pick ${ownerHere}` : `qemu-img cannot open ${name}: ${infoError ?? 'no answer'}`,
     });
+  } else if (info && info.format !== 'vmdk' && tar) {
+    // An OVA (VMware's export) is a tar of the .ovf, a manifest and streamOptimized disks.
+    const listCmd = command('tar', '-tf', v.path);
+    commands.push(renderInvocation(listCmd));
+    const list = await ctx.t.exec(listCmd, { timeoutMs: 60_000 });
+    const members = list.exitCode === 0 ? list.stdout.split('\n').filter(Boolean) : [];
+    const disks = members.filter((m) => /\.vmdk$/i.test(m));
+    problems.push({
+      code: 'ova',
+      severity: 'block',
+      message: `${name} is an OVA: a tar archive${members.length ? ` holding ${members.join(', ')}` : ''}. Extract the disk on the host — tar -xf ${v.path} -C ${dir} ${disks.join(' ') || '<disk>.vmdk'} — then pick the .vmdk here.`,
+    });
   } else if (info && info.format !== 'vmdk') {
     problems.push({
       code: ownerHere ? 'extent-file' : 'not-vmdk',
@@ -159,6 +173,11 @@ async function inspect(hostId: string, pool: string, name: string): Promise<Insp
     ok: !problems.some((p) => p.severity === 'block'),
   };
   return { ctx, dto };
+}
+
+/** A tar archive (an OVA): by its name, or the "ustar" magic at byte 257 of its first header. */
+function isTar(name: string, head: string): boolean {
+  return /\.ova$/i.test(name) || head.slice(0, 512).includes('ustar');
 }
 
 /** GET …/volumes/{vol}/vmdk */

@@ -74,6 +74,10 @@ beforeAll(() => {
   writeFileSync(f(P, 'h7-lost.vmdk'), sh(`cat '${f(P, 'h7-flat.vmdk')}'`).replace('h7-flat-flat.vmdk', 'h7-lost-flat.vmdk'));
   writeFileSync(f(P, 'h7-evil.vmdk'), sh(`cat '${f(P, 'h7-flat.vmdk')}'`).replace('"h7-flat-flat.vmdk"', '"/etc/hostname"'));
   writeFileSync(f(P, 'h7-notes.vmdk'), 'not a disk\n');
+  // An OVA: VMware's tar of the .ovf and a streamOptimized disk.
+  writeFileSync(path.join(data, 'h7-app.ovf'), '<Envelope/>\n');
+  execFileSync('qemu-img', ['create', '-q', '-f', 'vmdk', '-o', 'subformat=streamOptimized', path.join(data, 'h7-app-disk1.vmdk'), '16M']);
+  execFileSync('tar', ['-cf', f(P, 'h7-app.ova'), '-C', data, 'h7-app.ovf', 'h7-app-disk1.vmdk']);
   execFileSync('qemu-img', ['create', '-q', '-f', 'vmdk', f(P, 'h7-thin.vmdk'), '1G']);
   tinyPool('h7-it-tiny', '48M');
   sys('pool-refresh', P);
@@ -123,6 +127,10 @@ describe('inspect', () => {
     const notes = await inspectVmdk('lab', P, 'h7-notes.vmdk');
     expect(notes.problems).toEqual([expect.objectContaining({ code: 'not-vmdk', severity: 'block' })]);
     expect(notes.measure).toBeNull();
+
+    const ova = await inspectVmdk('lab', P, 'h7-app.ova');
+    expect(ova.problems).toEqual([expect.objectContaining({ code: 'ova', severity: 'block' })]);
+    expect(ova.problems[0]!.message).toContain(`holding h7-app.ovf, h7-app-disk1.vmdk. Extract the disk on the host — tar -xf ${f(P, 'h7-app.ova')} -C ${path.join(ROOT, P)} h7-app-disk1.vmdk`);
 
     const extent = await inspectVmdk('lab', P, 'h7-flat-flat.vmdk');
     expect(extent.problems).toEqual([expect.objectContaining({ code: 'extent-file', message: expect.stringContaining('pick the descriptor h7-flat.vmdk') })]);
