@@ -55,7 +55,7 @@ function cleanup() {
 
 let origSha = '';
 
-test.describe.configure({ mode: 'serial', timeout: 300_000 });
+test.describe.configure({ mode: 'serial', timeout: 480_000 });
 
 test.beforeAll(() => {
   cleanup();
