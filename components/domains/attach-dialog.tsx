@@ -21,16 +21,16 @@ const CACHE_HINT: Record<string, string> = {
 };
 
 /** Attach a disk: existing volume, new volume or path; bus, target, cache, io, discard, flags; live/persistent; a preview of the exact XML and command. */
-export function AttachDialog({ hostId, dom, open, onClose }: { hostId: string; dom: DomainDetailDto; open: boolean; onClose: () => void }) {
+export function AttachDialog({ hostId, dom, open, onClose, initial }: { hostId: string; dom: DomainDetailDto; open: boolean; onClose: () => void; initial?: { pool: string; volume: string; bus?: string } | null }) {
   const vm = dom.domain.name;
   const running = dom.domain.state === 'running' || dom.domain.state === 'paused';
   const pools = usePools(hostId);
   const [kind, setKind] = useState<SourceKind>('existing');
-  const [picked, setPicked] = useState<{ pool: string; volume: string } | null>(null);
+  const [picked, setPicked] = useState<{ pool: string; volume: string } | null>(initial ? { pool: initial.pool, volume: initial.volume } : null);
   const [newVol, setNewVol] = useState({ pool: '', name: `${vm}-data.qcow2`, size: '1', unit: 'GiB', format: 'qcow2' as 'qcow2' | 'raw' });
   const [path, setPath] = useState('');
   const [device, setDevice] = useState<'disk' | 'cdrom'>('disk');
-  const [bus, setBus] = useState('virtio');
+  const [bus, setBus] = useState(initial?.bus && dom.buses.some((b) => b.bus === initial.bus) ? initial.bus : 'virtio');
   const [target, setTarget] = useState('');
   const [cache, setCache] = useState<(typeof CACHES)[number]>('none');
   const [io, setIo] = useState<'default' | 'native' | 'threads' | 'io_uring'>('default');

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { pageHrefs } from '@/lib/api/paths';
 import { formatBytes } from '@/lib/format';
@@ -14,7 +15,13 @@ import { MediaDialog } from './media-dialog';
 
 /** The VM's disks: how each is attached, where its data lives, and the chain of images beneath it. */
 export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDto }) {
-  const [attachOpen, setAttachOpen] = useState(false);
+  // ?attachPool=P&attachVol=V[&attachBus=B] (e.g. from the VMware migration) opens the attach dialog with that volume (and bus) picked.
+  const search = useSearchParams();
+  const attachPool = search.get('attachPool');
+  const attachVol = search.get('attachVol');
+  const attachBus = search.get('attachBus');
+  const preset = attachPool && attachVol ? { pool: attachPool, volume: attachVol, ...(attachBus ? { bus: attachBus } : {}) } : null;
+  const [attachOpen, setAttachOpen] = useState(preset !== null);
   const [detach, setDetach] = useState<DiskDetailDto | null>(null);
   const [media, setMedia] = useState<DiskDetailDto | null>(null);
   return (
@@ -92,7 +99,7 @@ export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDt
           </tbody>
         </table>
       </div>
-      {attachOpen && <AttachDialog hostId={hostId} dom={dom} open={attachOpen} onClose={() => setAttachOpen(false)} />}
+      {attachOpen && <AttachDialog hostId={hostId} dom={dom} open={attachOpen} onClose={() => setAttachOpen(false)} initial={preset} />}
       {detach && <DetachDialog hostId={hostId} dom={dom} disk={detach} onClose={() => setDetach(null)} />}
       {media && <MediaDialog hostId={hostId} vm={dom.domain.name} disk={media} running={dom.domain.state === 'running'} onClose={() => setMedia(null)} />}
     </section>

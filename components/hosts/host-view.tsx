@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useHost } from '@/lib/api/hosts';
 import { newPoolHref, usePools } from '@/lib/api/pools';
 import { pageHrefs } from '@/lib/api/paths';
+import { migrateVmdkHref } from '@/lib/api/vmdk';
 import { formatBytes, formatCount } from '@/lib/format';
 import { CapacityBar } from '@/components/ui/capacity-bar';
 import { Cmd, EmptyState } from '@/components/ui/empty-state';
@@ -64,7 +65,17 @@ export function HostView({ hostId }: { hostId: string }) {
               { term: 'Available', value: h.available != null ? formatBytes(h.available) : undefined },
             ]}
           />
-          <Section title="Storage pools" actions={<NewPoolLink hostId={h.id} />}>
+          <Section
+            title="Storage pools"
+            actions={
+              <span className="flex gap-2">
+                <Link href={migrateVmdkHref(h.id)} className="rounded border border-zinc-300 bg-white px-3 py-1 text-sm font-medium text-zinc-800 hover:bg-zinc-50 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-100">
+                  Migrate from VMware…
+                </Link>
+                <NewPoolLink hostId={h.id} />
+              </span>
+            }
+          >
             {pools.isPending ? (
               <Skeleton className="h-40 w-full" />
             ) : pools.error ? (

@@ -17,6 +17,7 @@ function crumbsFor(pathname: string): Crumb[] {
   if (a !== 'hosts' || host === undefined) return crumbs;
   crumbs.push({ label: host, href: pageHrefs.host(host) });
   if (b === 'new-pool') crumbs.push({ label: 'New pool', href: pathname });
+  if (b === 'migrate-vmdk') crumbs.push({ label: 'Migrate from VMware', href: pathname });
   if (b === 'vms') crumbs.push({ label: 'VMs', href: pageHrefs.vms(host) });
   if (b === 'vms' && pool !== undefined) crumbs.push({ label: pool, href: pageHrefs.vm(host, pool) });
   if (b === 'pools' && pool !== undefined) {

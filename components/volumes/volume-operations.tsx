@@ -1,6 +1,8 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
+import { migrateVmdkHref } from '@/lib/api/vmdk';
 import { deleteVolume, volumeOperation } from '@/lib/api/volume-ops';
 import { usePools } from '@/lib/api/pools';
 import { useVolumes } from '@/lib/api/volumes';
@@ -153,7 +155,11 @@ function ConvertForm({ hostId, v }: { hostId: string; v: VolumeDto }) {
   return (
     <OperationRunner hostId={hostId} label="Convert" body={() => ({ name, pool, format, compress })} call={(b) => volumeOperation(hostId, v.pool, v.name, 'convert', b)}>
       <p className={f.hint}>
-        qemu-img convert writes a new image (a job with progress); the source is only read. For a VMware disk: pick the .vmdk, convert to qcow2, then attach the new image to a VM.
+        qemu-img convert writes a new image (a job with progress); the source is only read. For a VMware disk use the{' '}
+        <Link href={migrateVmdkHref(hostId, { pool: v.pool, name: v.name })} className="text-sky-700 underline dark:text-sky-400">
+          guided migration
+        </Link>
+        : it checks the extent files and the space, converts, verifies with qemu-img compare and attaches the result to a VM.
       </p>
       <div className="grid gap-3 sm:grid-cols-2">
         <label className={f.label}>

@@ -1,7 +1,9 @@
 'use client';
 
+import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect } from 'react';
+import { migrateVmdkHref } from '@/lib/api/vmdk';
 import { useVolume } from '@/lib/api/volumes';
 import { formatBytes, formatCount } from '@/lib/format';
 import type { ImageInfoDto, VolumeDto } from '@/lib/schemas';
@@ -52,6 +54,11 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
         {v.usedBy.length > 0 && <Badge tone="good">in use by {v.usedBy.join(', ')}</Badge>}
         {d.overlays.length > 0 && <Badge tone="warn">{d.overlays.length === 1 ? '1 overlay' : `${d.overlays.length} overlays`} depend on it</Badge>}
         <span className="truncate font-mono text-xs">{v.path}</span>
+        {(v.format === 'vmdk' || img?.format === 'vmdk' || /\.vmdk$/i.test(v.name)) && (
+          <Link href={migrateVmdkHref(hostId, { pool, name: v.name })} className="rounded border border-sky-700 bg-sky-700 px-2 py-0.5 text-xs font-medium text-white hover:bg-sky-800">
+            Migrate to qcow2…
+          </Link>
+        )}
       </PageHeader>
 
       <div className="grid grid-cols-1 gap-x-8 lg:grid-cols-2">

@@ -1,0 +1,10 @@
+import { handle, type Params } from '@/server/http';
+import { inspectVmdk } from '@/server/volumes/vmdk';
+
+export const dynamic = 'force-dynamic';
+
+/** GET …/volumes/{vol}/vmdk: what the VMware-migration flow knows about a vmdk (subformat, extents, measure, problems). */
+export async function GET(_req: Request, { params }: Params<'host' | 'pool' | 'volume'>) {
+  const { host, pool, volume } = await params;
+  return handle(() => inspectVmdk(host, pool, volume));
+}

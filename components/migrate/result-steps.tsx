@@ -1,0 +1,279 @@
+'use client';
+
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { useDomains } from '@/lib/api/domains';
+import { hostKeys, jobKeys } from '@/lib/api/keys';
+import { pageHrefs } from '@/lib/api/paths';
+import { busForAdapter, vmdkCompare } from '@/lib/api/vmdk';
+import { deleteVolume } from '@/lib/api/volume-ops';
+import { volumeQuery, useVolumes } from '@/lib/api/volumes';
+import { formatBytes } from '@/lib/format';
+import type { JobDto, VmdkInspectDto } from '@/lib/schemas';
+import { Badge } from '@/components/ui/badge';
+import { CodePanel } from '@/components/ui/code-panel';
+import { ErrorPanel } from '@/components/ui/error-panel';
+import { Skeleton } from '@/components/ui/skeleton';
+import { tableCls as t } from '@/components/ui/table';
+import { JobProgress } from '@/components/jobs/job-progress';
+import { Button, Note } from '@/components/pools/wizard/fields';
+import type { Source } from './source-step';
+
+export type Target = { pool: string; name: string; path: string };
+
+/** Step 3: the convert job, live (SSE) with cancel; a failed or cancelled job leaves no file behind. */
+export function RunStep({ jobId, onDone }: { jobId: string; onDone: (job: JobDto) => void }) {
+  return (
+    <div className="space-y-3">
+      <JobProgress jobId={jobId} onDone={onDone} />
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">
+        Progress is qemu-img’s own (-p). Cancelling kills qemu-img on the host and removes the half-written file. The job stays listed on the <Link href={pageHrefs.jobs()} className={t.link}>Jobs</Link> page.
+      </p>
+    </div>
+  );
+}
+
+/** Step 4: `qemu-img compare` of the vmdk and the qcow2, and the two images side by side. */
+export function VerifyStep({ hostId, source, inspect, target }: { hostId: string; source: Source; inspect: VmdkInspectDto; target: Target }) {
+  const cmp = useQuery({
+    queryKey: ['vmdk-compare', hostId, source.pool, source.name, target.pool, target.name],
+    queryFn: () => vmdkCompare(hostId, source.pool, source.name, { pool: target.pool, name: target.name }),
+    staleTime: Infinity,
+    retry: false,
+  });
+  const result = useQuery({ ...volumeQuery(hostId, target.pool, target.name) });
+  const img = result.data?.chain[0];
+  const src = inspect.info;
+  // qemu-img's actual-size of a vmdk already sums the descriptor and all its extent files.
+  const srcDisk = src?.actualSize ?? inspect.volume.allocation;
+  return (
+    <div className="space-y-4">
+      <section aria-label="Comparison" className="space-y-2">
+        <h3 className="text-sm font-semibold">Content check (qemu-img compare)</h3>
+        {cmp.isPending ? (
+          <p className="text-sm text-zinc-600" role="status">
+            Comparing every block of both images…
+          </p>
+        ) : cmp.error ? (
+          <ErrorPanel title="The comparison failed" error={cmp.error} />
+        ) : (
+          <div role="status" className="space-y-2">
+            <p className="flex items-center gap-2 text-sm">
+              <Badge tone={cmp.data.identical ? 'good' : 'bad'}>{cmp.data.identical ? 'identical' : 'different'}</Badge>
+              {cmp.data.identical ? 'The guest sees exactly the same disk in the qcow2 as in the vmdk.' : 'The images differ: do not delete the source.'}
+            </p>
+            <CodePanel title="qemu-img compare" code={`$ ${cmp.data.command}\n${cmp.data.message}`} maxHeight="8rem" />
+          </div>
+        )}
+      </section>
+      <section aria-label="Before and after" className="space-y-2">
+        <h3 className="text-sm font-semibold">Before and after</h3>
+        {!img ? (
+          result.error ? <ErrorPanel title="Could not read the new image" error={result.error} /> : <Skeleton className="h-32 w-full" />
+        ) : (
+          <>
+            <div className={t.wrap}>
+              <table className={t.table} aria-label="Source and result">
+                <thead className={t.thead}>
+                  <tr>
+                    <th scope="col" className={t.th} />
+                    <th scope="col" className={t.th}>
+                      Source {source.name}
+                    </th>
+                    <th scope="col" className={t.th}>
+                      Result {target.name}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {(
+                    [
+                      ['Format', `vmdk${inspect.subformat ? ` (${inspect.subformat})` : ''}`, `${img.format}${img.compat ? ` (compat ${img.compat})` : ''}`],
+                      ['Virtual size', src ? formatBytes(src.virtualSize) : '—', formatBytes(img.virtualSize)],
+                      ['Size on disk', formatBytes(srcDisk), img.actualSize != null ? formatBytes(img.actualSize) : '—'],
+                      ['Cluster size', src?.clusterSize != null ? formatBytes(src.clusterSize) : '—', img.clusterSize != null ? formatBytes(img.clusterSize) : '—'],
+                      ['Path', inspect.volume.path, img.filename],
+                    ] as const
+                  ).map(([k, a, b]) => (
+                    <tr key={k} className={t.tr}>
+                      <th scope="row" className={`${t.td} text-left font-medium text-zinc-500`}>
+                        {k}
+                      </th>
+                      <td className={`${t.td} tabular-nums ${k === 'Path' ? 'font-mono text-xs' : ''}`}>{a}</td>
+                      <td className={`${t.td} tabular-nums ${k === 'Path' ? 'font-mono text-xs' : ''}`}>{b}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {img.actualSize != null && <SizeNote inspect={inspect} before={srcDisk} after={img.actualSize} />}
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function SizeNote({ inspect, before, after }: { inspect: VmdkInspectDto; before: number; after: number }) {
+  const compressed = inspect.extents.some((e) => e.compressed);
+  if (after > before * 1.1)
+    return (
+      <Note>
+        The qcow2 is {formatBytes(after)}, the vmdk {formatBytes(before)}
+        {compressed ? ': a streamOptimized vmdk stores its data compressed (an export format), a qcow2 uncompressed so the guest can write in place' : ''} — like the 924 MB
+        streamOptimized vmdk that becomes a 2.5 GB qcow2. Convert again with compression (-c) for a smaller archive copy.
+      </Note>
+    );
+  return (
+    <Note>
+      The qcow2 takes {formatBytes(after)} on disk, the vmdk {formatBytes(before)}: both store only the blocks that hold data.
+    </Note>
+  );
+}
+
+/** Step 5: where to go next — the new volume, a VM to attach it to, virt-install for a new VM — and the guarded removal of the source. */
+export function FinishStep({ hostId, source, inspect, target, identical }: { hostId: string; source: Source; inspect: VmdkInspectDto; target: Target; identical: boolean | null }) {
+  const doms = useDomains(hostId);
+  const [vm, setVm] = useState('');
+  const bus = busForAdapter(inspect.adapterType);
+  const stem = target.name.replace(/\.qcow2$/, '');
+  const virtInstall = [
+    'virt-install --import',
+    `--name ${stem}`,
+    '--memory 2048 --vcpus 2',
+    `--disk path=${target.path},format=qcow2,bus=${bus.bus}`,
+    '--osinfo detect=on,require=off',
+    '--network network=default --graphics vnc --noautoconsole',
+  ].join(' \\\n    ');
+  return (
+    <div className="space-y-5">
+      <section aria-label="Next steps" className="space-y-3">
+        <p className="text-sm">
+          <Badge tone="good">migrated</Badge>{' '}
+          <Link href={pageHrefs.volume(hostId, target.pool, target.name)} className={t.link}>
+            Open {target.pool}/{target.name}
+          </Link>
+        </p>
+        <div className="flex flex-wrap items-end gap-2">
+          <label className="text-sm font-medium text-zinc-800 dark:text-zinc-200">
+            Attach it to a VM
+            <select
+              className="mt-1 block w-64 rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-900"
+              value={vm}
+              onChange={(e) => setVm(e.target.value)}
+              aria-label="VM to attach to"
+            >
+              <option value="">choose a VM…</option>
+              {(doms.data ?? []).map((d) => (
+                <option key={d.name} value={d.name}>
+                  {d.name} ({d.state})
+                </option>
+              ))}
+            </select>
+          </label>
+          {vm ? (
+            <Link href={`${pageHrefs.vm(hostId, vm)}?attachPool=${encodeURIComponent(target.pool)}&attachVol=${encodeURIComponent(target.name)}&attachBus=${bus.bus}`} className="rounded border border-sky-700 bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800">
+              Attach to {vm}…
+            </Link>
+          ) : (
+            <Button disabled>Attach…</Button>
+          )}
+        </div>
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">
+          Opens the VM’s attach dialog with {target.name} and this bus picked. Suggested bus: <strong>{bus.bus}</strong> — {bus.why}.
+        </p>
+        <CodePanel title="Or create a VM from it (virt-install --import)" code={virtInstall} maxHeight="10rem" />
+      </section>
+      <DeleteSource hostId={hostId} source={source} inspect={inspect} identical={identical} />
+    </div>
+  );
+}
+
+/** Delete the vmdk (and its extent files in the same pool) through the delete API; typed-name confirmation. */
+function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; source: Source; inspect: VmdkInspectDto; identical: boolean | null }) {
+  const qc = useQueryClient();
+  const vols = useVolumes(hostId, source.pool);
+  const extentPaths = new Set(inspect.extents.filter((e) => e.exists).map((e) => e.path));
+  const extents = (vols.data ?? []).filter((v) => extentPaths.has(v.path) && v.name !== source.name);
+  const [open, setOpen] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [deleted, setDeleted] = useState<string[]>([]);
+  const names = [source.name, ...extents.map((v) => v.name)];
+  const done = deleted.length === names.length;
+
+  async function run() {
+    setBusy(true);
+    setError(null);
+    try {
+      for (const n of names) {
+        if (deleted.includes(n)) continue;
+        // The user typed the source's name for the whole set shown; each delete carries its own name as the server requires.
+        await deleteVolume(hostId, source.pool, n, { confirm: n });
+        setDeleted((d) => [...d, n]);
+      }
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+      void qc.invalidateQueries({ queryKey: hostKeys.detail(hostId) });
+      void qc.invalidateQueries({ queryKey: jobKeys.all });
+    }
+  }
+
+  return (
+    <section aria-label="Delete the source" className="space-y-2 rounded-md border border-red-200 p-3 dark:border-red-900">
+      <h3 className="text-sm font-semibold text-red-800 dark:text-red-300">Delete the source vmdk (optional)</h3>
+      {done ? (
+        <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
+          Deleted {names.join(', ')} from {source.pool}.
+        </p>
+      ) : !open ? (
+        <>
+          <p className="text-sm">
+            Frees {formatBytes(inspect.info?.actualSize ?? inspect.volume.allocation + extents.reduce((n, v) => n + v.allocation, 0))} in {source.pool}. Keep it until the migrated VM boots.
+          </p>
+          {identical === false && <Note tone="danger">The comparison found differences: keep the source.</Note>}
+          <Button kind="danger" onClick={() => setOpen(true)} disabled={identical === false}>
+            Delete source…
+          </Button>
+        </>
+      ) : (
+        <div className="space-y-2">
+          <p className="text-sm">These volumes of pool {source.pool} will be deleted with virsh vol-delete:</p>
+          <ul className="list-disc pl-5 font-mono text-xs">
+            {names.map((n) => (
+              <li key={n}>
+                {n}
+                {deleted.includes(n) ? ' — deleted' : ''}
+              </li>
+            ))}
+          </ul>
+          {inspect.volume.usedBy.length > 0 && <Note tone="warn">{inspect.volume.usedBy.join(', ')} still name{inspect.volume.usedBy.length === 1 ? 's' : ''} it as a disk and will not start until pointed at the qcow2.</Note>}
+          <label className="block text-sm">
+            Type <span className="font-mono font-semibold">{source.name}</span> to confirm
+            <input
+              className="mt-1 block w-72 rounded border border-zinc-300 bg-white px-2 py-1 font-mono text-sm dark:border-zinc-600 dark:bg-zinc-900"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              aria-label={`Type ${source.name} to confirm`}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </label>
+          <div className="flex gap-2">
+            <Button kind="danger" onClick={run} disabled={typed !== source.name || busy}>
+              {busy ? 'Deleting…' : `Delete ${names.length === 1 ? source.name : `${names.length} files`}`}
+            </Button>
+            <Button onClick={() => setOpen(false)} disabled={busy}>
+              Cancel
+            </Button>
+          </div>
+          {error != null && <ErrorPanel title="Deleting the source failed" error={error} />}
+        </div>
+      )}
+    </section>
+  );
+}

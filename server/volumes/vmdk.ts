@@ -1,0 +1,288 @@
+import 'server-only';
+import path from 'node:path';
+import { VmdkCompareInput, VmdkConvertInput, type SpaceCheckDto, type VmdkCompareResult, type VmdkConvertResult, type VmdkExtentDto, type VmdkInspectDto, type VmdkProblem } from '@/lib/schemas';
+import { formatBytes } from '@/lib/format';
+import { command } from '../commands/command';
+import { runChecked } from '../commands/run';
+import { renderInvocation } from '../commands/shell';
+import { AppError, badRequest } from '../errors';
+import { invalidate } from '../hosts/storage-cache';
+import { startJob } from '../jobs/jobs';
+import { progressParser } from '../jobs/progress';
+import { parseImageInfo } from '../qemu-img/info';
+import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, parseDescriptor, parseMeasure, parseStatSizes, parseVmdkInfo, resolveExtent } from '../qemu-img/vmdk';
+import { FILE_POOLS, findPool, findVolume, runningVms, volumeContext, type VolumeContext } from './context';
+import { describeStep, refreshStep, type Step } from './steps';
+
+/**
+ * The guided VMware migration: inspect a vmdk (what qemu-img and the descriptor say, whether
+ * every extent file is there, what the qcow2 will need), convert it to qcow2 as a job, and
+ * compare the result with the source.
+ *
+ * Why not the generic convert/compare: libvirt does not parse vmdk descriptor files — a
+ * monolithicFlat or twoGbMaxExtent* descriptor is listed as a few hundred bytes of *raw*, and
+ * `qemu-img convert -f raw` of it would copy the descriptor text. Here the source format is
+ * `vmdk` because qemu-img itself (probing, read-only) said so, and the flow refuses anything else.
+ */
+const DAY = 24 * 3600_000;
+const HEAD_BYTES = 65536;
+
+// ---------------------------------------------------------------- inspect
+
+interface Inspection {
+  ctx: VolumeContext;
+  dto: VmdkInspectDto;
+}
+
+async function inspect(hostId: string, pool: string, name: string): Promise<Inspection> {
+  const ctx = await volumeContext(hostId, pool, name);
+  const v = ctx.volume;
+  const problems: VmdkProblem[] = [];
+  const commands: string[] = [];
+  const base: Omit<VmdkInspectDto, 'problems' | 'ok'> = {
+    volume: v,
+    commands,
+    info: null,
+    infoError: null,
+    subformat: null,
+    adapterType: null,
+    hwVersion: null,
+    extents: [],
+    descriptor: null,
+    measure: null,
+    runningUsers: ctx.runningUsers,
+  };
+  if (!FILE_POOLS.has(ctx.pool.type) || v.type !== 'file') {
+    problems.push({ code: 'not-a-file', severity: 'block', message: `${name} is a ${v.type} volume in a ${ctx.pool.type} pool: a VMware disk arrives as files — put them in a dir, fs or netfs pool` });
+    return { ctx, dto: { ...base, problems, ok: false } };
+  }
+  if (ctx.runningUsers.length)
+    problems.push({
+      code: 'volume-in-use',
+      severity: 'block',
+      message: `${ctx.runningUsers.join(', ')} ${ctx.runningUsers.length === 1 ? 'is' : 'are'} running with ${name} as a disk: a copy taken now is not consistent — shut ${ctx.runningUsers.length === 1 ? 'it' : 'them'} down first`,
+    });
+  else if (v.usedBy.length)
+    problems.push({ code: 'used-by-vm', severity: 'warn', message: `${v.usedBy.join(', ')} (shut off) ${v.usedBy.length === 1 ? 'has' : 'have'} ${name} as a disk: after the migration, attach the qcow2 instead` });
+
+  const u = ctx.runningUsers.length ? ['-U'] : [];
+  // No -f on purpose: qemu-img probes (read-only) and says what the file really is.
+  const infoCmd = command('qemu-img', 'info', '--output=json', ...u, '--', v.path);
+  const headCmd = command('head', '-c', String(HEAD_BYTES), '--', v.path);
+  commands.push(renderInvocation(infoCmd), renderInvocation(headCmd));
+  const [infoR, headR] = await Promise.all([ctx.t.exec(infoCmd, { timeoutMs: 60_000 }), ctx.t.exec(headCmd, { timeoutMs: 30_000 })]);
+
+  // In an OVA (a tar) the first disk's descriptor sits within the first bytes too: not this file's.
+  const tar = headR.exitCode === 0 && isTar(name, headR.stdout);
+  const descText = headR.exitCode === 0 && !tar ? extractDescriptor(headR.stdout) : null;
+  const descriptor = descText ? parseDescriptor(descText) : null;
+  const info = infoR.exitCode === 0 ? (parseImageInfo(infoR.stdout)[0] ?? null) : null;
+  const vmdk = info ? parseVmdkInfo(infoR.stdout) : null;
+  const infoError = infoR.exitCode === 0 ? null : infoR.stderr.trim() || `qemu-img exited with ${infoR.exitCode}`;
+
+  // The extents: qemu-img's own list when it opened the image, else the descriptor's.
+  const dir = path.posix.dirname(v.path);
+  const listed: Array<Omit<VmdkExtentDto, 'exists' | 'size' | 'outside'>> = vmdk
+    ? vmdk.extents.map((e) => ({ path: path.posix.resolve(dir, e.path), type: e.type, virtualSize: e.virtualSize, compressed: e.compressed }))
+    : (descriptor?.extents ?? []).filter((e) => e.file).map((e) => ({ path: resolveExtent(v.path, e.file!), type: e.type, virtualSize: e.sectors * 512, compressed: false }));
+  const others = [...new Set(listed.map((e) => e.path).filter((p) => p !== v.path))];
+  let sizes = new Map<string, number>();
+  const measureCmd = command('qemu-img', 'measure', '--output=json', ...u, '-O', 'qcow2', '-f', 'vmdk', '--', v.path);
+  const wantMeasure = info?.format === 'vmdk';
+  const statCmd = others.length ? command('stat', '-L', '--printf', '%s %n\\n', '--', ...others) : null;
+  const [statR, measureR] = await Promise.all([
+    statCmd ? ctx.t.exec(statCmd, { timeoutMs: 30_000 }) : Promise.resolve(null),
+    wantMeasure ? ctx.t.exec(measureCmd, { timeoutMs: 120_000 }) : Promise.resolve(null),
+  ]);
+  if (statCmd) commands.push(renderInvocation(statCmd));
+  if (wantMeasure) commands.push(renderInvocation(measureCmd));
+  if (statR) sizes = parseStatSizes(statR.stdout);
+  const extents: VmdkExtentDto[] = listed.map((e) => ({
+    ...e,
+    exists: e.path === v.path ? null : sizes.has(e.path),
+    size: e.path === v.path ? v.physical ?? v.allocation : (sizes.get(e.path) ?? null),
+    outside: e.path !== v.path && !isInside(dir, e.path),
+  }));
+  const measure = measureR && measureR.exitCode === 0 ? parseMeasure(measureR.stdout) : null;
+
+  // ---- what cannot work
+  const outside = extents.filter((e) => e.outside);
+  if (outside.length)
+    problems.push({
+      code: 'extent-outside',
+      severity: 'block',
+      message: `The descriptor points outside ${dir}: ${outside.map((e) => e.path).join(', ')}. Copy the extent files next to the descriptor and name them relatively.`,
+    });
+  const missing = extents.filter((e) => e.exists === false);
+  if (missing.length)
+    problems.push({
+      code: 'extent-missing',
+      severity: 'block',
+      message: `The descriptor names ${missing.length === 1 ? 'an extent file that is' : 'extent files that are'} not on the host: ${missing.map((e) => path.posix.basename(e.path)).join(', ')}. Copy ${missing.length === 1 ? 'it' : 'them'} into ${dir} (VMware exports a descriptor .vmdk and its -flat/-s00N data files together).`,
+    });
+  const owner = descriptorNameOfExtent(name);
+  const ownerHere = owner && (ctx.storage.volumes.get(pool) ?? []).some((x) => x.name === owner) ? owner : null;
+  if (!info && !missing.length && !outside.length) {
+    problems.push({
+      code: ownerHere ? 'extent-file' : 'unreadable',
+      severity: 'block',
+      message: ownerHere ? `${name} is a data extent of ${ownerHere}, not a disk of its own: pick ${ownerHere}` : `qemu-img cannot open ${name}: ${infoError ?? 'no answer'}`,
+    });
+  } else if (info && info.format !== 'vmdk' && tar) {
+    // An OVA (VMware's export) is a tar of the .ovf, a manifest and streamOptimized disks.
+    const listCmd = command('tar', '-tf', v.path);
+    commands.push(renderInvocation(listCmd));
+    const list = await ctx.t.exec(listCmd, { timeoutMs: 60_000 });
+    const members = list.exitCode === 0 ? list.stdout.split('\n').filter(Boolean) : [];
+    const disks = members.filter((m) => /\.vmdk$/i.test(m));
+    problems.push({
+      code: 'ova',
+      severity: 'block',
+      message: `${name} is an OVA: a tar archive${members.length ? ` holding ${members.join(', ')}` : ''}. Extract the disk on the host — tar -xf ${v.path} -C ${dir} ${disks.join(' ') || '<disk>.vmdk'} — then pick the .vmdk here.`,
+    });
+  } else if (info && info.format !== 'vmdk') {
+    problems.push({
+      code: ownerHere ? 'extent-file' : 'not-vmdk',
+      severity: 'block',
+      message: ownerHere
+        ? `${name} is the raw data extent of ${ownerHere}: pick the descriptor ${ownerHere}, which describes the disk`
+        : `${name} is not a VMware disk: qemu-img reads it as ${info.format}${info.format === 'raw' ? ' (no vmdk header and no descriptor)' : ''}. Use the volume's Convert operation for other formats.`,
+    });
+  }
+  if (vmdk?.parentCid != null && vmdk.parentCid !== NO_PARENT_CID)
+    problems.push({
+      code: 'delta',
+      severity: 'warn',
+      message: `This is a VMware snapshot delta (parent ${descriptor?.parentFileNameHint ?? 'unnamed'}): qemu-img reads through its parent, so the qcow2 holds the merged disk`,
+    });
+  if (info?.dirty) problems.push({ code: 'dirty', severity: 'warn', message: 'The image is marked dirty (not cleanly closed): the copy may hold a crash-consistent disk' });
+  if (info?.format === 'vmdk' && v.format !== 'vmdk')
+    problems.push({ code: 'libvirt-format', severity: 'info', message: `libvirt lists it as ${v.format ?? 'unknown'} (it does not read vmdk descriptor files); the migration passes -f vmdk, which qemu-img confirmed` });
+
+  const dto: VmdkInspectDto = {
+    ...base,
+    info,
+    infoError,
+    subformat: vmdk?.createType ?? descriptor?.createType ?? null,
+    adapterType: descriptor?.ddb.adapterType ?? null,
+    hwVersion: descriptor?.ddb.virtualHWVersion ?? null,
+    extents,
+    descriptor,
+    measure,
+    problems,
+    ok: !problems.some((p) => p.severity === 'block'),
+  };
+  return { ctx, dto };
+}
+
+/** A tar archive (an OVA): by its name, or the "ustar" magic at byte 257 of its first header. */
+function isTar(name: string, head: string): boolean {
+  return /\.ova$/i.test(name) || head.slice(0, 512).includes('ustar');
+}
+
+/** GET …/volumes/{vol}/vmdk */
+export async function inspectVmdk(hostId: string, pool: string, name: string): Promise<VmdkInspectDto> {
+  return (await inspect(hostId, pool, name)).dto;
+}
+
+function refuse(dto: VmdkInspectDto): void {
+  const blocking = dto.problems.filter((p) => p.severity === 'block');
+  const first = blocking[0];
+  if (!first) return;
+  throw new AppError(first.code, first.message, { status: 409, detail: { problems: blocking } });
+}
+
+// ---------------------------------------------------------------- convert
+
+export function spaceCheck(pool: string, available: number, m: { required: number; fullyAllocated: number }): SpaceCheckDto {
+  const verdict = m.required > available ? 'short' : m.fullyAllocated > available ? 'thin' : 'fits';
+  return { pool, available, required: m.required, fullyAllocated: m.fullyAllocated, verdict };
+}
+
+/** POST …/volumes/{vol}/vmdk/convert: `qemu-img convert -p -f vmdk -O qcow2 [-c] [-o …]` as a job. */
+export async function convertVmdk(hostId: string, pool: string, name: string, body: unknown): Promise<VmdkConvertResult> {
+  const input = VmdkConvertInput.parse(body);
+  const { ctx, dto } = await inspect(hostId, pool, name);
+  refuse(dto);
+  const target = findPool(ctx.storage, hostId, input.pool);
+  if (!FILE_POOLS.has(target.type) || !target.target.path)
+    throw badRequest(`Pool “${target.name}” is a ${target.type} pool: the qcow2 is a new file, so pick a dir, fs or netfs pool`);
+  if ((ctx.storage.volumes.get(target.name) ?? []).some((x) => x.name === input.name))
+    throw new AppError('volume-exists', `Pool “${target.name}” already has a volume named “${input.name}”`, { status: 409 });
+  if (!dto.measure) throw new AppError('command-failed', `qemu-img measure could not size the qcow2 for ${name}`, { status: 502 });
+  const space = spaceCheck(target.name, target.available, dto.measure);
+  const warnings: string[] = [];
+  if (space.verdict === 'short') {
+    const msg = `Pool “${target.name}” has ${formatBytes(space.available)} free; the qcow2 needs ${formatBytes(space.required)} (qemu-img measure)`;
+    if (!input.compress)
+      throw new AppError('insufficient-space', `${msg}: free space there, pick another pool, or turn compression on`, { status: 409, detail: { space } });
+    warnings.push(`${msg} uncompressed: with compression it may fit, or fail when the pool is full (the half-written file is then removed)`);
+  } else if (space.verdict === 'thin')
+    warnings.push(
+      `Fits now (${formatBytes(space.required)}), but not if the guest fills its ${formatBytes(dto.info?.virtualSize ?? space.fullyAllocated)} disk: the pool has ${formatBytes(space.available)} free (thin provisioning)`,
+    );
+  if (input.compress) warnings.push('Compressed clusters are read-only compressed: blocks the guest rewrites are stored uncompressed');
+
+  const dst = path.posix.join(target.target.path, input.name);
+  const o: string[] = [];
+  if (input.options.compat) o.push(`compat=${input.options.compat}`);
+  if (input.options.clusterSize !== undefined) o.push(`cluster_size=${input.options.clusterSize}`);
+  if (input.options.lazyRefcounts !== undefined) o.push(`lazy_refcounts=${input.options.lazyRefcounts ? 'on' : 'off'}`);
+  if (input.options.compressionType) o.push(`compression_type=${input.options.compressionType}`);
+  const check: Step = { title: `Check that ${dst} does not exist yet`, inv: command('test', '!', '-e', dst) };
+  const convert: Step = {
+    title: `Convert ${name} (vmdk${dto.subformat ? ` ${dto.subformat}` : ''}) to ${input.name} (qcow2${input.compress ? ', compressed' : ''})`,
+    inv: command('qemu-img', 'convert', '-p', '-f', 'vmdk', '-O', 'qcow2', ...(input.compress ? ['-c'] : []), ...(o.length ? ['-o', o.join(',')] : []), '--', ctx.volume.path, dst),
+  };
+  const refresh = refreshStep(ctx.host.uri, target.name);
+  const steps = [check, convert, refresh];
+  const plan = { dryRun: true, steps: steps.map(describeStep), warnings, space, destination: dst };
+  if (input.dryRun) return plan;
+
+  await runChecked(ctx.t, check.inv, check.title, { timeoutMs: 30_000 }).catch(() => {
+    throw new AppError('volume-exists', `${dst} already exists on the host (not yet known to libvirt): pick another name`, { status: 409 });
+  });
+  const total = dto.info?.virtualSize ?? null;
+  const job = startJob(
+    { kind: 'convert', title: convert.title, hostId, target: { pool: target.name, volume: input.name, source: `${pool}/${name}`, flow: 'vmdk-migration' }, command: renderInvocation(convert.inv), bytesTotal: total },
+    async (job) => {
+      const parse = progressParser();
+      try {
+        await runChecked(ctx.t, convert.inv, convert.title, {
+          timeoutMs: DAY,
+          signal: job.signal,
+          onStdout: (b) => {
+            const p = parse(b);
+            if (p !== null) job.progress({ percent: p, bytesDone: total === null ? null : Math.round((total * p) / 100) });
+          },
+        });
+      } catch (e) {
+        // A half-written image is worse than none: remove the file this job created.
+        await ctx.t.exec(command('rm', '-f', '--', dst), { timeoutMs: 30_000 }).catch(() => {});
+        throw e;
+      } finally {
+        await ctx.t.exec(refresh.inv, { timeoutMs: 60_000 }).catch(() => {});
+        invalidate(hostId);
+      }
+      return { pool: target.name, name: input.name, path: dst };
+    },
+  );
+  return { ...plan, dryRun: false, jobId: job.id };
+}
+
+// ---------------------------------------------------------------- compare
+
+/** POST …/volumes/{vol}/vmdk/compare: `qemu-img compare -f vmdk -F FMT -- SRC OTHER` (exit 0 identical, 1 different). */
+export async function compareVmdk(hostId: string, pool: string, name: string, body: unknown): Promise<VmdkCompareResult> {
+  const input = VmdkCompareInput.parse(body);
+  const ctx = await volumeContext(hostId, pool, name);
+  const other = findVolume(ctx.storage, hostId, input.other.pool, input.other.name);
+  if (!other.format) throw badRequest(`the format of ${other.name} is unknown`);
+  const running = runningVms(ctx.storage);
+  const force = ctx.runningUsers.length > 0 || other.usedBy.some((vm) => running.has(vm));
+  const cmd = command('qemu-img', 'compare', '-f', 'vmdk', '-F', other.format, ...(force ? ['-U'] : []), '--', ctx.volume.path, other.path);
+  const r = await ctx.t.exec(cmd, { timeoutMs: 3600_000 });
+  if (r.exitCode !== 0 && r.exitCode !== 1)
+    throw new AppError('command-failed', `qemu-img could not compare ${name} and ${other.name}`, { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim(), exitCode: r.exitCode } });
+  return { identical: r.exitCode === 0, message: (r.stdout + r.stderr).trim(), command: renderInvocation(cmd) };
+}
