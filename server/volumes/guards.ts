@@ -1,4 +1,5 @@
 import 'server-only';
+import { command } from '../commands/command';
 import { AppError } from '../errors';
 import { requireConfirmation } from '../guards';
 import type { VolumeContext } from './context';
@@ -36,6 +37,29 @@ export function refuseIfEncrypted(volume: { name: string; encryption: string | n
     'encrypted-image',
     `${what} is not offered: ${volume.name} is ${volume.encryption.toUpperCase()}-encrypted and qemu-img needs its key, which is kept only in a private libvirt secret. Use the disk through a VM (libvirt unlocks it), or resize, wipe or delete it.`,
     { status: 422, detail: { volume: volume.name, encryption: volume.encryption } },
+  );
+}
+
+/**
+ * libvirt reads a VMware descriptor (monolithicFlat, twoGbMaxExtent*) as a few hundred bytes of
+ * raw, so an operation that trusts its format would copy the descriptor's text, not the disk.
+ * For a volume libvirt calls raw, ask qemu-img's read-only probe; a vmdk is sent to the
+ * migration flow, which passes -f vmdk after checking the extent files.
+ */
+export async function refuseVmdkDescriptor(ctx: VolumeContext, what: string): Promise<void> {
+  if (ctx.volume.format !== 'raw' || ctx.volume.type !== 'file' || ctx.volume.capacity > 1024 * 1024) return;
+  const r = await ctx.t.exec(command('qemu-img', 'info', '--output=json', '-U', '--', ctx.volume.path), { timeoutMs: 60_000 });
+  let format: string | undefined;
+  try {
+    format = (JSON.parse(r.stdout) as { format?: string }).format;
+  } catch {
+    return;
+  }
+  if (format !== 'vmdk') return;
+  throw new AppError(
+    'vmdk-descriptor',
+    `${what} is refused: libvirt reads ${ctx.volume.name} as raw, but it is a VMware vmdk descriptor — as raw only its text would be copied. Use Migrate from VMware, which reads it as vmdk with its extent files.`,
+    { status: 422, detail: { volume: ctx.volume.name, probed: 'vmdk', migrate: `/hosts/${encodeURIComponent(ctx.host.id)}/migrate-vmdk?pool=${encodeURIComponent(ctx.volume.pool)}&vol=${encodeURIComponent(ctx.volume.name)}` } },
   );
 }
 

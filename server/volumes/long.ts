@@ -11,7 +11,7 @@ import { invalidate } from '../hosts/storage-cache';
 import { startJob } from '../jobs/jobs';
 import { progressParser } from '../jobs/progress';
 import { FILE_POOLS, findPool, volumeContext, type VolumeContext } from './context';
-import { refuseIfEncrypted, refuseIfRunning } from './guards';
+import { refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
 import { escapeXml } from '../xml/escape';
 import { checkPlan, parseCheck } from './operations';
 import { describeStep, refreshStep, type Step } from './steps';
@@ -37,6 +37,7 @@ export async function convertVolume(hostId: string, pool: string, name: string, 
   const input = ConvertInput.parse(body);
   const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   refuseIfEncrypted(ctx.volume, 'Converting');
+  await refuseVmdkDescriptor(ctx, `Converting ${name}`);
   const srcFmt = ctx.volume.format;
   if (!srcFmt) throw badRequest(`the format of ${name} is unknown`);
   const target = findPool(ctx.storage, hostId, input.pool ?? pool);
@@ -107,6 +108,7 @@ export async function cloneVolume(hostId: string, pool: string, name: string, bo
   const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   refuseIfRunning(ctx, `Cloning ${name}`);
   refuseIfEncrypted(ctx.volume, 'Cloning');
+  await refuseVmdkDescriptor(ctx, `Cloning ${name}`);
   const target = findPool(ctx.storage, hostId, input.pool ?? pool);
   if (target.state !== 'running') throw new AppError('pool-inactive', `Pool “${target.name}” is not running: start it first`, { status: 409 });
   if ((ctx.storage.volumes.get(target.name) ?? []).some((v) => v.name === input.name))

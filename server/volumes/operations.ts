@@ -21,7 +21,7 @@ import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
 import { volumeSecret } from '../virsh/secrets';
 import { dependantsOf, FILE_POOLS, findVolume, runningVms, volumeByPath, volumeContext, type VolumeContext } from './context';
-import { guardOverlays, refuseIfEncrypted, refuseIfRunning } from './guards';
+import { guardOverlays, refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
 import { describeStep, refreshStep, runSteps, type Step } from './steps';
 
 /**
@@ -234,6 +234,7 @@ export async function compareVolumes(hostId: string, pool: string, name: string,
   const input = CompareInput.parse(body);
   const ctx = await volumeContext(hostId, pool, name);
   qemuCapable(ctx, 'Comparing');
+  await refuseVmdkDescriptor(ctx, `Comparing ${name}`);
   const other = findVolume(ctx.storage, hostId, input.other.pool, input.other.name);
   refuseIfEncrypted(other, 'Comparing');
   if (!other.format) throw badRequest(`the format of ${other.name} is unknown`);

@@ -7,6 +7,8 @@ import { AppError } from '@/server/errors';
 import { invalidate } from '@/server/hosts/storage-cache';
 import { closeDb } from '@/server/jobs/db';
 import { waitForJob } from '@/server/jobs/jobs';
+import { cloneVolume, convertVolume } from '@/server/volumes/long';
+import { compareVolumes } from '@/server/volumes/operations';
 import { compareVmdk, convertVmdk, inspectVmdk, spaceCheck } from '@/server/volumes/vmdk';
 import { cleanLab, exists, info, setupEnv, sh, startVm, sys, writePattern } from '../helpers/volumes';
 
@@ -110,6 +112,25 @@ describe('inspect', () => {
     expect(r).toMatchObject({ subformat: 'monolithicFlat', adapterType: 'ide' });
     expect(r.extents).toEqual([expect.objectContaining({ path: f(P, 'h7-flat-flat.vmdk'), type: 'FLAT', exists: true, size: 256 * M })]);
     expect(r.problems.map((p) => [p.code, p.severity])).toEqual([['libvirt-format', 'info']]);
+  });
+
+  it('the generic convert, clone and compare refuse a descriptor libvirt calls raw (they would copy its text)', async () => {
+    invalidate('lab');
+    for (const op of [
+      () => convertVolume('lab', P, 'h7-flat.vmdk', { name: 'h7-wrong.qcow2', format: 'qcow2' }),
+      () => cloneVolume('lab', P, 'h7-flat.vmdk', { name: 'h7-wrong.vmdk' }),
+      () => compareVolumes('lab', P, 'h7-flat.vmdk', { other: { pool: P, name: 'h7-flat.vmdk' } }),
+    ]) {
+      const e = await op().then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(AppError);
+      expect(e).toMatchObject({ code: 'vmdk-descriptor', status: 422 });
+      expect((e as AppError).message).toMatch(/Migrate from VMware/);
+    }
+    expect(exists(f(P, 'h7-wrong.qcow2'))).toBe(false);
+    expect(exists(f(P, 'h7-wrong.vmdk'))).toBe(false);
   });
 
   it('refuses a descriptor whose extent is missing, one pointing outside the pool, a raw file, and an extent file', async () => {
