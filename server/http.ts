@@ -1,7 +1,7 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import { ZodError } from 'zod';
-import { AppError } from './errors';
+import { AppError, notFound } from './errors';
 
 /**
  * Route handlers stay thin: parse params, call one server function, answer JSON. Every failure
@@ -44,6 +44,25 @@ export async function readJson(req: Request, opts: { optional?: boolean } = {}):
     return JSON.parse(text);
   } catch (e) {
     throw new AppError('invalid-input', `The request body is not valid JSON: ${(e as Error).message}`, { status: 422 });
+  }
+}
+
+/** A named action on a volume (`POST …/volumes/{vol}/{name}`): host, pool, volume, JSON body. */
+export type VolumeAction = (host: string, pool: string, volume: string, body: unknown) => Promise<unknown>;
+
+/**
+ * Run the action `name` of `table` with the request's (optional) JSON body: 404 for a name the
+ * table lacks; 202 Accepted when the answer names a started job, 200 otherwise.
+ */
+export async function volumeActionResponse(req: Request, table: Record<string, VolumeAction>, name: string, what: string, target: { host: string; pool: string; volume: string }): Promise<NextResponse> {
+  const fn = Object.hasOwn(table, name) ? table[name] : undefined;
+  if (!fn) return errorResponse(notFound(`${what} “${name}”`));
+  try {
+    const body = await readJson(req, { optional: true });
+    const r = (await fn(target.host, target.pool, target.volume, body ?? {})) as { jobId?: string };
+    return NextResponse.json(r, { status: r.jobId ? 202 : 200, headers: { 'cache-control': 'no-store' } });
+  } catch (e) {
+    return errorResponse(e);
   }
 }
 

@@ -9,7 +9,7 @@ import { AppError, badRequest } from '../errors';
 import { invalidate } from '../hosts/storage-cache';
 import { escapeXml } from '../xml/escape';
 import { findPool, findVolume, FILE_POOLS, hostContext } from './context';
-import { hostImageFormats, hostSupportsLuks, NO_CREATE, PREALLOCATION_BY_FORMAT } from './formats';
+import { hostImageFormats, hostSupportsLuks, NO_CREATE, PREALLOCATION_BY_FORMAT, qcow2OptionItems } from './formats';
 import { describeStep, refreshStep, runSteps, type Step } from './steps';
 
 type Input = ReturnType<typeof VolumeCreateInput.parse>;
@@ -41,15 +41,12 @@ function secretSteps(uri: string, file: string, passphrase: string, uuid: string
   ];
 }
 
-/** qcow2 `-o` options; each value is from a closed set or a number, so `,` cannot sneak in. */
+/** `-o` options of qemu-img create: qcow2's, then preallocation. */
 function qemuOptions(input: Input): string[] {
   const o: string[] = [];
   const q = input.options;
   if (input.format === 'qcow2') {
-    if (q.compat) o.push(`compat=${q.compat}`);
-    if (q.clusterSize !== undefined) o.push(`cluster_size=${q.clusterSize}`);
-    if (q.lazyRefcounts !== undefined) o.push(`lazy_refcounts=${q.lazyRefcounts ? 'on' : 'off'}`);
-    if (q.compressionType) o.push(`compression_type=${q.compressionType}`);
+    o.push(...qcow2OptionItems(q));
   } else if (Object.values(q).some((v) => v !== undefined)) {
     throw badRequest(`compat, cluster size, lazy refcounts and compression type apply to qcow2 only, not ${input.format}`);
   }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { CREATE_FORMATS, type VolumeFormatsDto } from '@/lib/schemas';
+import { CREATE_FORMATS, type Qcow2Options, type VolumeFormatsDto } from '@/lib/schemas';
 import { command } from '../commands/command';
 import { runChecked } from '../commands/run';
 import type { HostConfig } from '../hosts/inventory';
@@ -11,6 +11,16 @@ export const PREALLOCATION_BY_FORMAT: Record<string, string[]> = {
   qcow2: ['off', 'metadata', 'falloc', 'full'],
   raw: ['off', 'falloc', 'full'],
 };
+
+/** qcow2 creation options as `-o` items (create and convert); each value is from a closed set or a number, so `,` cannot sneak in. */
+export function qcow2OptionItems(q: Qcow2Options): string[] {
+  const o: string[] = [];
+  if (q.compat) o.push(`compat=${q.compat}`);
+  if (q.clusterSize !== undefined) o.push(`cluster_size=${q.clusterSize}`);
+  if (q.lazyRefcounts !== undefined) o.push(`lazy_refcounts=${q.lazyRefcounts ? 'on' : 'off'}`);
+  if (q.compressionType) o.push(`compression_type=${q.compressionType}`);
+  return o;
+}
 
 /** Pools whose volumes come from the storage itself (LUNs, multipath maps): libvirt creates none. */
 export const NO_CREATE = new Set(['iscsi', 'iscsi-direct', 'scsi', 'mpath']);

@@ -1,6 +1,6 @@
 import 'server-only';
 import path from 'node:path';
-import { CloneInput, ConvertInput, WipeInput, type OperationResult } from '@/lib/schemas';
+import { CloneInput, ConvertInput, WipeInput, type OperationResult, type PoolDto, type Qcow2Options } from '@/lib/schemas';
 import { command } from '../commands/command';
 import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
@@ -11,8 +11,9 @@ import { invalidate } from '../hosts/storage-cache';
 import { startJob } from '../jobs/jobs';
 import { progressParser } from '../jobs/progress';
 import { FILE_POOLS, findPool, volumeContext, type VolumeContext } from './context';
-import { refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
 import { escapeXml } from '../xml/escape';
+import { qcow2OptionItems } from './formats';
+import { refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
 import { checkPlan, parseCheck } from './operations';
 import { describeStep, refreshStep, type Step } from './steps';
 
@@ -33,59 +34,62 @@ async function runStep(ctx: VolumeContext, s: Step, signal: AbortSignal, onStdou
 
 // ---------------------------------------------------------------- convert
 
-export async function convertVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const input = ConvertInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
-  refuseIfEncrypted(ctx.volume, 'Converting');
-  await refuseVmdkDescriptor(ctx, `Converting ${name}`);
-  const srcFmt = ctx.volume.format;
-  if (!srcFmt) throw badRequest(`the format of ${name} is unknown`);
-  const target = findPool(ctx.storage, hostId, input.pool ?? pool);
-  if (!FILE_POOLS.has(target.type) || !target.target.path) throw badRequest(`convert writes a new image file: pick a dir, fs or netfs pool, not ${target.type}`);
-  if ((ctx.storage.volumes.get(target.name) ?? []).some((v) => v.name === input.name))
-    throw new AppError('volume-exists', `Pool “${target.name}” already has a volume named “${input.name}”`, { status: 409 });
-  if (input.compress && input.format !== 'qcow2' && input.format !== 'qcow') throw badRequest('compression (-c) needs qcow2 or qcow output');
-  const dst = path.posix.join(target.target.path, input.name);
-  const o: string[] = [];
-  if (input.format === 'qcow2') {
-    if (input.options.compat) o.push(`compat=${input.options.compat}`);
-    if (input.options.clusterSize !== undefined) o.push(`cluster_size=${input.options.clusterSize}`);
-    if (input.options.lazyRefcounts !== undefined) o.push(`lazy_refcounts=${input.options.lazyRefcounts ? 'on' : 'off'}`);
-    if (input.options.compressionType) o.push(`compression_type=${input.options.compressionType}`);
-  }
-  const convert: Step = {
-    title: `Convert ${name} (${srcFmt}) to ${input.name} (${input.format})`,
-    inv: command(
-      'qemu-img',
-      'convert',
-      '-p',
-      ...(ctx.runningUsers.length ? ['-U'] : []),
-      '-f',
-      srcFmt,
-      '-O',
-      input.format,
-      ...(input.compress ? ['-c'] : []),
-      ...(o.length ? ['-o', o.join(',')] : []),
-      '--',
-      ctx.volume.path,
-      dst,
-    ),
+/** A convert into a file pool: the exact steps, shared by the generic convert and the VMware flow. */
+export interface ConvertPlan {
+  dst: string;
+  check: Step;
+  convert: Step;
+  refresh: Step;
+}
+
+/**
+ * `qemu-img convert -p [-U] -f SRC -O FMT [-c] [-o …] -- SRC DST` into a new file of a file pool.
+ * `srcFmt` is what the caller vouches for (libvirt's format, or qemu-img's probe checked by the
+ * VMware flow); never a probe at run time.
+ */
+export function planConvert(
+  ctx: VolumeContext,
+  srcFmt: string,
+  out: { pool: string; name: string; format: string; compress: boolean; options: Qcow2Options },
+  title = `Convert ${ctx.volume.name} (${srcFmt}) to ${out.name} (${out.format})`,
+): ConvertPlan & { target: PoolDto } {
+  const target = findPool(ctx.storage, ctx.host.id, out.pool);
+  if (!FILE_POOLS.has(target.type) || !target.target.path) throw badRequest(`convert writes a new image file: pick a dir, fs or netfs pool, not ${target.type} (${target.name})`);
+  if ((ctx.storage.volumes.get(target.name) ?? []).some((v) => v.name === out.name))
+    throw new AppError('volume-exists', `Pool “${target.name}” already has a volume named “${out.name}”`, { status: 409 });
+  if (out.compress && out.format !== 'qcow2' && out.format !== 'qcow') throw badRequest('compression (-c) needs qcow2 or qcow output');
+  const dst = path.posix.join(target.target.path, out.name);
+  const o = out.format === 'qcow2' ? qcow2OptionItems(out.options) : [];
+  const argv = ['convert', '-p', ...(ctx.runningUsers.length ? ['-U'] : []), '-f', srcFmt, '-O', out.format, ...(out.compress ? ['-c'] : []), ...(o.length ? ['-o', o.join(',')] : [])];
+  return {
+    target,
+    dst,
+    check: { title: `Check that ${dst} does not exist yet`, inv: command('test', '!', '-e', dst) },
+    convert: { title, inv: command('qemu-img', ...argv, '--', ctx.volume.path, dst) },
+    refresh: refreshStep(ctx.host.uri, target.name),
   };
-  const check: Step = { title: `Check that ${dst} does not exist yet`, inv: command('test', '!', '-e', dst) };
-  const refresh = refreshStep(ctx.host.uri, target.name);
-  const warnings = ctx.runningUsers.length ? [`${ctx.runningUsers.join(', ')} is running: the copy is crash-consistent at best (-U)`] : [];
-  if (input.dryRun) return preview([check, convert, refresh], warnings);
+}
+
+/**
+ * Run a planned convert as a job: refuse a file already there, stream qemu-img's `-p` progress,
+ * remove the half-written file on failure or cancel, refresh the pool either way.
+ */
+export async function startConvert(ctx: VolumeContext, plan: ConvertPlan & { target: PoolDto }, meta: { bytesTotal: number | null; flow?: string }): Promise<string> {
+  const { dst, check, convert, refresh, target } = plan;
   await runChecked(ctx.t, check.inv, check.title, { timeoutMs: 30_000 }).catch(() => {
     throw new AppError('volume-exists', `${dst} already exists on the host (not yet known to libvirt): pick another name`, { status: 409 });
   });
+  const name = path.posix.basename(dst);
+  const source = `${ctx.volume.pool}/${ctx.volume.name}`;
+  const total = meta.bytesTotal;
   const job = startJob(
-    { kind: 'convert', title: convert.title, hostId, target: { pool: target.name, volume: input.name, source: `${pool}/${name}` }, command: renderInvocation(convert.inv), bytesTotal: ctx.volume.capacity },
+    { kind: 'convert', title: convert.title, hostId: ctx.host.id, target: { pool: target.name, volume: name, source, ...(meta.flow ? { flow: meta.flow } : {}) }, command: renderInvocation(convert.inv), bytesTotal: total },
     async (job) => {
       const parse = progressParser();
       try {
         await runStep(ctx, convert, job.signal, (b) => {
           const p = parse(b);
-          if (p !== null) job.progress({ percent: p, bytesDone: Math.round((ctx.volume.capacity * p) / 100) });
+          if (p !== null) job.progress({ percent: p, bytesDone: total === null ? null : Math.round((total * p) / 100) });
         });
       } catch (e) {
         // A half-written image is worse than none: remove the file this job created.
@@ -93,12 +97,27 @@ export async function convertVolume(hostId: string, pool: string, name: string, 
         throw e;
       } finally {
         await ctx.t.exec(refresh.inv, { timeoutMs: 60_000 }).catch(() => {});
-        invalidate(hostId);
+        invalidate(ctx.host.id);
       }
-      return { path: dst };
+      return { pool: target.name, name, path: dst };
     },
   );
-  return { ...preview([check, convert, refresh], warnings), dryRun: false, jobId: job.id };
+  return job.id;
+}
+
+export async function convertVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = ConvertInput.parse(body);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  refuseIfEncrypted(ctx.volume, 'Converting');
+  await refuseVmdkDescriptor(ctx, `Converting ${name}`);
+  const srcFmt = ctx.volume.format;
+  if (!srcFmt) throw badRequest(`the format of ${name} is unknown`);
+  const plan = planConvert(ctx, srcFmt, { pool: input.pool ?? pool, name: input.name, format: input.format, compress: input.compress, options: input.options });
+  const warnings = ctx.runningUsers.length ? [`${ctx.runningUsers.join(', ')} is running: the copy is crash-consistent at best (-U)`] : [];
+  const steps = [plan.check, plan.convert, plan.refresh];
+  if (input.dryRun) return preview(steps, warnings);
+  const jobId = await startConvert(ctx, plan, { bytesTotal: ctx.volume.capacity });
+  return { ...preview(steps, warnings), dryRun: false, jobId };
 }
 
 // ---------------------------------------------------------------- clone

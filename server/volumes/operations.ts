@@ -10,6 +10,7 @@ import {
   type CheckResult,
   type MapResult,
   type OperationResult,
+  type VolumeDto,
 } from '@/lib/schemas';
 import { toQemuSize } from '@/lib/units';
 import { command } from '../commands/command';
@@ -237,16 +238,21 @@ export async function compareVolumes(hostId: string, pool: string, name: string,
   await refuseVmdkDescriptor(ctx, `Comparing ${name}`);
   const other = findVolume(ctx.storage, hostId, input.other.pool, input.other.name);
   refuseIfEncrypted(other, 'Comparing');
+  return compareImages(ctx, fmt(ctx), other, { strict: input.strict, timeoutMs: 600_000 });
+}
+
+/** `qemu-img compare -f SRC -F OTHER [-s] [-U] -- A B`: exit 0 identical, 1 different, 2+ could not compare. */
+export async function compareImages(ctx: VolumeContext, srcFmt: string, other: VolumeDto, opts: { strict: boolean; timeoutMs: number }) {
   if (!other.format) throw badRequest(`the format of ${other.name} is unknown`);
   const running = runningVms(ctx.storage);
-  const force = ctx.runningUsers.length || other.usedBy.some((vm) => running.has(vm));
-  const cmd = command('qemu-img', 'compare', '-f', fmt(ctx), '-F', other.format, ...(input.strict ? ['-s'] : []), ...(force ? ['-U'] : []), '--', ctx.volume.path, other.path);
-  const r = await ctx.t.exec(cmd, { timeoutMs: 600_000 });
-  // Exit 0: identical; 1: they differ; 2 or more: qemu-img could not compare.
+  const force = ctx.runningUsers.length > 0 || other.usedBy.some((vm) => running.has(vm));
+  const cmd = command('qemu-img', 'compare', '-f', srcFmt, '-F', other.format, ...(opts.strict ? ['-s'] : []), ...(force ? ['-U'] : []), '--', ctx.volume.path, other.path);
+  const r = await ctx.t.exec(cmd, { timeoutMs: opts.timeoutMs });
   if (r.exitCode !== 0 && r.exitCode !== 1)
-    throw new AppError('command-failed', `qemu-img could not compare ${name} and ${other.name}`, { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim(), exitCode: r.exitCode } });
+    throw new AppError('command-failed', `qemu-img could not compare ${ctx.volume.name} and ${other.name}`, { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim(), exitCode: r.exitCode } });
   return { identical: r.exitCode === 0, message: (r.stdout + r.stderr).trim(), command: renderInvocation(cmd) };
 }
+
 
 // ---------------------------------------------------------------- rebase
 

@@ -3,28 +3,27 @@ import path from 'node:path';
 import { VmdkCompareInput, VmdkConvertInput, type SpaceCheckDto, type VmdkCompareResult, type VmdkConvertResult, type VmdkExtentDto, type VmdkInspectDto, type VmdkProblem } from '@/lib/schemas';
 import { formatBytes } from '@/lib/format';
 import { command } from '../commands/command';
-import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
-import { AppError, badRequest } from '../errors';
-import { invalidate } from '../hosts/storage-cache';
-import { startJob } from '../jobs/jobs';
-import { progressParser } from '../jobs/progress';
+import { AppError } from '../errors';
 import { parseImageInfo } from '../qemu-img/info';
 import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, parseDescriptor, parseMeasure, parseStatSizes, parseVmdkInfo, resolveExtent } from '../qemu-img/vmdk';
-import { FILE_POOLS, findPool, findVolume, runningVms, volumeContext, type VolumeContext } from './context';
-import { describeStep, refreshStep, type Step } from './steps';
+import { FILE_POOLS, findVolume, volumeContext, type VolumeContext } from './context';
+import { planConvert, startConvert } from './long';
+import { compareImages } from './operations';
+import { describeStep } from './steps';
 
 /**
  * The guided VMware migration: inspect a vmdk (what qemu-img and the descriptor say, whether
  * every extent file is there, what the qcow2 will need), convert it to qcow2 as a job, and
  * compare the result with the source.
  *
- * Why not the generic convert/compare: libvirt does not parse vmdk descriptor files — a
- * monolithicFlat or twoGbMaxExtent* descriptor is listed as a few hundred bytes of *raw*, and
- * `qemu-img convert -f raw` of it would copy the descriptor text. Here the source format is
- * `vmdk` because qemu-img itself (probing, read-only) said so, and the flow refuses anything else.
+ * Why its own routes: libvirt does not parse vmdk descriptor files — a monolithicFlat or
+ * twoGbMaxExtent* descriptor is listed as a few hundred bytes of *raw*, and `qemu-img convert -f
+ * raw` of it would copy the descriptor text (the generic routes refuse it: refuseVmdkDescriptor).
+ * Here the source format is `vmdk` because qemu-img itself (probing, read-only) said so and the
+ * extents were checked; the convert and compare themselves are the generic ones (planConvert,
+ * startConvert, compareImages) given that format.
  */
-const DAY = 24 * 3600_000;
 const HEAD_BYTES = 65536;
 
 // ---------------------------------------------------------------- inspect
@@ -204,16 +203,18 @@ export async function convertVmdk(hostId: string, pool: string, name: string, bo
   const input = VmdkConvertInput.parse(body);
   const { ctx, dto } = await inspect(hostId, pool, name);
   refuse(dto);
-  const target = findPool(ctx.storage, hostId, input.pool);
-  if (!FILE_POOLS.has(target.type) || !target.target.path)
-    throw badRequest(`Pool “${target.name}” is a ${target.type} pool: the qcow2 is a new file, so pick a dir, fs or netfs pool`);
-  if ((ctx.storage.volumes.get(target.name) ?? []).some((x) => x.name === input.name))
-    throw new AppError('volume-exists', `Pool “${target.name}” already has a volume named “${input.name}”`, { status: 409 });
+  const plan = planConvert(
+    ctx,
+    // qemu-img's own probe said vmdk (refuse() above), which libvirt may have called raw.
+    'vmdk',
+    { pool: input.pool, name: input.name, format: 'qcow2', compress: input.compress, options: input.options },
+    `Convert ${name} (vmdk${dto.subformat ? ` ${dto.subformat}` : ''}) to ${input.name} (qcow2${input.compress ? ', compressed' : ''})`,
+  );
   if (!dto.measure) throw new AppError('command-failed', `qemu-img measure could not size the qcow2 for ${name}`, { status: 502 });
-  const space = spaceCheck(target.name, target.available, dto.measure);
+  const space = spaceCheck(plan.target.name, plan.target.available, dto.measure);
   const warnings: string[] = [];
   if (space.verdict === 'short') {
-    const msg = `Pool “${target.name}” has ${formatBytes(space.available)} free; the qcow2 needs ${formatBytes(space.required)} (qemu-img measure)`;
+    const msg = `Pool “${plan.target.name}” has ${formatBytes(space.available)} free; the qcow2 needs ${formatBytes(space.required)} (qemu-img measure)`;
     if (!input.compress)
       throw new AppError('insufficient-space', `${msg}: free space there, pick another pool, or turn compression on`, { status: 409, detail: { space } });
     warnings.push(`${msg} uncompressed: with compression it may fit, or fail when the pool is full (the half-written file is then removed)`);
@@ -223,51 +224,11 @@ export async function convertVmdk(hostId: string, pool: string, name: string, bo
     );
   if (input.compress) warnings.push('Compressed clusters are read-only compressed: blocks the guest rewrites are stored uncompressed');
 
-  const dst = path.posix.join(target.target.path, input.name);
-  const o: string[] = [];
-  if (input.options.compat) o.push(`compat=${input.options.compat}`);
-  if (input.options.clusterSize !== undefined) o.push(`cluster_size=${input.options.clusterSize}`);
-  if (input.options.lazyRefcounts !== undefined) o.push(`lazy_refcounts=${input.options.lazyRefcounts ? 'on' : 'off'}`);
-  if (input.options.compressionType) o.push(`compression_type=${input.options.compressionType}`);
-  const check: Step = { title: `Check that ${dst} does not exist yet`, inv: command('test', '!', '-e', dst) };
-  const convert: Step = {
-    title: `Convert ${name} (vmdk${dto.subformat ? ` ${dto.subformat}` : ''}) to ${input.name} (qcow2${input.compress ? ', compressed' : ''})`,
-    inv: command('qemu-img', 'convert', '-p', '-f', 'vmdk', '-O', 'qcow2', ...(input.compress ? ['-c'] : []), ...(o.length ? ['-o', o.join(',')] : []), '--', ctx.volume.path, dst),
-  };
-  const refresh = refreshStep(ctx.host.uri, target.name);
-  const steps = [check, convert, refresh];
-  const plan = { dryRun: true, steps: steps.map(describeStep), warnings, space, destination: dst };
-  if (input.dryRun) return plan;
-
-  await runChecked(ctx.t, check.inv, check.title, { timeoutMs: 30_000 }).catch(() => {
-    throw new AppError('volume-exists', `${dst} already exists on the host (not yet known to libvirt): pick another name`, { status: 409 });
-  });
-  const total = dto.info?.virtualSize ?? null;
-  const job = startJob(
-    { kind: 'convert', title: convert.title, hostId, target: { pool: target.name, volume: input.name, source: `${pool}/${name}`, flow: 'vmdk-migration' }, command: renderInvocation(convert.inv), bytesTotal: total },
-    async (job) => {
-      const parse = progressParser();
-      try {
-        await runChecked(ctx.t, convert.inv, convert.title, {
-          timeoutMs: DAY,
-          signal: job.signal,
-          onStdout: (b) => {
-            const p = parse(b);
-            if (p !== null) job.progress({ percent: p, bytesDone: total === null ? null : Math.round((total * p) / 100) });
-          },
-        });
-      } catch (e) {
-        // A half-written image is worse than none: remove the file this job created.
-        await ctx.t.exec(command('rm', '-f', '--', dst), { timeoutMs: 30_000 }).catch(() => {});
-        throw e;
-      } finally {
-        await ctx.t.exec(refresh.inv, { timeoutMs: 60_000 }).catch(() => {});
-        invalidate(hostId);
-      }
-      return { pool: target.name, name: input.name, path: dst };
-    },
-  );
-  return { ...plan, dryRun: false, jobId: job.id };
+  const steps = [plan.check, plan.convert, plan.refresh];
+  const result = { dryRun: true, steps: steps.map(describeStep), warnings, space, destination: plan.dst };
+  if (input.dryRun) return result;
+  const jobId = await startConvert(ctx, plan, { bytesTotal: dto.info?.virtualSize ?? null, flow: 'vmdk-migration' });
+  return { ...result, dryRun: false, jobId };
 }
 
 // ---------------------------------------------------------------- compare
@@ -276,13 +237,7 @@ export async function convertVmdk(hostId: string, pool: string, name: string, bo
 export async function compareVmdk(hostId: string, pool: string, name: string, body: unknown): Promise<VmdkCompareResult> {
   const input = VmdkCompareInput.parse(body);
   const ctx = await volumeContext(hostId, pool, name);
-  const other = findVolume(ctx.storage, hostId, input.other.pool, input.other.name);
-  if (!other.format) throw badRequest(`the format of ${other.name} is unknown`);
-  const running = runningVms(ctx.storage);
-  const force = ctx.runningUsers.length > 0 || other.usedBy.some((vm) => running.has(vm));
-  const cmd = command('qemu-img', 'compare', '-f', 'vmdk', '-F', other.format, ...(force ? ['-U'] : []), '--', ctx.volume.path, other.path);
-  const r = await ctx.t.exec(cmd, { timeoutMs: 3600_000 });
-  if (r.exitCode !== 0 && r.exitCode !== 1)
-    throw new AppError('command-failed', `qemu-img could not compare ${name} and ${other.name}`, { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim(), exitCode: r.exitCode } });
-  return { identical: r.exitCode === 0, message: (r.stdout + r.stderr).trim(), command: renderInvocation(cmd) };
+  // -f vmdk: libvirt may call a descriptor raw; the flow compares what qemu-img reads as the disk.
+  return compareImages(ctx, 'vmdk', findVolume(ctx.storage, hostId, input.other.pool, input.other.name), { strict: false, timeoutMs: 3600_000 });
 }
+

@@ -1,6 +1,5 @@
-import { NextResponse } from 'next/server';
 import { notFound } from '@/server/errors';
-import { errorResponse, handle, readJson, type Params } from '@/server/http';
+import { errorResponse, handle, volumeActionResponse, type Params, type VolumeAction } from '@/server/http';
 import { checkVolumeJob, cloneVolume, convertVolume, wipeVolume } from '@/server/volumes/long';
 import { amendVolume, checkVolume, commitVolume, compareVolumes, mapVolume, rebaseVolume, resizeVolume, volumeInfo } from '@/server/volumes/operations';
 
@@ -16,7 +15,7 @@ export async function GET(_req: Request, { params }: P) {
   return errorResponse(notFound(`Volume operation GET “${op}”`));
 }
 
-const POSTS: Record<string, (h: string, p: string, v: string, body: unknown) => Promise<unknown>> = {
+const POSTS: Record<string, VolumeAction> = {
   resize: resizeVolume,
   clone: cloneVolume,
   convert: convertVolume,
@@ -28,17 +27,8 @@ const POSTS: Record<string, (h: string, p: string, v: string, body: unknown) => 
   compare: compareVolumes,
 };
 
-/** POST …/volumes/{vol}/resize | clone | convert | wipe | check | rebase | commit | amend | compare */
+/** POST …/volumes/{vol}/resize | clone | convert | wipe | check | rebase | commit | amend | compare (202 when a job started) */
 export async function POST(req: Request, { params }: P) {
   const { host, pool, volume, op } = await params;
-  const fn = POSTS[op];
-  if (!fn) return errorResponse(notFound(`Volume operation “${op}”`));
-  try {
-    const body = await readJson(req, { optional: true });
-    const r = (await fn(host, pool, volume, body ?? {})) as { jobId?: string };
-    // A job started: 202 Accepted, with the job to follow.
-    return NextResponse.json(r, { status: r.jobId ? 202 : 200, headers: { 'cache-control': 'no-store' } });
-  } catch (e) {
-    return errorResponse(e);
-  }
+  return volumeActionResponse(req, POSTS, op, 'Volume operation', { host, pool, volume });
 }
