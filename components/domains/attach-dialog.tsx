@@ -6,7 +6,7 @@ import { usePools } from '@/lib/api/pools';
 import type { AttachDiskInput, DomainDetailDto } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDone, ActionPreview, useDryRun } from './action-preview';
-import { btn, Dialog, field } from '@/components/ui/dialog';
+import { Dialog, field, SubmitCancel } from '@/components/ui/dialog';
 import { VolumePicker } from './volume-picker';
 
 type SourceKind = 'existing' | 'new' | 'path';
@@ -233,14 +233,7 @@ export function AttachDialog({ hostId, dom, open, onClose, initial }: { hostId: 
               </label>
             </fieldset>
             {attach.error && <ErrorPanel title="The disk was not attached" error={attach.error} />}
-            <div className="flex gap-2">
-              <button type="submit" className={btn.primary} disabled={!body || (!liveOn && !persistent) || attach.isPending || Boolean(current?.error)}>
-                {attach.isPending ? 'Attaching…' : 'Attach'}
-              </button>
-              <button type="button" className={btn.secondary} onClick={onClose}>
-                Cancel
-              </button>
-            </div>
+            <SubmitCancel label="Attach" pendingLabel="Attaching…" pending={attach.isPending} disabled={!body || (!liveOn && !persistent) || Boolean(current?.error)} onCancel={onClose} />
           </form>
           <div aria-label="Preview" className="min-w-0 space-y-2">
             {!body ? (

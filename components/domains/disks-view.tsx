@@ -7,7 +7,7 @@ import { pageHrefs } from '@/lib/api/paths';
 import { formatBytes } from '@/lib/format';
 import type { DiskDetailDto, DomainDetailDto } from '@/lib/schemas';
 import { Badge } from '@/components/ui/badge';
-import { tableCls as t } from '@/components/ui/table';
+import { TableHead, tableCls as t } from '@/components/ui/table';
 import { AttachDialog } from './attach-dialog';
 import { DetachDialog } from './detach-dialog';
 import { btn } from '@/components/ui/dialog';
@@ -36,15 +36,7 @@ export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDt
       </div>
       <div className={t.wrap}>
         <table className={t.table} aria-label={`Disks of ${dom.domain.name}`}>
-          <thead className={t.thead}>
-            <tr>
-              {['Target', 'Bus · device', 'Source', 'Format', 'Cache', 'Flags', 'Defined', 'Backing chain', ''].map((h) => (
-                <th key={h} scope="col" className={t.th}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['Target', 'Bus · device', 'Source', 'Format', 'Cache', 'Flags', 'Defined', 'Backing chain', '']} />
           <tbody>
             {dom.disks.map((d) => (
               <tr key={d.target} className={`${t.tr} align-top`}>

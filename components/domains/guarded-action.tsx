@@ -5,7 +5,7 @@ import { useDomainMutation } from '@/lib/api/domains';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDone, ActionPreview } from './action-preview';
-import { btn, Dialog, field } from '@/components/ui/dialog';
+import { Dialog, field, SubmitCancel } from '@/components/ui/dialog';
 
 /**
  * A destructive action: on open it asks the server for a dry run (what runs, what is
@@ -77,14 +77,7 @@ export function GuardedAction({
                     <input className={field.input} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
                   </label>
                 )}
-                <div className="flex gap-2">
-                  <button type="submit" className={confirmName !== null ? btn.danger : btn.primary} disabled={!ok || mutation.isPending}>
-                    {mutation.isPending ? `${actionLabel}…` : actionLabel}
-                  </button>
-                  <button type="button" className={btn.secondary} onClick={onClose}>
-                    Cancel
-                  </button>
-                </div>
+                <SubmitCancel label={actionLabel} pendingLabel={`${actionLabel}…`} pending={mutation.isPending} disabled={!ok} danger={confirmName !== null} onCancel={onClose} />
               </form>
             )}
           </>

@@ -5,7 +5,7 @@ import { domainApi, useDomainMutation } from '@/lib/api/domains';
 import type { DomainDetailDto, SnapshotCreateInput } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDone, ActionPreview, useDryRun } from './action-preview';
-import { btn, Dialog, field } from '@/components/ui/dialog';
+import { Dialog, field, SubmitCancel } from '@/components/ui/dialog';
 
 const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
 /** Same default as the server: /dir/disk.qcow2 + s1 → /dir/disk.s1.qcow2. */
@@ -101,14 +101,7 @@ export function SnapshotCreateDialog({ hostId, dom, onClose }: { hostId: string;
               </fieldset>
             )}
             {create.error && <ErrorPanel title="The snapshot was not taken" error={create.error} />}
-            <div className="flex gap-2">
-              <button type="submit" className={btn.primary} disabled={create.isPending || Boolean(current?.error)}>
-                {create.isPending ? 'Taking snapshot…' : 'Take snapshot'}
-              </button>
-              <button type="button" className={btn.secondary} onClick={onClose}>
-                Cancel
-              </button>
-            </div>
+            <SubmitCancel label="Take snapshot" pendingLabel="Taking snapshot…" pending={create.isPending} disabled={Boolean(current?.error)} onCancel={onClose} />
           </form>
           <div aria-label="Preview" className="min-w-0">
             {current?.error ? <ErrorPanel title="This would be refused" error={current.error} /> : current?.result ? <ActionPreview result={current.result} /> : <p className="text-sm text-zinc-500">Preparing the preview…</p>}

@@ -15,7 +15,7 @@ import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { Facts, type Fact } from '@/components/ui/facts';
 import { Skeleton } from '@/components/ui/skeleton';
-import { tableCls as t } from '@/components/ui/table';
+import { TableHead, tableCls as t } from '@/components/ui/table';
 import { Button, Note } from '@/components/pools/wizard/fields';
 
 export type Source = { pool: string; name: string };
@@ -79,15 +79,7 @@ function VmdkList({ hostId, source, onPick }: { hostId: string; source: Source |
   return (
     <div className={t.wrap}>
       <table className={t.table} aria-label="VMware disks on the host">
-        <thead className={t.thead}>
-          <tr>
-            {['', 'Volume', 'libvirt format', 'Capacity', 'Allocation', 'Used by', 'Path'].map((h) => (
-              <th key={h} scope="col" className={t.th}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={['', 'Volume', 'libvirt format', 'Capacity', 'Allocation', 'Used by', 'Path']} />
         <tbody>
           {candidates.map((v) => (
             <Row key={`${v.pool}/${v.name}`} v={v} picked={source?.pool === v.pool && source.name === v.name} onPick={onPick} descriptorHere={names} />
@@ -292,15 +284,7 @@ export function InspectPanel({ source, inspect }: { source: Source; inspect: { d
       {d.extents.length > 0 && (
         <div className={t.wrap}>
           <table className={t.table} aria-label="Extent files">
-            <thead className={t.thead}>
-              <tr>
-                {['Extent file', 'Type', 'Covers', 'On the host'].map((h) => (
-                  <th key={h} scope="col" className={t.th}>
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['Extent file', 'Type', 'Covers', 'On the host']} />
             <tbody>
               {d.extents.map((e) => (
                 <tr key={e.path} className={t.tr}>

@@ -10,6 +10,7 @@ import { useVmdkInspect, vmdkConvert } from '@/lib/api/vmdk';
 import type { JobDto } from '@/lib/schemas';
 import { qcow2NameFor } from '@/lib/vmdk';
 import { ErrorPanel } from '@/components/ui/error-panel';
+import { WizardSteps } from '@/components/ui/wizard-steps';
 import { PageHeader } from '@/components/ui/page-header';
 import { replaceSearchParams } from '@/components/ui/url-state';
 import { Button } from '@/components/pools/wizard/fields';
@@ -102,24 +103,7 @@ export function VmdkWizard({ hostId, initial }: { hostId: string; initial: Sourc
           Back to {hostId}
         </Link>
       </PageHeader>
-      <nav aria-label="Wizard steps" className="mb-4">
-        <ol className="flex flex-wrap gap-2 text-sm">
-          {STEPS.map((s, i) => (
-            <li key={s}>
-              <button
-                type="button"
-                aria-current={i === step ? 'step' : undefined}
-                disabled={!reachable(i) || i > step}
-                onClick={() => setStep(i)}
-                className={`rounded-full border px-3 py-1 ${i === step ? 'border-sky-700 bg-sky-700 text-white' : i < step && reachable(i) ? 'border-sky-300 text-sky-800 hover:bg-sky-50 dark:text-sky-300' : i < step ? 'border-emerald-300 text-emerald-800 dark:text-emerald-300' : 'border-zinc-300 text-zinc-500'}`}
-              >
-                {i < step && !reachable(i) ? '✓ ' : ''}
-                {i + 1}. {s}
-              </button>
-            </li>
-          ))}
-        </ol>
-      </nav>
+      <WizardSteps steps={STEPS} step={step} canGoBack={reachable} onPick={setStep} />
       <section aria-label={`Step ${step + 1}: ${STEPS[step]}`} className="min-w-0">
         <h2 className="mb-3 text-base font-semibold">
           Step {step + 1} of {STEPS.length}: {STEPS[step]}

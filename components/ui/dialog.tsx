@@ -52,3 +52,17 @@ export const field = {
   input: 'mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-900',
   hint: 'mt-1 text-xs text-zinc-500 dark:text-zinc-400',
 };
+
+/** A dialog form's submit button (saying what it does, and that it runs) beside Cancel. */
+export function SubmitCancel({ label, pendingLabel, pending, disabled, danger, onCancel }: { label: string; pendingLabel: string; pending: boolean; disabled?: boolean; danger?: boolean; onCancel: () => void }) {
+  return (
+    <div className="flex gap-2">
+      <button type="submit" className={danger ? btn.danger : btn.primary} disabled={disabled || pending}>
+        {pending ? pendingLabel : label}
+      </button>
+      <button type="button" className={btn.secondary} onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}

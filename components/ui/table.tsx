@@ -14,3 +14,18 @@ export const tableCls = {
   link: 'font-medium text-sky-700 hover:underline dark:text-sky-400',
   muted: 'text-zinc-500 dark:text-zinc-400',
 };
+
+/** A table's header row from its column labels (left-aligned; '' for an unlabelled column). */
+export function TableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead className={tableCls.thead}>
+      <tr>
+        {columns.map((h, i) => (
+          <th key={`${i}-${h}`} scope="col" className={tableCls.th}>
+            {h}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

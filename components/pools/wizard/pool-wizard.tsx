@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { poolCreateStreaming, usePoolCreatePreview, usePools, usePoolTypes, useInvalidatePools, type StepDto } from '@/lib/api/pools';
 import { pageHrefs } from '@/lib/api/paths';
 import { ErrorPanel } from '@/components/ui/error-panel';
+import { WizardSteps } from '@/components/ui/wizard-steps';
 import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Button } from './fields';
@@ -95,23 +96,7 @@ export function PoolWizard({ hostId }: { hostId: string }) {
           Back to {hostId}
         </Link>
       </PageHeader>
-      <nav aria-label="Wizard steps" className="mb-4">
-        <ol className="flex flex-wrap gap-2 text-sm">
-          {STEPS.map((s, i) => (
-            <li key={s}>
-              <button
-                type="button"
-                aria-current={i === step ? 'step' : undefined}
-                disabled={running || finished || i > step}
-                onClick={() => setStep(i)}
-                className={`rounded-full border px-3 py-1 ${i === step ? 'border-sky-700 bg-sky-700 text-white' : i < step ? 'border-sky-300 text-sky-800 hover:bg-sky-50 dark:text-sky-300' : 'border-zinc-300 text-zinc-500'}`}
-              >
-                {i + 1}. {s}
-              </button>
-            </li>
-          ))}
-        </ol>
-      </nav>
+      <WizardSteps steps={STEPS} step={step} canGoBack={() => !running && !finished} onPick={setStep} />
       <div className={step === 3 ? '' : 'grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]'}>
         <form
           aria-label={`Step ${step + 1}: ${STEPS[step]}`}
