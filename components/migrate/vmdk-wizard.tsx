@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
 import { pageHrefs } from '@/lib/api/paths';
 import { usePools } from '@/lib/api/pools';
@@ -10,6 +10,7 @@ import { useVmdkInspect, vmdkConvert } from '@/lib/api/vmdk';
 import type { JobDto } from '@/lib/schemas';
 import { qcow2NameFor } from '@/lib/vmdk';
 import { ErrorPanel } from '@/components/ui/error-panel';
+import { useDebounced } from '@/components/ui/use-debounced';
 import { WizardSteps } from '@/components/ui/wizard-steps';
 import { PageHeader } from '@/components/ui/page-header';
 import { replaceSearchParams } from '@/components/ui/url-state';
@@ -19,15 +20,6 @@ import { FILE_POOL_TYPES, SourceStep, type Source } from './source-step';
 import { convertBody, TargetStep, type TargetForm } from './target-step';
 
 const STEPS = ['Source', 'Target', 'Convert', 'Verify', 'Finish'] as const;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return v;
-}
 
 /**
  * The guided VMware → KVM disk migration (seed §3.4): pick or upload the vmdk and see what it is,

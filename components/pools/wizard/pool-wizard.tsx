@@ -1,10 +1,11 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { poolCreateStreaming, usePoolCreatePreview, usePools, usePoolTypes, useInvalidatePools, type StepDto } from '@/lib/api/pools';
 import { pageHrefs } from '@/lib/api/paths';
 import { ErrorPanel } from '@/components/ui/error-panel';
+import { useDebounced } from '@/components/ui/use-debounced';
 import { WizardSteps } from '@/components/ui/wizard-steps';
 import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -18,15 +19,6 @@ import { StepTarget } from './step-target';
 import { StepType } from './step-type';
 
 const STEPS = ['Type', 'Source', 'Target & options', 'Review'] as const;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return v;
-}
 
 /** The pool-creation wizard: type → source → target & options → review (server dry run) → live run. */
 export function PoolWizard({ hostId }: { hostId: string }) {
