@@ -25,32 +25,37 @@ export function qcow2OptionItems(q: Qcow2Options): string[] {
 /** Pools whose volumes come from the storage itself (LUNs, multipath maps): libvirt creates none. */
 export const NO_CREATE = new Set(['iscsi', 'iscsi-direct', 'scsi', 'mpath']);
 
-const cache = new Map<string, { at: number; formats: string[] }>();
-const luksCache = new Map<string, { at: number; luks: boolean }>();
+/** What a host's qemu-img can do changes only with a package upgrade: asked once per 10 minutes. */
+const caps = new Map<string, { at: number; value: Promise<unknown> }>();
+function perHost<T>(host: HostConfig, what: string, ask: () => Promise<T>): Promise<T> {
+  const key = `${host.id}\0${what}`;
+  const hit = caps.get(key);
+  if (hit && Date.now() - hit.at < 600_000) return hit.value as Promise<T>;
+  const value = ask();
+  caps.set(key, { at: Date.now(), value });
+  value.catch(() => caps.delete(key));
+  return value;
+}
 
 /**
  * Whether the host's qemu-img can make LUKS-encrypted qcow2 images: its qcow2 creation options
  * (`qemu-img create -f qcow2 -o help`) list `encrypt.format` and `encrypt.key-secret`.
  */
-export async function hostSupportsLuks(host: HostConfig): Promise<boolean> {
-  const hit = luksCache.get(host.id);
-  if (hit && Date.now() - hit.at < 600_000) return hit.luks;
-  const r = await runChecked(transportFor(host), command('qemu-img', 'create', '-f', 'qcow2', '-o', 'help'), 'Asking qemu-img for its qcow2 options', { timeoutMs: 30_000 });
-  const luks = /encrypt\.format=.*luks/.test(r.stdout) && r.stdout.includes('encrypt.key-secret');
-  luksCache.set(host.id, { at: Date.now(), luks });
-  return luks;
+export function hostSupportsLuks(host: HostConfig): Promise<boolean> {
+  return perHost(host, 'luks', async () => {
+    const r = await runChecked(transportFor(host), command('qemu-img', 'create', '-f', 'qcow2', '-o', 'help'), 'Asking qemu-img for its qcow2 options', { timeoutMs: 30_000 });
+    return /encrypt\.format=.*luks/.test(r.stdout) && r.stdout.includes('encrypt.key-secret');
+  });
 }
 
 /** `qemu-img --help` ends with "Supported formats: …": the host's build decides, not ours. */
-export async function hostImageFormats(host: HostConfig): Promise<string[]> {
-  const hit = cache.get(host.id);
-  if (hit && Date.now() - hit.at < 600_000) return hit.formats;
-  const r = await runChecked(transportFor(host), command('qemu-img', '--help'), 'Asking qemu-img for its formats', { timeoutMs: 30_000 });
-  const line = r.stdout.split('\n').find((l) => l.startsWith('Supported formats:')) ?? '';
-  const supported = new Set(line.replace('Supported formats:', '').trim().split(/\s+/));
-  const formats = CREATE_FORMATS.filter((f) => supported.has(f));
-  cache.set(host.id, { at: Date.now(), formats });
-  return formats;
+export function hostImageFormats(host: HostConfig): Promise<string[]> {
+  return perHost(host, 'formats', async () => {
+    const r = await runChecked(transportFor(host), command('qemu-img', '--help'), 'Asking qemu-img for its formats', { timeoutMs: 30_000 });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('Supported formats:')) ?? '';
+    const supported = new Set(line.replace('Supported formats:', '').trim().split(/\s+/));
+    return CREATE_FORMATS.filter((f) => supported.has(f));
+  });
 }
 
 /**

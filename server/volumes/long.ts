@@ -133,11 +133,10 @@ export async function cloneVolume(hostId: string, pool: string, name: string, bo
   if ((ctx.storage.volumes.get(target.name) ?? []).some((v) => v.name === input.name))
     throw new AppError('volume-exists', `Pool “${target.name}” already has a volume named “${input.name}”`, { status: 409 });
   const warnings: string[] = [];
-  if (ctx.volume.capacity > target.available && (!FILE_POOLS.has(target.type) || ctx.volume.allocation > target.available))
-    throw new AppError('insufficient-space', `Pool “${target.name}” has ${target.available} B free; the copy of ${name} needs up to ${FILE_POOLS.has(target.type) ? ctx.volume.allocation : ctx.volume.capacity} B`, {
-      status: 409,
-      detail: { needed: FILE_POOLS.has(target.type) ? ctx.volume.allocation : ctx.volume.capacity, available: target.available },
-    });
+  // A file copy takes what the source holds; a device volume is allocated whole.
+  const needed = FILE_POOLS.has(target.type) ? ctx.volume.allocation : ctx.volume.capacity;
+  if (needed > target.available)
+    throw new AppError('insufficient-space', `Pool “${target.name}” has ${target.available} B free; the copy of ${name} needs up to ${needed} B`, { status: 409, detail: { needed, available: target.available } });
   let step: Step;
   if (target.name === pool) {
     step = { title: `Clone ${name} as ${input.name}`, inv: virsh(ctx.host.uri, call('vol-clone', '--pool', pool, '--', name, input.name)) };

@@ -13,6 +13,7 @@ import { volumeFormats } from '@/server/volumes/formats';
 import { cloneVolume, convertVolume } from '@/server/volumes/long';
 import { checkVolume, deleteVolume, resizeVolume, volumeInfo } from '@/server/volumes/operations';
 import { createSnapshot } from '@/server/volumes/snapshots';
+import { parseSecretList } from '@/server/virsh/secrets';
 import { cleanLab, exists, hasPattern, info, makePool, setupEnv, sh, sys, writePattern } from '../helpers/volumes';
 
 // LUKS-encrypted volumes and copies into another pool, through the project's server code over
@@ -27,13 +28,7 @@ let dirA = '';
 let dirB = '';
 const data = mkdtempSync(path.join(tmpdir(), 'ksc-t4e-data-'));
 
-function secrets(): Array<{ uuid: string; usage: string }> {
-  return sys('secret-list')
-    .split('\n')
-    .map((l) => /^\s*([0-9a-f-]{36})\s+(.*?)\s*$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ uuid: m[1]!, usage: m[2]! }));
-}
+const secrets = () => parseSecretList(sys('secret-list'));
 const secretOf = (file: string) => secrets().find((s) => s.usage === `volume ${file}`)?.uuid ?? null;
 function dropSecrets() {
   for (const s of secrets()) if (s.usage.startsWith(`volume /var/lib/ksc-t4/${PREFIX}`)) sys('secret-undefine', s.uuid);
