@@ -33,8 +33,8 @@ interface Inspection {
   dto: VmdkInspectDto;
 }
 
-async function inspect(hostId: string, pool: string, name: string): Promise<Inspection> {
-  const ctx = await volumeContext(hostId, pool, name);
+async function inspect(hostId: string, pool: string, name: string, opts: { fresh?: boolean } = {}): Promise<Inspection> {
+  const ctx = await volumeContext(hostId, pool, name, opts);
   const v = ctx.volume;
   const problems: VmdkProblem[] = [];
   const commands: string[] = [];
@@ -201,7 +201,8 @@ export function spaceCheck(pool: string, available: number, m: { required: numbe
 /** POST …/volumes/{vol}/vmdk/convert: `qemu-img convert -p -f vmdk -O qcow2 [-c] [-o …]` as a job. */
 export async function convertVmdk(hostId: string, pool: string, name: string, body: unknown): Promise<VmdkConvertResult> {
   const input = VmdkConvertInput.parse(body);
-  const { ctx, dto } = await inspect(hostId, pool, name);
+  // The real run reads the host fresh, like every other write (a VM may have started meanwhile).
+  const { ctx, dto } = await inspect(hostId, pool, name, { fresh: !input.dryRun });
   refuse(dto);
   const plan = planConvert(
     ctx,
