@@ -193,7 +193,7 @@ test('hostile text in wizard fields is rejected or passed literally — nothing 
   expect(existsSync(MARKER)).toBe(false);
 
   // Newlines cannot be typed into a one-line field; sent to the API they are refused with the reason.
-  const r = await page.request.post('/api/hosts/lab/pools', { data: { name: 'ksc-t6-nl\ntouch /tmp/x', type: 'dir', dryRun: true } });
+  const r = await page.request.post('/api/hosts/lab/pools', { data: { name: 'ksc-t6-nl\ntouch /tmp/x', type: 'dir', dryRun: true }, headers: { origin: new URL(page.url()).origin } });
   expect(r.status()).toBe(422);
   expect(JSON.stringify(await r.json())).toContain('control characters');
 

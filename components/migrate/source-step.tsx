@@ -17,6 +17,7 @@ import { Facts, type Fact } from '@/components/ui/facts';
 import { Skeleton } from '@/components/ui/skeleton';
 import { TableHead, tableCls as t } from '@/components/ui/table';
 import { Button, Note } from '@/components/pools/wizard/fields';
+import { UPLOAD_HEADER } from '@/lib/api/request-headers';
 
 export type Source = { pool: string; name: string };
 export const FILE_POOL_TYPES = new Set(['dir', 'fs', 'netfs']);
@@ -163,6 +164,7 @@ function VmdkUpload({ hostId, onUploaded }: { hostId: string; onUploaded: (s: So
       };
       req.open('PUT', `${apiPaths.volume(hostId, target, file.name)}/content`);
       req.setRequestHeader('content-type', 'application/octet-stream');
+      req.setRequestHeader(UPLOAD_HEADER, '1');
       req.send(file);
     });
   }

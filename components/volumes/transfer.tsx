@@ -6,6 +6,7 @@ import { hostKeys, jobKeys } from '@/lib/api/keys';
 import { apiPaths } from '@/lib/api/paths';
 import { formatBytes } from '@/lib/format';
 import { formCls as f } from './form-cls';
+import { UPLOAD_HEADER } from '@/lib/api/request-headers';
 
 /**
  * Upload a file into a new volume of the pool: the browser streams it (XMLHttpRequest, for
@@ -38,6 +39,7 @@ export function UploadButton({ hostId, pool }: { hostId: string; pool: string })
     req.onabort = () => setState((s) => (s ? { ...s, status: 'aborted' } : s));
     req.open('PUT', `${apiPaths.volume(hostId, pool, file.name)}/content`);
     req.setRequestHeader('content-type', 'application/octet-stream');
+    req.setRequestHeader(UPLOAD_HEADER, '1');
     req.send(file);
   }
 

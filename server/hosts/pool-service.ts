@@ -58,28 +58,27 @@ export async function createPool(hostId: string, body: unknown, onStep?: (s: Ste
   }
 }
 
-type PoolAction = 'start' | 'stop' | 'refresh' | 'build';
 type ActionFn = (t: Transport, uri: string, name: string, type: string) => Promise<ActionResult>;
-const ACTIONS: Record<PoolAction, ActionFn> = { start: poolStart, stop: poolStop, refresh: poolRefresh, build: poolBuild };
-
-const ACTION_COMMANDS: Record<PoolAction, (uri: string, name: string, type: string) => Command> = {
-  start: poolStartCommand,
-  stop: poolStopCommand,
-  refresh: poolRefreshCommand,
-  build: poolBuildCommand,
-};
+type CommandFn = (uri: string, name: string, type: string) => Command;
+/** Indexed by a URL segment, so a Map: `constructor` or `__proto__` find nothing, not Object's own. */
+const ACTIONS: ReadonlyMap<string, { run: ActionFn; command: CommandFn }> = new Map([
+  ['start', { run: poolStart, command: poolStartCommand }],
+  ['stop', { run: poolStop, command: poolStopCommand }],
+  ['refresh', { run: poolRefresh, command: poolRefreshCommand }],
+  ['build', { run: poolBuild, command: poolBuildCommand }],
+]);
 
 /** A body `{"dryRun": true}` answers `{dryRun, command}` (what would run) and runs nothing. */
 export const isDryRun = (body: unknown) => (body as { dryRun?: unknown } | null | undefined)?.dryRun === true;
 
 export async function poolAction(hostId: string, pool: string, action: string, body?: unknown): Promise<ActionResult | { dryRun: true; command: string }> {
-  const fn = ACTIONS[action as PoolAction];
-  if (!fn) throw notFound(`Pool action “${action}”`);
+  const a = ACTIONS.get(action);
+  if (!a) throw notFound(`Pool action “${action}”`);
   const host = findHost(hostId);
-  if (isDryRun(body)) return { dryRun: true, command: renderInvocation(ACTION_COMMANDS[action as PoolAction](host.uri, pool, await poolType(hostId, pool))) };
+  if (isDryRun(body)) return { dryRun: true, command: renderInvocation(a.command(host.uri, pool, await poolType(hostId, pool))) };
   const p = await requirePool(hostId, pool);
   try {
-    return await fn(transportFor(host), host.uri, pool, p.type);
+    return await a.run(transportFor(host), host.uri, pool, p.type);
   } finally {
     invalidate(hostId);
   }

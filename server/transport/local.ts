@@ -9,6 +9,11 @@ const DEFAULT_TIMEOUT = 60_000;
 /** This machine: `sh -c` in its own process group, so a timeout kills the whole pipeline. */
 export class LocalTransport implements Transport {
   readonly kind = 'local' as const;
+  /** Like SshTransport: a transport is never an answer. */
+  toJSON(): never {
+    throw new Error('LocalTransport must not be serialised');
+  }
+
   private execs = 0;
   private active = 0;
 

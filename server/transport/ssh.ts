@@ -52,13 +52,24 @@ export class SshTransport implements Transport {
   private connections = 0;
   private execs = 0;
   private readonly label: string;
+  // The key material lives in ES private fields: no serialiser, spread or property walk can see it.
+  readonly #target: SshTarget;
+  readonly #options: SshOptions;
 
-  constructor(
-    private readonly target: SshTarget,
-    private readonly options: SshOptions = {},
-  ) {
+  constructor(target: SshTarget, options: SshOptions = {}) {
+    this.#target = target;
+    this.#options = options;
     this.slots = new Semaphore(options.maxChannels ?? 8);
     this.label = `${target.username}@${target.host}:${target.port}`;
+  }
+
+  /** A transport is never an answer: serialising one is a bug, and it fails loudly instead of leaking. */
+  toJSON(): never {
+    throw new Error(`SshTransport(${this.label}) must not be serialised`);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SshTransport(${this.label})`;
   }
 
   stats(): TransportStats {
@@ -94,19 +105,19 @@ export class SshTransport implements Transport {
         if (!ready) reject(e);
       };
       const config: ConnectConfig = {
-        host: this.target.host,
-        port: this.target.port,
-        username: this.target.username,
-        privateKey: this.target.privateKey,
-        agent: this.target.agent,
+        host: this.#target.host,
+        port: this.#target.port,
+        username: this.#target.username,
+        privateKey: this.#target.privateKey,
+        agent: this.#target.agent,
         // A frozen host accepts TCP but never sends its banner: give up in 4 s, inside the 5 s promise.
-        readyTimeout: this.options.readyTimeoutMs ?? 4000,
-        keepaliveInterval: this.options.keepaliveIntervalMs ?? 1000,
-        keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
+        readyTimeout: this.#options.readyTimeoutMs ?? 4000,
+        keepaliveInterval: this.#options.keepaliveIntervalMs ?? 1000,
+        keepaliveCountMax: this.#options.keepaliveCountMax ?? 3,
         hostVerifier: (key: Buffer) => {
           const presented = sha256Fingerprint(key);
-          if (this.target.hostKey && presented === this.target.hostKey) return true;
-          rejectedKey = { presented, pinned: this.target.hostKey };
+          if (this.#target.hostKey && presented === this.#target.hostKey) return true;
+          rejectedKey = { presented, pinned: this.#target.hostKey };
           return false;
         },
       };

@@ -1,4 +1,5 @@
 import 'server-only';
+import { own } from '@/lib/own';
 import { randomUUID } from 'node:crypto';
 import type { PoolCreateInput } from '@/lib/schemas';
 import type { Command } from '../commands/command';
@@ -74,7 +75,7 @@ export function planPoolCreate(uri: string, input: PoolCreateInput): PoolPlan {
     const formats = FORMATTING_TYPES.has(input.type);
     const flags = formats ? [input.overwrite ? '--overwrite' : '--no-overwrite'] : [];
     const build = virsh(uri, call('pool-build', ...flags, '--', input.name));
-    steps.push({ id: 'build', title: `Build: ${BUILD_EFFECT[input.type] ?? 'prepare the storage'}`, command: renderInvocation(build), cmd: build });
+    steps.push({ id: 'build', title: `Build: ${own(BUILD_EFFECT, input.type) ?? 'prepare the storage'}`, command: renderInvocation(build), cmd: build });
   }
   if (input.start) {
     const start = virsh(uri, call('pool-start', '--', input.name));
@@ -106,7 +107,7 @@ export async function poolCreate(t: Transport, uri: string, input: PoolCreateInp
       hazard: 'overwrite-build',
       name: input.name,
       confirm: input.confirm,
-      message: `Building “${input.name}” with overwrite ${BUILD_EFFECT[input.type] ?? 'destroys what the source holds'}`,
+      message: `Building “${input.name}” with overwrite ${own(BUILD_EFFECT, input.type) ?? 'destroys what the source holds'}`,
       detail: input.source.devices ?? (input.source.device ? [input.source.device] : []),
     });
   const plan = planPoolCreate(uri, input);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { own } from '@/lib/own';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { VolumeCreateInput, type OperationResult, type PoolDto, type VolumeDto } from '@/lib/schemas';
@@ -51,7 +52,7 @@ function qemuOptions(input: Input): string[] {
     throw badRequest(`compat, cluster size, lazy refcounts and compression type apply to qcow2 only, not ${input.format}`);
   }
   if (input.preallocation && input.preallocation !== 'off') {
-    const allowed = PREALLOCATION_BY_FORMAT[input.format] ?? [];
+    const allowed = own(PREALLOCATION_BY_FORMAT, input.format) ?? [];
     if (!allowed.includes(input.preallocation))
       throw badRequest(`${input.format} does not support preallocation=${input.preallocation} (it supports: ${allowed.join(', ') || 'none'})`);
     o.push(`preallocation=${input.preallocation}`);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { own } from '@/lib/own';
 import { CREATE_FORMATS, type Qcow2Options, type VolumeFormatsDto } from '@/lib/schemas';
 import { command } from '../commands/command';
 import { runChecked } from '../commands/run';
@@ -69,7 +70,7 @@ export async function volumeFormats(hostId: string, pool: string): Promise<Volum
   const [formats, luks] = fileBased ? await Promise.all([hostImageFormats(host), hostSupportsLuks(host)]) : [['raw'], false];
   return {
     formats,
-    preallocation: Object.fromEntries(formats.map((f) => [f, fileBased ? (PREALLOCATION_BY_FORMAT[f] ?? ['off']) : ['off', 'full']])),
+    preallocation: Object.fromEntries(formats.map((f) => [f, fileBased ? (own(PREALLOCATION_BY_FORMAT, f) ?? ['off']) : ['off', 'full']])),
     poolType: p.type,
     fileBased,
     encryption: luks && formats.includes('qcow2') ? ['luks'] : [],

@@ -1,4 +1,5 @@
 import 'server-only';
+import { own } from '@/lib/own';
 import { escapeXml } from './escape';
 
 /** Everything a `<disk>` element for attach-device needs, settled by the caller. */
@@ -64,7 +65,7 @@ export function buildDiskXml(d: DiskXmlInput): string {
 }
 
 const PREFIX: Record<string, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', fdc: 'fd' };
-export const targetPrefix = (bus: string): string => PREFIX[bus] ?? 'vd';
+export const targetPrefix = (bus: string): string => own(PREFIX, bus) ?? 'vd';
 
 /** vda, …, vdz, vdaa, … — libvirt's disk name order (virDiskNameToIndex). */
 export function targetName(prefix: string, index: number): string {

@@ -1,5 +1,6 @@
 import { handle, type Params } from '@/server/http';
 import { findPoolSources } from '@/server/hosts/pool-service';
+import { requireNamed } from '@/server/hosts/lookup';
 
 export const dynamic = 'force-dynamic';
 
@@ -7,5 +8,5 @@ export const dynamic = 'force-dynamic';
 export async function GET(req: Request, { params }: Params<'host'>) {
   const { host } = await params;
   const q = new URL(req.url).searchParams;
-  return handle(() => findPoolSources(host, q.get('type') ?? '', q.get('host') ?? undefined, { port: q.get('port') ?? undefined, initiator: q.get('initiator') ?? undefined }));
+  return handle(async () => (await requireNamed(host), findPoolSources(host, q.get('type') ?? '', q.get('host') ?? undefined, { port: q.get('port') ?? undefined, initiator: q.get('initiator') ?? undefined })));
 }

@@ -1,10 +1,11 @@
 import { handle, readJson, type Params } from '@/server/http';
 import { domainPower } from '@/server/domains/power';
+import { requireNamed } from '@/server/hosts/lookup';
 
 export const dynamic = 'force-dynamic';
 
 /** Body: `{action: "start" | "shutdown" | "destroy", confirm?, dryRun?}`; destroy needs `confirm` = the VM's name. */
 export async function POST(req: Request, { params }: Params<'host' | 'vm'>) {
   const { host, vm } = await params;
-  return handle(async () => domainPower(host, vm, await readJson(req)));
+  return handle(async () => (await requireNamed(host, { vm }), domainPower(host, vm, await readJson(req))));
 }

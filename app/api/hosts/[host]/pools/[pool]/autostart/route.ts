@@ -1,10 +1,11 @@
 import { handle, readJson, type Params } from '@/server/http';
 import { setPoolAutostart } from '@/server/hosts/pool-service';
+import { requireNamed } from '@/server/hosts/lookup';
 
 export const dynamic = 'force-dynamic';
 
 /** PUT {"enabled": true|false} */
 export async function PUT(req: Request, { params }: Params<'host' | 'pool'>) {
   const { host, pool } = await params;
-  return handle(async () => setPoolAutostart(host, pool, await readJson(req)));
+  return handle(async () => (await requireNamed(host, { pool }), setPoolAutostart(host, pool, await readJson(req))));
 }

@@ -1,6 +1,7 @@
 import { handle, readJson, type Params } from '@/server/http';
 import { listVolumes } from '@/server/hosts/service';
 import { createVolume } from '@/server/volumes/create';
+import { requireNamed } from '@/server/hosts/lookup';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,6 +14,7 @@ export async function GET(_req: Request, { params }: Params<'host' | 'pool'>) {
 export async function POST(req: Request, { params }: Params<'host' | 'pool'>) {
   const { host, pool } = await params;
   return handle(async () => {
+    await requireNamed(host, { pool });
     const body = await readJson(req);
     const r = await createVolume(host, pool, body);
     return r;

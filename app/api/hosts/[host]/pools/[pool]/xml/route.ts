@@ -1,5 +1,6 @@
 import { handle, readJson, type Params } from '@/server/http';
 import { getPoolXml, putPoolXml } from '@/server/hosts/pool-xml-service';
+import { requireNamed } from '@/server/hosts/lookup';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,5 +13,5 @@ export async function GET(_req: Request, { params }: Params<'host' | 'pool'>) {
 /** Body `{xml, dryRun?}`: redefine the pool from edited XML (`pool-define` on stdin). */
 export async function PUT(req: Request, { params }: Params<'host' | 'pool'>) {
   const { host, pool } = await params;
-  return handle(async () => putPoolXml(host, pool, await readJson(req)));
+  return handle(async () => (await requireNamed(host, { pool }), putPoolXml(host, pool, await readJson(req))));
 }

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { NextResponse } from 'next/server';
 import { errorResponse, handle, type Params } from '@/server/http';
 import { downloadVolume, uploadVolume } from '@/server/volumes/transfer';
+import { requireNamed } from '@/server/hosts/lookup';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,7 +31,7 @@ export async function PUT(req: Request, { params }: P) {
   const { host, pool, volume } = await params;
   const q = new URL(req.url).searchParams;
   const len = req.headers.get('content-length');
-  return handle(() =>
-    uploadVolume(host, pool, volume, req.body as never, { length: len === null ? null : Number(len), confirm: q.get('confirm') ?? undefined, signal: req.signal }),
+  return handle(async () =>
+    (await requireNamed(host, { pool }), uploadVolume(host, pool, volume, req.body as never, { length: len === null ? null : Number(len), confirm: q.get('confirm') ?? undefined, signal: req.signal })),
   );
 }

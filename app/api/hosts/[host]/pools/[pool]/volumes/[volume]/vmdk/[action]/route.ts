@@ -1,9 +1,14 @@
 import { volumeActionResponse, type Params, type VolumeAction } from '@/server/http';
 import { compareVmdk, convertVmdk } from '@/server/volumes/vmdk';
+import { requireNamed } from '@/server/hosts/lookup';
 
 export const dynamic = 'force-dynamic';
 
-const ACTIONS: Record<string, VolumeAction> = { convert: convertVmdk, compare: compareVmdk };
+/** The source vmdk must exist before the body is read (a URL naming nothing is a 404, whatever the body). */
+const named =
+  (fn: VolumeAction): VolumeAction =>
+  async (h, p, v, body) => (await requireNamed(h, { pool: p, volume: v }), fn(h, p, v, body));
+const ACTIONS: Record<string, VolumeAction> = { convert: named(convertVmdk), compare: named(compareVmdk) };
 
 /** POST …/volumes/{vol}/vmdk/convert (202 with the job, or the plan with dryRun) | compare */
 export async function POST(req: Request, { params }: Params<'host' | 'pool' | 'volume' | 'action'>) {

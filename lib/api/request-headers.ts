@@ -1,0 +1,8 @@
+/**
+ * Request headers the console's request gate (server/security/gate.ts) looks for: headers a plain
+ * HTML form or an <img> on another site cannot send.
+ */
+/** An upload (`PUT …/volumes/{vol}/content`, a raw body rather than JSON) carries `x-ksc-upload: 1`. */
+export const UPLOAD_HEADER = 'x-ksc-upload';
+/** A client that is not a browser (no Sec-Fetch-Site) sends `x-ksc-client: 1` to reach the GETs that act. */
+export const CLIENT_HEADER = 'x-ksc-client';
