@@ -10,7 +10,8 @@ import { allPools, createAndWait, next, openWizard, poolInfo as info, poolsTagge
  * pools (fs on a loop device, iscsi-direct) are in pool-wizard-devices.spec.ts. Everything here is
  * named ksc-t6-… and lives under /var/lib/ksc-t6; leftovers of a crashed run are removed first.
  */
-const BASE = '/var/lib/ksc-t6';
+// Inside /var/lib/libvirt/images: the path policy's default root (a target elsewhere is refused).
+const BASE = '/var/lib/libvirt/images/ksc-t6';
 const MARKER = '/tmp/ksc-t6-pwned';
 const DIR_POOL = 'ksc-t6-dir';
 const FAIL_POOL = 'ksc-t6-fail';
