@@ -148,6 +148,20 @@ test('lifecycle on the pool page: stop, start, refresh, autostart off, XML edit 
   expect(existsSync(`${BASE}/dir-pool`)).toBe(false);
 });
 
+test('a target outside the host’s path policy: the roots are said up front, the preview says why, nothing is defined', async ({ page }) => {
+  await openWizard(page);
+  await page.getByLabel('Pool name').fill('ksc-t6-out');
+  await next(page);
+  await next(page);
+  await slow(page.getByRole('note', { name: 'Path policy' })).toContainText('/var/lib/libvirt/images');
+  await page.getByLabel('Target path').fill('/etc/ksc-t6-out');
+  const preview = page.getByRole('complementary', { name: 'Preview' });
+  await slow(preview).toContainText('The server refuses this pool');
+  await slow(preview).toContainText('/etc/ksc-t6-out');
+  await slow(preview).toContainText('is not inside the path policy of lab');
+  expect(allPools()).not.toContain('ksc-t6-out');
+});
+
 test('a failing start shows libvirt’s error, undoes the define and keeps the form filled', async ({ page }) => {
   await openWizard(page);
   await page.getByLabel('Pool name').fill(FAIL_POOL);
