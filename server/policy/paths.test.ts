@@ -135,3 +135,16 @@ describe('policyFromStorage', () => {
     expect(policyFromStorage({ id: 'h', allowedRoots: ['/data/vm'] }, { pools: [], volumes: new Map(), domains: [] } as never).allowedRoots).toEqual(['/data/vm']);
   });
 });
+
+describe('refusalError', () => {
+  it('422 path-outside-policy naming the path, what it resolved to and what is allowed', async () => {
+    const { refusalError } = await import('./paths');
+    const e = refusalError('lab', { allowedRoots: ['/var/lib/libvirt/images'], allowedDevices: ['/dev/vdb'], poolDirs: ['/p'] }, [{ path: '/var/lib/libvirt/images/l', resolved: '/etc', kind: 'pool-target' }]);
+    expect([e.status, e.code]).toEqual([422, 'path-outside-policy']);
+    expect(e.message).toBe('The pool target /var/lib/libvirt/images/l resolves to /etc, which is not inside the path policy of lab — allowed roots: /var/lib/libvirt/images');
+    expect(e.detail).toEqual({ refused: [{ path: '/var/lib/libvirt/images/l', resolved: '/etc', kind: 'pool-target' }], allowedRoots: ['/var/lib/libvirt/images'], allowedDevices: ['/dev/vdb'] });
+    const b = refusalError('lab', { allowedRoots: [], allowedDevices: [], poolDirs: ['/p'], devicesKnown: false }, [{ path: '/etc/shadow', resolved: '/etc/shadow', kind: 'backing' }]);
+    expect(b.message).toContain('is not inside a pool of lab — pool directories: /p');
+    expect(b.detail).not.toHaveProperty('allowedDevices');
+  });
+});

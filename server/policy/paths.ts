@@ -257,17 +257,25 @@ export function checkResolved(policy: Pick<PathPolicy, 'allowedRoots' | 'allowed
   return out;
 }
 
-export function refusalError(hostId: string, policy: Pick<PathPolicy, 'allowedRoots' | 'allowedDevices' | 'poolDirs'>, refused: Refusal[]): AppError {
+export function refusalError(hostId: string, policy: Pick<PathPolicy, 'allowedRoots' | 'allowedDevices' | 'poolDirs'> & { devicesKnown?: boolean }, refused: Refusal[]): AppError {
   const first = refused[0]!;
-  const where = first.kind === 'backing' || first.kind === 'extent' ? `inside a pool of ${hostId}` : `inside the path policy of ${hostId}`;
-  const resolvedWords = first.resolved === first.path ? '' : ` (it resolves to ${first.resolved})`;
-  return new AppError('path-outside-policy', `The ${KIND_WORDS[first.kind]} ${first.path}${resolvedWords} is not ${where}${refused.length > 1 ? `; ${refused.length - 1} more path(s) too` : ''}`, {
+  const inPools = first.kind === 'backing' || first.kind === 'extent';
+  const where = inPools ? `inside a pool of ${hostId}` : `inside the path policy of ${hostId}`;
+  const shown = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
+  const allowed = inPools
+    ? `pool directories: ${shown(policy.poolDirs)}, or a pool volume`
+    : first.kind === 'pool-source'
+      ? `allowed devices: ${shown(policy.allowedDevices)}`
+      : `allowed roots: ${shown(policy.allowedRoots)}${first.kind === 'attach' || first.kind === 'media' ? `; allowed devices: ${shown(policy.allowedDevices)}; or a pool volume` : ''}`;
+  const more = refused.length > 1 ? ` (and ${refused.length - 1} more path${refused.length > 2 ? 's' : ''})` : '';
+  return new AppError('path-outside-policy', `The ${KIND_WORDS[first.kind]} ${first.path} resolves to ${first.resolved}, which is not ${where}${more} — ${allowed}`, {
     status: 422,
     detail: {
       refused,
       allowedRoots: policy.allowedRoots,
-      allowedDevices: policy.allowedDevices,
-      ...(refused.some((r) => r.kind === 'backing' || r.kind === 'extent') ? { poolDirs: policy.poolDirs } : {}),
+      // Devices are listed when they were in question (lsblk is asked only then).
+      ...(policy.devicesKnown === false ? {} : { allowedDevices: policy.allowedDevices }),
+      ...(inPools ? { poolDirs: policy.poolDirs } : {}),
     },
   });
 }
