@@ -43,7 +43,7 @@ describe('checkResolved', () => {
     const attach: PathRequest = { path: '/dev/vda', kind: 'attach', allow: { roots: true, devices: true, poolVolumes: true } };
     expect(checkResolved(policy, [attach], res({ '/dev/vda': '/dev/vda' }))).toHaveLength(1);
     expect(checkResolved(policy, [{ ...attach, path: '/dev/vdb' }], res({ '/dev/vdb': '/dev/vdb' }))).toEqual([]);
-    expect(checkResolved(policy, [{ ...attach, path: '/dev/vg0/lv1' }], res({ '/dev/vg0/lv1': '/dev/dm-1', '/dev/vg0/lv1 ': '' }))).toEqual([]);
+    expect(checkResolved(policy, [{ ...attach, path: '/dev/vg0/lv1' }], res({ '/dev/vg0/lv1': '/dev/dm-1' }))).toEqual([]);
     const target: PathRequest = { path: '/dev/vdb', kind: 'pool-target', allow: { roots: true, devices: false } };
     expect(checkResolved(policy, [target], res({ '/dev/vdb': '/dev/vdb' }))).toHaveLength(1);
   });
