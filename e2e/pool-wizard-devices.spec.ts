@@ -10,6 +10,8 @@ import { allPools, createAndWait, next, ok, openWizard, pick, poolInfo as info, 
  * is named ksc-t6d-… and lives under /var/lib/ksc-t6d; leftovers of a crashed run are removed first.
  */
 const BASE = '/var/lib/ksc-t6d';
+// The fs pool's mount point: under /var/lib/libvirt/fs, a default root of the path policy.
+const MNT = '/var/lib/libvirt/fs/ksc-t6d-mnt';
 const TID = '606';
 const IQN = 'iqn.2026-11.lab.ksc:ksc-t6-target';
 const INITIATOR = 'iqn.2026-11.lab.ksc:ksc-t6-init';
@@ -24,6 +26,7 @@ function cleanup() {
     if (line.includes(`${BASE}/`)) ok(() => sh('losetup', '-d', line.split(':')[0]!));
   ok(() => sh('tgtadm', '--lld', 'iscsi', '--op', 'delete', '--mode', 'target', '--tid', TID, '--force'));
   rmSync(BASE, { recursive: true, force: true });
+  rmSync(MNT, { recursive: true, force: true });
 }
 
 test.describe.configure({ mode: 'serial', timeout: 360_000 });
@@ -60,7 +63,7 @@ test('fs pool on a loop device: picked from the block devices, built with overwr
   await page.screenshot({ path: 'docs/screenshots/pool-wizard-source.png', fullPage: true });
   await next(page);
   await step(page, 3);
-  await page.getByLabel('Target path').fill(`${BASE}/fs-mnt`);
+  await page.getByLabel('Target path').fill(MNT);
   await page.getByLabel('Build the pool').check();
   await page.getByLabel('Overwrite existing data').check();
   await slow(page.getByText(`Everything on ${loop} will be destroyed.`)).toBeVisible();
@@ -75,7 +78,7 @@ test('fs pool on a loop device: picked from the block devices, built with overwr
   expect(xml).toContain(`<device path='${loop}'/>`);
   expect(xml).toContain("<format type='ext4'/>");
   expect(info(FS_POOL)).toMatch(/State:\s+running/);
-  expect(sh('findmnt', '-n', '-o', 'SOURCE', `${BASE}/fs-mnt`).trim()).toBe(loop);
+  expect(sh('findmnt', '-n', '-o', 'SOURCE', MNT).trim()).toBe(loop);
 
   // Lifecycle from the host page's table: stop and start through the row's actions menu.
   await page.goto('/hosts/lab');
@@ -100,7 +103,7 @@ test('fs pool on a loop device: picked from the block devices, built with overwr
   await dialog.getByRole('button', { name: `Delete pool ${FS_POOL}` }).click();
   await slow(dialog).toBeHidden({ timeout: 60_000 });
   expect(allPools()).not.toContain(FS_POOL);
-  expect(sh('findmnt', '-rn', '-o', 'TARGET').split('\n')).not.toContain(`${BASE}/fs-mnt`);
+  expect(sh('findmnt', '-rn', '-o', 'TARGET').split('\n')).not.toContain(MNT);
 });
 
 test('iscsi-direct pool: target IQN and initiator IQN validated; CHAP password never shown', async ({ page }) => {

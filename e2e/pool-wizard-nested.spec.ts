@@ -147,12 +147,12 @@ test('netfs: exports discovered from the server, mounted by libvirt', async ({ p
   await slow(page.getByLabel('Export path')).toHaveValue(EXPORT);
   await page.getByLabel('Format').selectOption('nfs');
   await next(page);
-  await page.getByLabel('Target path').fill('/mnt/ksc-t6-nfs');
+  await page.getByLabel('Target path').fill('/var/lib/libvirt/netfs/ksc-t6-nfs');
   await next(page);
   await createAndCheck(page, NFS_POOL);
   const xml = nest(`virsh pool-dumpxml ${NFS_POOL}`);
   expect(xml).toContain(`<dir path='${EXPORT}'/>`);
-  expect(nest('findmnt -n -o SOURCE /mnt/ksc-t6-nfs').trim()).toBe(`127.0.0.1:${EXPORT}`);
+  expect(nest('findmnt -n -o SOURCE /var/lib/libvirt/netfs/ksc-t6-nfs').trim()).toBe(`127.0.0.1:${EXPORT}`);
   await deleteThroughUi(page, NFS_POOL, false);
 });
 

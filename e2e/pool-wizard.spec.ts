@@ -10,7 +10,8 @@ import { allPools, createAndWait, next, openWizard, poolInfo as info, poolsTagge
  * pools (fs on a loop device, iscsi-direct) are in pool-wizard-devices.spec.ts. Everything here is
  * named ksc-t6-… and lives under /var/lib/ksc-t6; leftovers of a crashed run are removed first.
  */
-const BASE = '/var/lib/ksc-t6';
+// Inside /var/lib/libvirt/images: the path policy's default root (a target elsewhere is refused).
+const BASE = '/var/lib/libvirt/images/ksc-t6';
 const MARKER = '/tmp/ksc-t6-pwned';
 const DIR_POOL = 'ksc-t6-dir';
 const FAIL_POOL = 'ksc-t6-fail';
@@ -145,6 +146,20 @@ test('lifecycle on the pool page: stop, start, refresh, autostart off, XML edit 
   await slow(page.getByRole('heading', { level: 1, name: 'lab' })).toBeVisible({ timeout: 60_000 });
   expect(allPools()).not.toContain(DIR_POOL);
   expect(existsSync(`${BASE}/dir-pool`)).toBe(false);
+});
+
+test('a target outside the host’s path policy: the roots are said up front, the preview says why, nothing is defined', async ({ page }) => {
+  await openWizard(page);
+  await page.getByLabel('Pool name').fill('ksc-t6-out');
+  await next(page);
+  await next(page);
+  await slow(page.getByRole('note', { name: 'Path policy' })).toContainText('/var/lib/libvirt/images');
+  await page.getByLabel('Target path').fill('/etc/ksc-t6-out');
+  const preview = page.getByRole('complementary', { name: 'Preview' });
+  await slow(preview).toContainText('The server refuses this pool');
+  await slow(preview).toContainText('/etc/ksc-t6-out');
+  await slow(preview).toContainText('is not inside the path policy of lab');
+  expect(allPools()).not.toContain('ksc-t6-out');
 });
 
 test('a failing start shows libvirt’s error, undoes the define and keeps the form filled', async ({ page }) => {

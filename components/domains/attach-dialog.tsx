@@ -1,5 +1,6 @@
 'use client';
 
+import { PathPolicyNote } from '@/components/hosts/path-policy-note';
 import { useState } from 'react';
 import { domainApi, useDomainMutation } from '@/lib/api/domains';
 import { usePools } from '@/lib/api/pools';
@@ -150,6 +151,7 @@ export function AttachDialog({ hostId, dom, open, onClose, initial }: { hostId: 
                 Path on the host
                 <input className={field.input} placeholder="/var/lib/libvirt/images/disk.qcow2 or /dev/sdc" value={path} onChange={(e) => setPath(e.target.value)} />
                 <span className={field.hint}>The format is read with qemu-img info, never guessed by libvirt.</span>
+                <PathPolicyNote hostId={hostId} show="both" />
               </label>
             )}
             <div className="grid grid-cols-3 gap-2">

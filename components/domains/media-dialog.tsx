@@ -1,5 +1,6 @@
 'use client';
 
+import { PathPolicyNote } from '@/components/hosts/path-policy-note';
 import { useState } from 'react';
 import { domainApi } from '@/lib/api/domains';
 import type { DiskDetailDto } from '@/lib/schemas';
@@ -26,6 +27,7 @@ export function MediaDialog({ hostId, vm, disk, running, onClose }: { hostId: st
         <label className={field.label}>
           ISO path on the host
           <input className={field.input} value={path} onChange={(e) => setPath(e.target.value)} onBlur={() => setKey((k) => k + 1)} placeholder="/var/lib/libvirt/images/debian.iso" />
+          <PathPolicyNote hostId={hostId} show="roots" />
         </label>
       )}
     </GuardedAction>

@@ -1,5 +1,6 @@
 'use client';
 
+import { PathPolicyNote } from '@/components/hosts/path-policy-note';
 import { useState } from 'react';
 import { domainApi, useDomainMutation } from '@/lib/api/domains';
 import type { DomainDetailDto, SnapshotCreateInput } from '@/lib/schemas';
@@ -76,6 +77,7 @@ export function SnapshotCreateDialog({ hostId, dom, onClose }: { hostId: string;
             {kind === 'external' && (
               <fieldset className="space-y-1">
                 <legend className={field.label}>Overlay file per disk</legend>
+                <PathPolicyNote hostId={hostId} show="roots" />
                 {disks.map((d) => (
                   <div key={d.target} className="flex items-center gap-2">
                     <span className="w-10 font-mono text-xs">{d.target}</span>

@@ -42,5 +42,7 @@ export const HostDto = z.object({
   capacity: z.number().int().optional(), // bytes, summed over active pools
   allocation: z.number().int().optional(),
   available: z.number().int().optional(),
+  /** GET /api/hosts/{id} only: where the console may point pools, disks, media, overlays and copies (docs/OPERATIONS.md, "Path policy"). */
+  pathPolicy: z.object({ allowedRoots: z.array(z.string()), allowedDevices: z.array(z.string()) }).optional(),
 });
 export type HostDto = z.infer<typeof HostDto>;

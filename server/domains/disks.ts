@@ -5,6 +5,7 @@ import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
 import { requireConfirmation } from '../guards';
 import { findHost } from '../hosts/inventory';
+import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
 import { invalidate } from '../hosts/storage-cache';
 import { transportFor } from '../hosts/transports';
 import type { Transport } from '../transport/types';
@@ -86,6 +87,8 @@ export async function attachDisk(hostId: string, vm: string, body: unknown): Pro
     const v = (dom.storage.volumes.get(pool) ?? []).find((x) => x.name === volume);
     if (!v) throw notFound(`Volume “${volume}” in pool “${pool}” on ${hostId}`);
     guardSource(v.path, usersOf(users, v.path, pool, volume), dom, input, warnings);
+    // The guest reads its backing chain too: every backing file must be inside a pool.
+    if (v.type === 'file') await requireBackingInsidePools(host, [{ path: v.path, format: v.format }], { storage: dom.storage });
     disk =
       v.type === 'file' || v.type === 'block'
         ? { ...base, type: v.type, path: v.path, format: v.format ?? 'raw', ...luks(v) }
@@ -93,8 +96,11 @@ export async function attachDisk(hostId: string, vm: string, body: unknown): Pro
   } else {
     const path = input.source.path;
     const v = byPath.get(path);
+    // The path policy: a file under the host's allowed roots, a free block device, or a pool volume.
+    const policy = await requireAllowedPaths(host, [{ path, kind: 'attach', allow: { roots: true, devices: true, poolVolumes: true } }], { storage: dom.storage });
     guardSource(path, usersOf(users, path, v?.pool, v?.name), dom, input, warnings);
     const format = v?.format ?? (await probeFormat(t, path));
+    await requireBackingInsidePools(host, [{ path, format }], { policy });
     disk = { ...base, type: path.startsWith('/dev/') ? 'block' : 'file', path, format, ...(v ? luks(v) : {}) };
   }
   const xml = buildDiskXml(disk);
@@ -260,6 +266,8 @@ export async function changeMedia(hostId: string, vm: string, target: string, bo
   const disk = dom.disks.find((d) => d.target === target);
   if (!disk) throw notFound(`Disk ${target} of ${vm}`);
   if (disk.device !== 'cdrom' && disk.device !== 'floppy') throw conflict('not-removable', `${target} is a ${disk.device}, not a CD-ROM drive: detach it instead`);
+  // The path policy: an image under the host's allowed roots, a free device, or a pool volume.
+  if (source) await requireAllowedPaths(host, [{ path: source, kind: 'media', allow: { roots: true, devices: true, poolVolumes: true } }], { storage: dom.storage });
   const running = dom.domain.state === 'running' || dom.domain.state === 'paused';
   const live = b.live === undefined ? running : b.live === true;
   const persistent = b.persistent === undefined ? true : b.persistent === true;

@@ -4,6 +4,7 @@ import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
 import { requireConfirmation } from '../guards';
 import { findHost } from '../hosts/inventory';
+import { requireAllowedPaths } from '../policy/paths';
 import { invalidate } from '../hosts/storage-cache';
 import { transportFor } from '../hosts/transports';
 import { buildSnapshotXml, type SnapshotXmlInput } from '../xml/snapshot';
@@ -62,6 +63,12 @@ export async function createSnapshot(hostId: string, vm: string, body: unknown):
       return { target: d.target, snapshot: 'external' as const, file };
     });
     if (!chosen.some((c) => c.snapshot === 'external')) throw badRequest('no disk left to snapshot');
+    // The path policy: every new overlay file lies under the host's allowed roots.
+    await requireAllowedPaths(
+      host,
+      chosen.flatMap((c) => (c.snapshot === 'external' ? [{ path: c.file, kind: 'overlay' as const, allow: { roots: true, devices: false } }] : [])),
+      { storage: dom.storage },
+    );
     spec = { name: input.name, description: input.description, memory: 'no', disks: chosen };
     flags.push('--disk-only');
     if (input.quiesce) flags.push('--quiesce');

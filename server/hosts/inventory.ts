@@ -31,6 +31,14 @@ const HostEntry = z
      */
     keepaliveIntervalMs: z.number().int().positive().optional(),
     keepaliveCountMax: z.number().int().positive().optional(),
+    /**
+     * Path policy (server/policy/paths.ts, docs/OPERATIONS.md "Path policy"): directories the
+     * console may point pools, disks, media, overlays and copies at (default: /var/lib/libvirt/images,
+     * …/fs, …/netfs; the host's file pools' targets always count), and block devices it may use
+     * (default: what lsblk shows free).
+     */
+    allowedRoots: z.array(z.string().regex(/^\/[^\x00-\x1f\x7f]*$/, 'an absolute path').refine((s) => s.replace(/\/+$/, '') !== '', '/ cannot be a root')).optional(),
+    allowedDevices: z.array(z.string().regex(/^\/dev\/[^\x00-\x1f\x7f]+$/, 'a device path under /dev')).optional(),
   })
   .refine((h) => h.transport === 'local' || h.address, { message: 'an ssh host needs an address' });
 

@@ -1,10 +1,11 @@
 import 'server-only';
-import { PoolCreateInput } from '@/lib/schemas';
+import { defaultTargetPath, PoolCreateInput } from '@/lib/schemas';
 import { command } from '../commands/command';
 import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
+import { poolPathRequests, requireAllowedPaths } from '../policy/paths';
 import { planPoolCreate, poolCreate, type PoolCreateResult, type StepResult } from '../virsh/pool-create';
 import {
   poolAutostart,
@@ -41,8 +42,13 @@ export async function createPool(hostId: string, body: unknown, onStep?: (s: Ste
   const input = PoolCreateInput.parse(body);
   // A dry run (the wizard's live preview, once per pause in typing) checks names with one cheap
   // pool-list rather than a full read of the host; the real create re-reads the host.
-  const existing = input.dryRun ? await poolNames(hostId) : (await hostStorage(host, { fresh: true })).pools.map((p) => p.name);
+  const storage = input.dryRun ? null : await hostStorage(host, { fresh: true });
+  const existing = storage ? storage.pools.map((p) => p.name) : await poolNames(hostId);
   if (existing.includes(input.name)) throw new AppError('pool-exists', `A pool named “${input.name}” already exists on ${hostId}`, { status: 409 });
+  // The path policy: the target inside the host's allowed roots, source devices among its free ones.
+  const s = input.source;
+  const devices = s.devices?.length ? s.devices : s.device ? [s.device] : [];
+  await requireAllowedPaths(host, poolPathRequests({ type: input.type, targetPath: input.target.path ?? defaultTargetPath(input), devices }), storage ? { storage } : {});
   if (input.dryRun) {
     const plan = planPoolCreate(host.uri, input);
     return {

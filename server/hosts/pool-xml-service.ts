@@ -2,6 +2,8 @@ import 'server-only';
 import { renderInvocation } from '../commands/shell';
 import { runChecked } from '../commands/run';
 import { AppError, badRequest, notFound } from '../errors';
+import { poolPathRequests, requireAllowedPaths } from '../policy/paths';
+import { parsePoolXml } from '../xml/pool';
 import { checkEditedPoolXml, poolDefineCommand, poolDumpXmlCommand } from '../virsh/pool-xml';
 import { findHost } from './inventory';
 import { hostStorage, invalidate } from './storage-cache';
@@ -14,7 +16,7 @@ async function currentPool(hostId: string, pool: string) {
   const storage = await hostStorage(host, { fresh: true });
   const p = storage.pools.find((x) => x.name === pool);
   if (!p) throw notFound(`Pool “${pool}” on ${hostId}`);
-  return { host, pool: p };
+  return { host, pool: p, storage };
 }
 
 export async function getPoolXml(hostId: string, pool: string) {
@@ -40,9 +42,12 @@ export async function getPoolXml(hostId: string, pool: string) {
 export async function putPoolXml(hostId: string, pool: string, body: unknown) {
   const b = (body ?? {}) as { xml?: unknown; dryRun?: unknown };
   if (typeof b.xml !== 'string') throw badRequest('send {"xml": "<pool …>…</pool>"}');
-  const { host, pool: p } = await currentPool(hostId, pool);
+  const { host, pool: p, storage } = await currentPool(hostId, pool);
   if (!p.persistent) throw new AppError('pool-transient', `Pool “${pool}” is transient: it has no definition to edit`, { status: 409 });
   checkEditedPoolXml(b.xml, { name: p.name, uuid: p.uuid, type: p.type });
+  // The edited target and source devices stay inside the path policy (the pool's own devices stay allowed).
+  const edited = parsePoolXml(b.xml);
+  await requireAllowedPaths(host, poolPathRequests({ type: edited.type, targetPath: edited.target.path, devices: edited.source.devices }, p.source.devices), { storage });
   const cmd = poolDefineCommand(host.uri);
   const restartNeeded = p.state === 'running';
   const note = restartNeeded

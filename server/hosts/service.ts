@@ -6,6 +6,7 @@ import { call, virsh } from '../commands/virsh';
 import { AppError, notFound } from '../errors';
 import { parseImageInfo } from '../qemu-img/info';
 import { describeAddress, findHost, loadInventory, type HostConfig } from './inventory';
+import { pathPolicyDto } from '../policy/paths';
 import { hostStorage } from './storage-cache';
 import { transportFor } from './transports';
 
@@ -30,8 +31,16 @@ export async function listHosts(opts: { budgetMs?: number } = {}): Promise<HostD
   );
 }
 
+/** One host; when it reads fine, with its path policy (allowed roots and devices: never key material). */
 export async function getHost(id: string): Promise<HostDto> {
-  return summarize(findHost(id));
+  const h = findHost(id);
+  const dto = await summarize(h);
+  if (dto.status !== 'ok') return dto;
+  try {
+    return { ...dto, pathPolicy: await pathPolicyDto(h, await hostStorage(h)) };
+  } catch {
+    return dto;
+  }
 }
 
 function baseOf(h: HostConfig): HostDto {

@@ -8,6 +8,7 @@ import { command } from '../commands/command';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
 import { invalidate } from '../hosts/storage-cache';
+import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
 import { escapeXml } from '../xml/escape';
 import { findPool, findVolume, FILE_POOLS, hostContext } from './context';
 import { hostImageFormats, hostSupportsLuks, NO_CREATE, PREALLOCATION_BY_FORMAT, qcow2OptionItems } from './formats';
@@ -151,6 +152,9 @@ export async function createVolume(hostId: string, poolName: string, body: unkno
   const backing = input.backing ? findVolume(storage, hostId, input.backing.pool, input.backing.name) : null;
   const existing = (storage.volumes.get(pool.name) ?? []).map((v) => v.name);
   const plan = planCreate(host.uri, pool, input, backing, existing);
+  // The path policy: a differencing disk's whole chain inside the pools; the new file (resolved) under the roots.
+  const policy = backing ? await requireBackingInsidePools(host, [{ path: backing.path, format: backing.format }], { storage }) : undefined;
+  if (plan.path) await requireAllowedPaths(host, [{ path: plan.path, kind: 'destination', allow: { roots: true, devices: false } }], { storage, policy });
   const warnings = [...plan.warnings];
   if (pool.volumeCapacity !== null && pool.volumeCapacity + plan.capacity > pool.capacity)
     warnings.push(`thin provisioning: the pool's volumes would promise ${pool.volumeCapacity + plan.capacity} B of ${pool.capacity} B`);

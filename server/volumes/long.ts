@@ -10,6 +10,7 @@ import { requireConfirmation } from '../guards';
 import { invalidate } from '../hosts/storage-cache';
 import { startJob } from '../jobs/jobs';
 import { progressParser } from '../jobs/progress';
+import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
 import { FILE_POOLS, findPool, volumeContext, type VolumeContext } from './context';
 import { escapeXml } from '../xml/escape';
 import { qcow2OptionItems } from './formats';
@@ -71,6 +72,15 @@ export function planConvert(
 }
 
 /**
+ * The path policy of a convert: the source's backing chain (and vmdk extents) inside the host's
+ * pools, the destination file (resolved: a symlink planted in the pool is followed) under its roots.
+ */
+export async function requireConvertPaths(ctx: VolumeContext, srcFmt: string, dst: string): Promise<void> {
+  const policy = await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: srcFmt }], { storage: ctx.storage });
+  await requireAllowedPaths(ctx.host, [{ path: dst, kind: 'destination', allow: { roots: true, devices: false } }], { policy });
+}
+
+/**
  * Run a planned convert as a job: refuse a file already there, stream qemu-img's `-p` progress,
  * remove the half-written file on failure or cancel, refresh the pool either way.
  */
@@ -113,6 +123,7 @@ export async function convertVolume(hostId: string, pool: string, name: string, 
   const srcFmt = ctx.volume.format;
   if (!srcFmt) throw badRequest(`the format of ${name} is unknown`);
   const plan = planConvert(ctx, srcFmt, { pool: input.pool ?? pool, name: input.name, format: input.format, compress: input.compress, options: input.options });
+  await requireConvertPaths(ctx, srcFmt, plan.dst);
   const warnings = ctx.runningUsers.length ? [`${ctx.runningUsers.join(', ')} is running: the copy is crash-consistent at best (-U)`] : [];
   const steps = [plan.check, plan.convert, plan.refresh];
   if (input.dryRun) return preview(steps, warnings);
@@ -132,6 +143,10 @@ export async function cloneVolume(hostId: string, pool: string, name: string, bo
   if (target.state !== 'running') throw new AppError('pool-inactive', `Pool “${target.name}” is not running: start it first`, { status: 409 });
   if ((ctx.storage.volumes.get(target.name) ?? []).some((v) => v.name === input.name))
     throw new AppError('volume-exists', `Pool “${target.name}” already has a volume named “${input.name}”`, { status: 409 });
+  // The path policy: what the copy reads (the backing chain) inside the pools; the new file under the roots.
+  const policy = await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: ctx.volume.format }], { storage: ctx.storage });
+  if (FILE_POOLS.has(target.type) && target.target.path)
+    await requireAllowedPaths(ctx.host, [{ path: path.posix.join(target.target.path, input.name), kind: 'destination', allow: { roots: true, devices: false } }], { policy });
   const warnings: string[] = [];
   // A file copy takes what the source holds; a device volume is allocated whole.
   const needed = FILE_POOLS.has(target.type) ? ctx.volume.allocation : ctx.volume.capacity;

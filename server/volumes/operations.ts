@@ -20,6 +20,7 @@ import { AppError, badRequest } from '../errors';
 import { requireConfirmation } from '../guards';
 import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
+import { requireBackingInsidePools } from '../policy/paths';
 import { volumeSecret } from '../virsh/secrets';
 import { dependantsOf, FILE_POOLS, findVolume, runningVms, volumeByPath, volumeContext, type VolumeContext } from './context';
 import { guardOverlays, refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
@@ -245,6 +246,8 @@ export async function compareVolumes(hostId: string, pool: string, name: string,
 export async function compareImages(ctx: VolumeContext, srcFmt: string, other: VolumeDto, opts: { strict: boolean; timeoutMs: number }) {
   if (!other.format) throw badRequest(`the format of ${other.name} is unknown`);
   const running = runningVms(ctx.storage);
+  // The path policy: both images' backing chains (and vmdk extents) inside the host's pools.
+  await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: srcFmt }, { path: other.path, format: other.format }], { storage: ctx.storage });
   const force = ctx.runningUsers.length > 0 || other.usedBy.some((vm) => running.has(vm));
   const cmd = command('qemu-img', 'compare', '-f', srcFmt, '-F', other.format, ...(opts.strict ? ['-s'] : []), ...(force ? ['-U'] : []), '--', ctx.volume.path, other.path);
   const r = await ctx.t.exec(cmd, { timeoutMs: opts.timeoutMs });
@@ -276,6 +279,8 @@ export async function rebaseVolume(hostId: string, pool: string, name: string, b
       message: `An unsafe rebase (-u) only rewrites the header of ${name}: if ${nb?.name} does not hold the same data as the current backing file, the guest sees a corrupted disk`,
       detail: { from: ctx.volume.backingStore?.path ?? null, to: nb?.path ?? null },
     });
+  // The path policy: the old chain (a safe rebase reads it) and the new base's chain inside the pools.
+  await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: f }, ...(nb ? [{ path: nb.path, format: nb.format }] : [])], { storage: ctx.storage });
   const args = ['rebase', '-f', f, ...(input.unsafe ? ['-u'] : ['-p']), '-b', nb ? nb.path : '', ...(nb ? ['-F', nb.format ?? 'raw'] : []), '--', ctx.volume.path];
   const steps: Step[] = [
     { title: nb ? `Rebase ${name} onto ${nb.name}${input.unsafe ? ' (unsafe: header only)' : ''}` : `Flatten ${name}: copy the backing data in`, inv: command('qemu-img', ...args) },
@@ -293,6 +298,8 @@ export async function commitVolume(hostId: string, pool: string, name: string, b
   const basePath = ctx.volume.backingStore?.path;
   if (!basePath) throw new AppError('no-backing', `${name} has no backing file to commit into`, { status: 409 });
   refuseIfRunning(ctx, `Committing ${name}`);
+  // The path policy: commit writes into the backing file, which must be inside a pool.
+  await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: fmt(ctx) }], { storage: ctx.storage });
   const base = volumeByPath(ctx.storage, basePath);
   const running = runningVms(ctx.storage);
   const baseRunning = base?.usedBy.filter((vm) => running.has(vm)) ?? [];

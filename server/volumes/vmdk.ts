@@ -8,7 +8,7 @@ import { AppError } from '../errors';
 import { parseImageInfo } from '../qemu-img/info';
 import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, parseDescriptor, parseMeasure, parseStatSizes, parseVmdkInfo, resolveExtent } from '../qemu-img/vmdk';
 import { FILE_POOLS, findVolume, volumeContext, type VolumeContext } from './context';
-import { planConvert, startConvert } from './long';
+import { planConvert, requireConvertPaths, startConvert } from './long';
 import { compareImages } from './operations';
 import { describeStep } from './steps';
 
@@ -211,6 +211,7 @@ export async function convertVmdk(hostId: string, pool: string, name: string, bo
     { pool: input.pool, name: input.name, format: 'qcow2', compress: input.compress, options: input.options },
     `Convert ${name} (vmdk${dto.subformat ? ` ${dto.subformat}` : ''}) to ${input.name} (qcow2${input.compress ? ', compressed' : ''})`,
   );
+  await requireConvertPaths(ctx, 'vmdk', plan.dst);
   if (!dto.measure) throw new AppError('command-failed', `qemu-img measure could not size the qcow2 for ${name}`, { status: 502 });
   const space = spaceCheck(plan.target.name, plan.target.available, dto.measure);
   const warnings: string[] = [];

@@ -19,7 +19,8 @@ const P = 'ksc-t3-';
 const LVM_POOL = `${P}lvm`;
 const VG = `${P}vg`;
 const NFS_POOL = `${P}nfs`;
-const NFS_MNT = `/mnt/${P}nfs`;
+// Under /var/lib/libvirt/netfs: a default root of the path policy (a mount point elsewhere is refused).
+const NFS_MNT = `/var/lib/libvirt/netfs/${P}nfs`;
 const ISCSI_POOL = `${P}iscsi`;
 const SPARE = '/dev/vdb';
 const MiB = 1024 * 1024;

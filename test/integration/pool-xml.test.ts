@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, findPoolSources, isDryRun, poolAction, previewPoolDelete, setPoolAutostart } from '@/server/hosts/pool-service';
@@ -11,7 +10,8 @@ import { LAB_INVENTORY } from '../helpers/lab';
 // through the project's server code over SSH to the lab, checked with a local virsh.
 const sys = (...args: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], { encoding: 'utf8' });
 const POOL = `ksc-t6-xml-${Math.random().toString(36).slice(2, 8)}`;
-const base = mkdtempSync(path.join(tmpdir(), 'ksc-t6-xml-'));
+// Inside /var/lib/libvirt/images: the path policy's default root (server/policy/paths.ts).
+const base = mkdtempSync('/var/lib/libvirt/images/ksc-t6-xml-');
 
 beforeAll(async () => {
   process.env.KSC_INVENTORY = LAB_INVENTORY;

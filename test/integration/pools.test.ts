@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, deletePool, poolAction, setPoolAutostart } from '@/server/hosts/pool-service';
@@ -14,7 +13,8 @@ const exists = (name: string) => sys('pool-list', '--all', '--name').split('\n')
 const suffix = Math.random().toString(36).slice(2, 8);
 const DIR_POOL = `ksc-test-dir-${suffix}`;
 const FS_POOL = `ksc-test-fs-${suffix}`;
-const base = mkdtempSync(path.join(tmpdir(), 'ksc-pools-'));
+// Inside /var/lib/libvirt/images: the path policy's default root (server/policy/paths.ts).
+const base = mkdtempSync('/var/lib/libvirt/images/ksc-pools-');
 
 beforeAll(() => {
   process.env.KSC_INVENTORY = LAB_INVENTORY;
@@ -95,15 +95,24 @@ describe('pool lifecycle on the lab', () => {
     expect(sys('pool-info', 'vm')).toMatch(/State:\s+running/);
   });
 
+  it('a source device outside the path policy (no such device, so not a free one) is refused before anything runs', async () => {
+    await expect(
+      createPool('lab', { name: FS_POOL, type: 'fs', source: { device: '/dev/ksc-no-such-device', format: 'ext4' }, target: { path: path.join(base, 'fsmnt') }, start: true }),
+    ).rejects.toMatchObject({ code: 'path-outside-policy', status: 422 });
+    expect(exists(FS_POOL)).toBe(false);
+  });
+
   it('a pool whose start fails is rolled back: nothing is left defined', async () => {
-    const r = await createPool('lab', { name: FS_POOL, type: 'fs', source: { device: '/dev/ksc-no-such-device', format: 'ext4' }, target: { path: path.join(base, 'fsmnt') }, start: true });
+    // A dir pool on a regular file: defined, then pool-start fails.
+    writeFileSync(path.join(base, 'afile'), 'not a directory\n');
+    const r = await createPool('lab', { name: FS_POOL, type: 'dir', target: { path: path.join(base, 'afile') }, start: true });
     expect(r.dryRun).toBe(false);
     if (r.dryRun) return;
     expect(r.ok).toBe(false);
     expect(r.rolledBack).toBe(true);
     const failed = r.steps.find((s) => !s.ok);
     expect(failed?.id).toBe('start');
-    expect(failed?.error).toMatch(/ksc-no-such-device/);
+    expect(failed?.error).toMatch(/afile/);
     expect(r.steps.some((s) => s.id.startsWith('undo-') && s.command.includes('pool-undefine'))).toBe(true);
     expect(exists(FS_POOL)).toBe(false);
   });

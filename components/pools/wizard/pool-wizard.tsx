@@ -105,7 +105,7 @@ export function PoolWizard({ hostId }: { hostId: string }) {
           <fieldset disabled={running || finished} className="min-w-0">
             {step === 0 && <StepType form={form} set={set} errors={errors} caps={types.data} />}
             {step === 1 && <StepSource hostId={hostId} form={form} set={set} errors={errors} cap={cap} />}
-            {step === 2 && <StepTarget form={form} set={set} errors={errors} />}
+            {step === 2 && <StepTarget hostId={hostId} form={form} set={set} errors={errors} />}
           </fieldset>
           {step === 3 && (
             <StepReview form={form} preview={preview.data} previewError={preview.error} errors={allErrors}>

@@ -1,5 +1,6 @@
 'use client';
 
+import { PathPolicyNote } from '@/components/hosts/path-policy-note';
 import { defaultTargetPath } from '@/lib/schemas';
 import { CheckField, Note, TextField } from './fields';
 import { canBuild, typeInfo, type FieldErrors, type WizardForm } from './model';
@@ -10,7 +11,7 @@ function defaultTarget(f: WizardForm): string {
 }
 
 /** Step 3: the target (path, permissions) and what to do: build (with overwrite as a guarded choice), start, autostart. */
-export function StepTarget({ form, set, errors }: { form: WizardForm; set: (p: Partial<WizardForm>) => void; errors: FieldErrors }) {
+export function StepTarget({ hostId, form, set, errors }: { hostId: string; form: WizardForm; set: (p: Partial<WizardForm>) => void; errors: FieldErrors }) {
   const info = typeInfo(form.type);
   const perms = form.type === 'dir' || form.type === 'fs' || form.type === 'netfs';
   const buildable = canBuild(form.type);
@@ -34,6 +35,7 @@ export function StepTarget({ form, set, errors }: { form: WizardForm; set: (p: P
                     : 'Where the volumes’ device nodes appear; the default is right almost always.'
               }
             />
+            {perms && <PathPolicyNote hostId={hostId} show="roots" className="mt-1" />}
           </div>
           {perms && (
             <fieldset className="grid max-w-2xl gap-4 md:grid-cols-3">
