@@ -1,4 +1,5 @@
 import 'server-only';
+import { randomBytes } from 'node:crypto';
 
 /**
  * The one error type that crosses from server/ to the API: a stable machine code, a sentence
@@ -29,3 +30,14 @@ export const notFound = (what: string, detail?: unknown) =>
 
 export const badRequest = (message: string, detail?: unknown) =>
   new AppError('invalid-input', message, { status: 422, detail });
+
+/**
+ * The answer for an error that is not an AppError (a bug, a library's exception): a generic
+ * message with a random id; the real error and its stack go to the server log under that id,
+ * never to the client.
+ */
+export function internalError(e: unknown, where = 'request'): { code: 'internal'; message: string; id: string } {
+  const id = randomBytes(4).toString('hex');
+  console.error(`[ksc] internal error id=${id} in ${where}:`, e);
+  return { code: 'internal', message: `Internal error (id ${id})`, id };
+}
