@@ -43,7 +43,11 @@ export async function GET(req: Request, { params }: Params<'job'>) {
         clearInterval(heartbeat);
         if (pending) clearTimeout(pending);
         unsubscribe();
-        controller.close();
+        try {
+          controller.close();
+        } catch {
+          /* already cancelled by the reader */
+        }
       };
       unsubscribe = subscribe(
         job,
