@@ -25,22 +25,24 @@ const PRUNE_EVERY_MS = 3600_000;
 
 /** chmod the database and its companions that exist; SQLite creates -wal/-shm with the db file's mode. */
 function tighten(file: string): void {
-  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) if (existsSync(f)) chmodSync(f, 0o600);
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
+    if (existsSync(/* turbopackIgnore: true */ f)) chmodSync(/* turbopackIgnore: true */ f, 0o600);
 }
 const g = globalThis as { __kscDb?: Slot };
 
 export function dataDir(): string {
-  return path.resolve(process.env.KSC_DATA_DIR ?? path.join(process.cwd(), 'data'));
+  return path.resolve(/* turbopackIgnore: true */ process.env.KSC_DATA_DIR ?? path.join(process.cwd(), 'data'));
 }
 
 export function db(): Db {
   const file = path.join(dataDir(), 'ksc.sqlite');
   if (g.__kscDb && g.__kscDb.file === file) return g.__kscDb.db;
   closeDb();
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  chmodSync(path.dirname(file), 0o700);
+  const dir = path.dirname(file);
+  mkdirSync(/* turbopackIgnore: true */ dir, { recursive: true, mode: 0o700 });
+  chmodSync(/* turbopackIgnore: true */ dir, 0o700);
   // Create the file 0600 before SQLite opens it (SQLite would use the umask, usually 0644).
-  closeSync(openSync(file, 'a', 0o600));
+  closeSync(openSync(/* turbopackIgnore: true */ file, 'a', 0o600));
   tighten(file);
   const d = new Database(file);
   d.pragma('journal_mode = WAL');
