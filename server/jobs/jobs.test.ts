@@ -90,7 +90,7 @@ describe('per-host job limit', () => {
     );
     expect(getJob(c!.id).queuedAhead).toBe(1);
     const cancelled = await cancelJob(b!.id);
-    expect(cancelled).toMatchObject({ state: 'cancelled', startedAt: null, error: { code: 'cancelled' } });
+    expect(cancelled).toMatchObject({ state: 'cancelled', startedAt: null, queuedAhead: null, error: { code: 'cancelled' } });
     expect(getJob(c!.id).queuedAhead).toBe(0);
     g.resolve();
     await waitForJob(a!.id);

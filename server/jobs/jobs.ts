@@ -292,6 +292,7 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
     l.dto = {
       ...l.dto,
       state,
+      queuedAhead: null,
       error,
       result: state === 'succeeded' ? result : null,
       progress: state === 'succeeded' && l.dto.progress !== null ? 100 : l.dto.progress,
