@@ -81,7 +81,9 @@ describe('errorResponse: unknown errors never show their message', () => {
     const s = await handle(async () => {
       throw 'a string with /root/.ssh/id_rsa';
     });
-    expect(JSON.stringify(await s.json())).not.toContain('id_rsa');
+    const sBody = (await s.json()) as { error: { code: string; message: string; id: string } };
+    expect(sBody.error).toEqual({ code: 'internal', message: `Internal error (id ${sBody.error.id})`, id: expect.stringMatching(/^[0-9a-f]{8}$/) });
+    expect(JSON.stringify(sBody)).not.toContain('id_rsa');
     const a = errorResponse(new AppError('command-failed', 'virsh failed', { status: 502, detail: { stderr: 'error: pool not found' } }));
     expect(a.status).toBe(502);
     expect(await a.json()).toEqual({ error: { code: 'command-failed', message: 'virsh failed', detail: { stderr: 'error: pool not found' } } });
