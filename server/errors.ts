@@ -25,6 +25,17 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * An AppError, also one from another copy of this module (Next can load server modules once per
+ * page and per route bundle, and `instanceof` fails across copies): an Error with a string
+ * `code`, a numeric `status` and `toJSON`. Node's system errors have a `code` but neither of the others.
+ */
+export function isAppError(e: unknown): e is AppError {
+  if (e instanceof AppError) return true;
+  const x = e as Partial<AppError> | null;
+  return e instanceof Error && typeof x?.code === 'string' && typeof x.status === 'number' && typeof x.toJSON === 'function';
+}
+
 export const notFound = (what: string, detail?: unknown) =>
   new AppError('not-found', `${what} was not found`, { status: 404, detail });
 

@@ -90,4 +90,16 @@ describe('errorResponse: unknown errors never show their message', () => {
     const z422 = errorResponse(z.object({ a: z.number() }).safeParse({ a: 'x' }).error);
     expect(z422.status).toBe(422);
   });
+
+  it('an AppError from another copy of the module (Next loads one per bundle) keeps its shape; a Node system error does not pass for one', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const foreign = Object.assign(new Error('Pool “x” is not running'), { name: 'AppError', code: 'pool-inactive', status: 409, detail: undefined, toJSON: () => ({ code: 'pool-inactive', message: 'Pool “x” is not running' }) });
+    const f = errorResponse(foreign);
+    expect(f.status).toBe(409);
+    expect(await f.json()).toEqual({ error: { code: 'pool-inactive', message: 'Pool “x” is not running' } });
+    const sys = Object.assign(new Error("ENOENT: no such file or directory, open '/srv/keys/k'"), { code: 'ENOENT', errno: -2 });
+    const r = errorResponse(sys);
+    expect(r.status).toBe(500);
+    expect(JSON.stringify(await r.json())).not.toContain('/srv/keys');
+  });
 });
