@@ -36,6 +36,19 @@ export function isAppError(e: unknown): e is AppError {
   return e instanceof Error && typeof x?.code === 'string' && typeof x.status === 'number' && typeof x.toJSON === 'function';
 }
 
+/**
+ * The error as an AppError when it is one the console understands: an AppError (any copy), or a
+ * VirshBatchError (virsh ran none of a batch's calls — its message is virsh's own stderr, e.g.
+ * "failed to connect to the hypervisor"), which becomes 502 `libvirt-error` with that stderr in
+ * `detail`. Null for anything else: that is an internal error.
+ */
+export function knownError(e: unknown): AppError | null {
+  if (isAppError(e)) return e;
+  if (e instanceof Error && e.name === 'VirshBatchError')
+    return new AppError('libvirt-error', `virsh failed: ${e.message.split('\n')[0]}`, { status: 502, detail: { stderr: e.message }, cause: e });
+  return null;
+}
+
 export const notFound = (what: string, detail?: unknown) =>
   new AppError('not-found', `${what} was not found`, { status: 404, detail });
 

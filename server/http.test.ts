@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { VirshBatchError } from './commands/virsh';
 import { AppError } from './errors';
 import { errorResponse, handle, MAX_JSON_BYTES, readJson } from './http';
 
@@ -101,5 +102,12 @@ describe('errorResponse: unknown errors never show their message', () => {
     const r = errorResponse(sys);
     expect(r.status).toBe(500);
     expect(JSON.stringify(await r.json())).not.toContain('/srv/keys');
+  });
+
+  it('virsh’s own words (a batch that ran nothing) stay visible: 502 libvirt-error with the stderr in detail', async () => {
+    const msg = 'error: failed to connect to the hypervisor\nerror: Failed to connect socket to /var/run/libvirt/libvirt-sock';
+    const res = errorResponse(new VirshBatchError(msg, msg));
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({ error: { code: 'libvirt-error', message: 'virsh failed: error: failed to connect to the hypervisor', detail: { stderr: msg } } });
   });
 });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import { ZodError } from 'zod';
-import { AppError, internalError, isAppError, notFound } from './errors';
+import { AppError, internalError, knownError, notFound } from './errors';
 
 /**
  * Route handlers stay thin: parse params, call one server function, answer JSON. Every failure
@@ -17,7 +17,8 @@ export async function handle<T>(fn: () => Promise<T>, init?: { status?: number }
 }
 
 export function errorResponse(e: unknown): NextResponse {
-  if (isAppError(e)) return NextResponse.json({ error: e.toJSON() }, { status: e.status });
+  const known = knownError(e);
+  if (known) return NextResponse.json({ error: known.toJSON() }, { status: known.status });
   if (e instanceof ZodError)
     return NextResponse.json(
       {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ZodError } from 'zod';
 import type { JobDto, JobState } from '@/lib/schemas';
-import { AppError, internalError, isAppError, notFound } from '../errors';
+import { AppError, internalError, knownError, notFound } from '../errors';
 import { db } from './db';
 import { clampInt, jobsPerHost } from './limits';
 
@@ -197,7 +197,8 @@ function emit(l: Live, force = false): void {
 
 /** What a job's failure records: an AppError as it is; anything else the generic internal error (logged with an id). */
 function jobError(e: unknown, id: string): NonNullable<JobDto['error']> {
-  if (isAppError(e)) return e.toJSON();
+  const known = knownError(e);
+  if (known) return known.toJSON();
   if (e instanceof ZodError)
     return { code: 'invalid-input', message: 'The request is invalid', detail: e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
   const { id: errorId, ...rest } = internalError(e, `job ${id}`);
