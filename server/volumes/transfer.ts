@@ -132,7 +132,7 @@ export async function uploadVolume(
           throw new AppError(r.aborted ? 'cancelled' : 'command-failed', `Uploading into ${name} failed`, { status: 502, detail: { command: renderInvocation(upload.inv), stderr: r.stderr.trim(), exitCode: r.exitCode } });
         // A body that broke off (the browser went away) reaches virsh as an early end of input,
         // and virsh then exits 0 with part of the data: count what went through.
-        if (opts.signal?.aborted || sent.bytes !== opts.length)
+        if (opts.signal?.aborted || sent.bytes < opts.length!)
           throw new AppError('upload-incomplete', `The upload into ${name} ended after ${sent.bytes} of ${opts.length} bytes`, { status: 400, detail: { received: sent.bytes, expected: opts.length } });
         await runChecked(t, refresh.inv, refresh.title, { timeoutMs: 120_000 });
         ok = true;
