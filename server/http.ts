@@ -1,7 +1,7 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import { ZodError } from 'zod';
-import { AppError, notFound } from './errors';
+import { AppError, internalError, knownError, notFound } from './errors';
 
 /**
  * Route handlers stay thin: parse params, call one server function, answer JSON. Every failure
@@ -17,7 +17,8 @@ export async function handle<T>(fn: () => Promise<T>, init?: { status?: number }
 }
 
 export function errorResponse(e: unknown): NextResponse {
-  if (e instanceof AppError) return NextResponse.json({ error: e.toJSON() }, { status: e.status });
+  const known = knownError(e);
+  if (known) return NextResponse.json({ error: known.toJSON() }, { status: known.status });
   if (e instanceof ZodError)
     return NextResponse.json(
       {
@@ -29,13 +30,48 @@ export function errorResponse(e: unknown): NextResponse {
       },
       { status: 422 },
     );
-  console.error(e);
-  return NextResponse.json({ error: { code: 'internal', message: (e as Error)?.message ?? 'Internal error' } }, { status: 500 });
+  // Anything else is a bug or an unforeseen failure: its message may hold paths, hosts or
+  // library internals, so the client gets an id and the log gets the real error next to it.
+  return NextResponse.json({ error: internalError(e) }, { status: 500 });
 }
 
-/** The request's JSON body; a malformed one is a 422, an absent one an error unless optional. */
+/** The cap on a JSON request body (every JSON route reads through readJson). */
+export const MAX_JSON_BYTES = 1 << 20;
+
+const tooLarge = (max: number) =>
+  new AppError('body-too-large', `The request body is larger than ${max} bytes`, { status: 413, detail: { maxBytes: max } });
+
+/**
+ * The body as text, at most `max` bytes: a Content-Length above the cap is refused before
+ * reading; otherwise the stream is read with a running count and abandoned (cancelled) as soon
+ * as it passes the cap — a missing or lying Content-Length changes nothing.
+ */
+export async function readBodyText(req: Request, max = MAX_JSON_BYTES): Promise<string> {
+  const declared = req.headers.get('content-length');
+  if (declared !== null && Number(declared) > max) {
+    await req.body?.cancel().catch(() => {});
+    throw tooLarge(max);
+  }
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(max);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/** The request's JSON body (≤ 1 MiB, else 413); a malformed one is a 422, an absent one an error unless optional. */
 export async function readJson(req: Request, opts: { optional?: boolean } = {}): Promise<unknown> {
-  const text = await req.text();
+  const text = await readBodyText(req);
   if (!text.trim()) {
     if (opts.optional) return undefined;
     throw new AppError('invalid-input', 'The request needs a JSON body', { status: 422 });

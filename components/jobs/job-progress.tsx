@@ -3,12 +3,19 @@
 import { useEffect, useState } from 'react';
 import { cancelJob, useJobStream } from '@/lib/api/jobs';
 import { formatBytes } from '@/lib/format';
-import type { JobDto } from '@/lib/schemas';
+import { TERMINAL_STATES, type JobDto } from '@/lib/schemas';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { ErrorPanel } from '@/components/ui/error-panel';
 
 export const jobTone = (s: JobDto['state']): Tone =>
   s === 'succeeded' ? 'good' : s === 'failed' ? 'bad' : s === 'running' || s === 'queued' ? 'info' : 'warn';
+
+/** The state as people read it: a queued job says how many jobs of its host are ahead of it. */
+export const stateLabel = (j: JobDto): string =>
+  j.state === 'queued' && j.queuedAhead !== null ? `queued — ${j.queuedAhead} ahead` : j.state;
+
+/** Queued and running jobs can be cancelled (a queued one simply leaves the line). */
+export const cancellable = (j: JobDto): boolean => j.state === 'running' || j.state === 'queued';
 
 /** Bytes per second since the job started, measured on the client as updates arrive. */
 function useRate(job: JobDto): number | null {
@@ -39,7 +46,7 @@ export function ProgressBar({ job }: { job: JobDto }) {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct ?? undefined}
-        aria-valuetext={pct === null ? 'working' : `${pct.toFixed(1)}%`}
+        aria-valuetext={job.state === 'queued' ? 'queued' : pct === null ? 'working' : `${pct.toFixed(1)}%`}
         className="h-2 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-700"
       >
         <div
@@ -48,7 +55,15 @@ export function ProgressBar({ job }: { job: JobDto }) {
         />
       </div>
       <p className="mt-1 flex justify-between gap-2 text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
-        <span>{pct === null ? (job.state === 'running' ? 'working (no progress reported)' : '') : `${pct.toFixed(1)}%`}</span>
+        <span>
+          {job.state === 'queued'
+            ? `waiting for a free slot on ${job.hostId}${job.queuedAhead !== null ? ` (${job.queuedAhead} ahead)` : ''}`
+            : pct === null
+              ? job.state === 'running'
+                ? 'working (no progress reported)'
+                : ''
+              : `${pct.toFixed(1)}%`}
+        </span>
         <span>
           {job.bytesDone != null && `${formatBytes(job.bytesDone)}${job.bytesTotal ? ` of ${formatBytes(job.bytesTotal)}` : ''}`}
           {rate && job.state === 'running' ? ` · ${formatBytes(rate)}/s` : ''}
@@ -63,7 +78,7 @@ export function JobProgress({ jobId, onDone }: { jobId: string; onDone?: (job: J
   const job = useJobStream(jobId);
   const [cancelError, setCancelError] = useState<unknown>(null);
   const [notified, setNotified] = useState(false);
-  if (job && job.state !== 'running' && !notified) {
+  if (job && TERMINAL_STATES.includes(job.state) && !notified) {
     setNotified(true);
     onDone?.(job);
   }
@@ -73,8 +88,8 @@ export function JobProgress({ jobId, onDone }: { jobId: string; onDone?: (job: J
       <div className="flex items-center justify-between gap-2">
         <p className="truncate text-sm font-medium">{job.title}</p>
         <div className="flex items-center gap-2">
-          <Badge tone={jobTone(job.state)}>{job.state}</Badge>
-          {job.state === 'running' && (
+          <Badge tone={jobTone(job.state)}>{stateLabel(job)}</Badge>
+          {cancellable(job) && (
             <button
               type="button"
               className="h-7 rounded border border-red-300 px-2 text-xs font-medium text-red-800 hover:bg-red-50 dark:border-red-800 dark:text-red-300"

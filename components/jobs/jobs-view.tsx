@@ -8,7 +8,7 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { PageHeader } from '@/components/ui/page-header';
 import { BodySkeleton } from '@/components/ui/skeleton';
 import { tableCls as t } from '@/components/ui/table';
-import { jobTone, ProgressBar } from './job-progress';
+import { cancellable, jobTone, ProgressBar, stateLabel } from './job-progress';
 
 /** Every job, newest first, from the database: live progress, cancel, outcome after reloads and restarts. */
 export function JobsView() {
@@ -17,7 +17,11 @@ export function JobsView() {
   return (
     <>
       <PageHeader kicker="Long operations" title="Jobs">
-        {q.data && <span>{q.data.filter((j) => j.state === 'running').length} running · {q.data.length} listed</span>}
+        {q.data && (
+          <span>
+            {q.data.filter((j) => j.state === 'running').length} running · {q.data.filter((j) => j.state === 'queued').length} queued · {q.data.length} listed
+          </span>
+        )}
       </PageHeader>
       {err != null && <ErrorPanel title="Could not cancel the job" error={err} />}
       {q.error ? (
@@ -54,7 +58,7 @@ export function JobsView() {
                   </th>
                   <td className={t.td}>{j.hostId}</td>
                   <td className={t.td}>
-                    <Badge tone={jobTone(j.state)}>{j.state}</Badge>
+                    <Badge tone={jobTone(j.state)}>{stateLabel(j)}</Badge>
                   </td>
                   <td className={`${t.td} w-72`}>
                     <ProgressBar job={j} />
@@ -62,7 +66,7 @@ export function JobsView() {
                   <td className={`${t.td} tabular-nums`}>{j.createdAt.slice(0, 19).replace('T', ' ')}</td>
                   <td className={`${t.td} tabular-nums`}>{duration(j.startedAt, j.finishedAt)}</td>
                   <td className={t.td}>
-                    {j.state === 'running' && (
+                    {cancellable(j) && (
                       <button
                         type="button"
                         aria-label={`Cancel ${j.title}`}

@@ -18,24 +18,50 @@ export const useJobs = () =>
 
 export const cancelJob = (id: string) => sendJson('DELETE', apiPaths.job(id), undefined, JobDto);
 
-/** One job followed live over its event stream (SSE); falls back to the last known state. */
+/**
+ * One job followed live over its event stream (SSE); falls back to the last known state. When
+ * the stream fails (the server caps open streams: 429 `too-many-streams`, or the connection
+ * dropped) the job is polled every 2 s instead until it ends.
+ */
 export function useJobStream(id: string | null): JobDto | null {
   const [job, setJob] = useState<JobDto | null>(null);
   const qc = useQueryClient();
   useEffect(() => {
     if (!id) return;
+    let stopped = false;
+    let ended = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const seen = (dto: JobDto) => {
+      setJob(dto);
+      if (TERMINAL_STATES.includes(dto.state)) {
+        ended = true;
+        void qc.invalidateQueries({ queryKey: jobKeys.all });
+      }
+    };
+    const poll = () => {
+      if (stopped || ended) return;
+      getJson(apiPaths.job(id), JobDto)
+        .then(seen, () => {})
+        .finally(() => {
+          if (!stopped && !ended) timer = setTimeout(poll, 2000);
+        });
+    };
     const es = new EventSource(apiPaths.jobEvents(id));
     es.addEventListener('job', (e) => {
       const parsed = JobDto.safeParse(JSON.parse((e as MessageEvent<string>).data));
       if (!parsed.success) return;
-      setJob(parsed.data);
-      if (TERMINAL_STATES.includes(parsed.data.state)) {
-        es.close();
-        void qc.invalidateQueries({ queryKey: jobKeys.all });
-      }
+      seen(parsed.data);
+      if (ended) es.close();
     });
-    es.onerror = () => es.close();
-    return () => es.close();
+    es.onerror = () => {
+      es.close();
+      poll();
+    };
+    return () => {
+      stopped = true;
+      es.close();
+      if (timer) clearTimeout(timer);
+    };
   }, [id, qc]);
   return id && job?.id === id ? job : null;
 }

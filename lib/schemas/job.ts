@@ -12,6 +12,8 @@ export const JobDto = z.object({
   /** The object it works on, e.g. {pool, volume}. */
   target: z.record(z.string(), z.string()),
   state: JobState,
+  /** While `queued`: how many jobs of the same host are ahead of it (0 = next to start); null otherwise. */
+  queuedAhead: z.number().int().nonnegative().nullable().default(null),
   /** 0–100, or null when the tool reports none (wipe, clone). */
   progress: z.number().nullable(),
   bytesDone: z.number().nullable(),

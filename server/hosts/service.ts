@@ -3,7 +3,7 @@ import type { DomainDto, HostDto, PoolDto, VolumeDetailDto, VolumeDto } from '@/
 import { command } from '../commands/command';
 import { runChecked } from '../commands/run';
 import { call, virsh } from '../commands/virsh';
-import { AppError, notFound } from '../errors';
+import { AppError, internalError, notFound } from '../errors';
 import { parseImageInfo } from '../qemu-img/info';
 import { describeAddress, findHost, loadInventory, type HostConfig } from './inventory';
 import { pathPolicyDto } from '../policy/paths';
@@ -116,7 +116,9 @@ function hostError(e: unknown, h: HostConfig): AppError {
   }
   if (e instanceof Error && e.name === 'VirshBatchError')
     return new AppError('libvirt-error', `virsh on ${h.id} failed: ${e.message.split('\n')[0]}`, { status: 502, detail: { stderr: e.message } });
-  return new AppError('error', `Reading ${h.id} failed: ${(e as Error)?.message ?? String(e)}`, { status: 500, cause: e });
+  // Anything else is unforeseen: its text stays in the server log, under the id the client sees.
+  const internal = internalError(e, `reading host ${h.id}`);
+  return new AppError('error', `Reading ${h.id} failed: ${internal.message}`, { status: 500, cause: e, detail: { id: internal.id } });
 }
 
 async function storageOf(hostId: string) {

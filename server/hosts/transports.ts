@@ -1,5 +1,5 @@
 import 'server-only';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { AppError } from '../errors';
 import { LocalTransport } from '../transport/local';
 import { SshTransport } from '../transport/ssh';
@@ -27,6 +27,7 @@ export function transportFor(host: HostConfig): Transport {
 function makeSsh(host: HostConfig): Transport {
   let privateKey: Buffer | undefined;
   if (host.identityPath) {
+    refuseOpenKey(host.id, host.identityPath);
     try {
       privateKey = readFileSync(/* turbopackIgnore: true */ host.identityPath);
     } catch (e) {
@@ -44,6 +45,26 @@ function makeSsh(host: HostConfig): Transport {
     { host: host.address ?? '', port: host.port, username: host.user, hostKey: host.hostKey, privateKey, agent },
     { readyTimeoutMs: host.readyTimeoutMs, keepaliveIntervalMs: host.keepaliveIntervalMs, keepaliveCountMax: host.keepaliveCountMax },
   );
+}
+
+/**
+ * Like ssh, refuse a private key that group or others may read (any of 0o077): the console
+ * holds root keys to KVM hosts. scripts/start.mjs checks the same at start-up.
+ */
+export function refuseOpenKey(hostId: string, file: string): void {
+  let mode: number;
+  try {
+    mode = statSync(/* turbopackIgnore: true */ file).mode & 0o777;
+  } catch {
+    return; // a missing file is reported by the read below
+  }
+  if (mode & 0o077) {
+    const octal = mode.toString(8).padStart(4, '0');
+    throw new AppError('key-permissions', `The key file ${file} for host ${hostId} is readable by others (mode ${octal}): run chmod 600 ${file}`, {
+      status: 500,
+      detail: { file, mode: octal, fix: `chmod 600 ${file}` },
+    });
+  }
 }
 
 export async function closeAllTransports(): Promise<void> {

@@ -1,9 +1,11 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { ZodError } from 'zod';
 import type { JobDto, JobState } from '@/lib/schemas';
-import { AppError, notFound } from '../errors';
+import { AppError, internalError, knownError, notFound } from '../errors';
 import { db } from './db';
+import { clampInt, jobsPerHost } from './limits';
 
 /**
  * Long operations (convert, wipe, clone, check, upload, download) run as jobs: started by a
@@ -12,10 +14,17 @@ import { db } from './db';
  * shows it after a reload or a restart. Each job runs on its own promise: one failure or a
  * hung host never blocks the others. Cancelling aborts the job's signal, which kills the
  * remote process group (see SshTransport).
+ *
+ * At most `jobsPerHost()` jobs of one host run at once (`KSC_JOBS_PER_HOST`, default 4, at most
+ * 7): a job holds an SSH channel for its whole run and a host has 8 (one spare for a kill), so
+ * without this cap eight jobs would leave no channel for reads. Extra jobs wait in state
+ * `queued` (FIFO, `queuedAhead` says how many are before them) and can be cancelled there.
  */
 export interface JobContext {
   readonly id: string;
   readonly signal: AbortSignal;
+  /** True when the job waited in the queue before it ran (what was checked at the request may be stale). */
+  readonly waited: boolean;
   progress(p: { percent?: number | null; bytesDone?: number | null; bytesTotal?: number | null }): void;
 }
 
@@ -36,8 +45,81 @@ interface Live {
   done: Promise<void>;
 }
 
-const g = globalThis as { __kscJobs?: Map<string, Live> };
+const g = globalThis as { __kscJobs?: Map<string, Live>; __kscJobQueues?: Map<string, HostQueue> };
 const live: Map<string, Live> = (g.__kscJobs ??= new Map());
+
+/** Per host: how many jobs hold a slot, and the queued ones in arrival order. */
+interface HostQueue {
+  running: number;
+  waiting: Array<{ id: string; start: () => void }>;
+}
+const queues: Map<string, HostQueue> = (g.__kscJobQueues ??= new Map());
+
+const queueOf = (hostId: string): HostQueue => {
+  let q = queues.get(hostId);
+  if (!q) queues.set(hostId, (q = { running: 0, waiting: [] }));
+  return q;
+};
+
+/** Tell every queued job of the host its new place in line. */
+function renumber(q: HostQueue): void {
+  q.waiting.forEach((w, i) => {
+    const l = live.get(w.id);
+    if (l && l.dto.queuedAhead !== i) {
+      l.dto = { ...l.dto, queuedAhead: i };
+      emit(l);
+    }
+  });
+}
+
+/**
+ * A run slot of the host: the release function at once when one is free, else a promise of it
+ * (the job waits in line; the promise rejects, leaving the line, when `signal` aborts first).
+ */
+function acquireSlot(hostId: string, id: string, signal: AbortSignal): (() => void) | Promise<() => void> {
+  const q = queueOf(hostId);
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    q.running--;
+    pump(q);
+  };
+  if (q.running < jobsPerHost() && q.waiting.length === 0) {
+    q.running++;
+    return release;
+  }
+  return new Promise((resolve, reject) => {
+    const entry = {
+      id,
+      start: () => {
+        signal.removeEventListener('abort', onAbort);
+        q.running++;
+        resolve(release);
+      },
+    };
+    const onAbort = () => {
+      const i = q.waiting.indexOf(entry);
+      if (i >= 0) q.waiting.splice(i, 1);
+      renumber(q);
+      reject(new AppError('cancelled', 'Cancelled while queued: nothing ran on the host'));
+    };
+    q.waiting.push(entry);
+    signal.addEventListener('abort', onAbort, { once: true });
+    renumber(q);
+  });
+}
+
+function pump(q: HostQueue): void {
+  while (q.running < jobsPerHost() && q.waiting.length) q.waiting.shift()!.start();
+  renumber(q);
+}
+
+/** The running and queued job counts of a host (for tests and the Jobs page). */
+export function hostJobCounts(hostId: string): { running: number; queued: number } {
+  const q = queues.get(hostId);
+  return { running: q?.running ?? 0, queued: q?.waiting.length ?? 0 };
+}
 
 const TERMINAL = new Set<JobState>(['succeeded', 'failed', 'cancelled', 'interrupted']);
 
@@ -66,6 +148,7 @@ const fromRow = (r: Row): JobDto => ({
   hostId: r.host_id,
   target: JSON.parse(r.target) as Record<string, string>,
   state: r.state as JobState,
+  queuedAhead: null,
   progress: r.progress,
   bytesDone: r.bytes_done,
   bytesTotal: r.bytes_total,
@@ -86,7 +169,18 @@ function save(dto: JobDto): void {
          started_at = @startedAt, finished_at = @finishedAt, error = @error, result = @result`,
     )
     .run({
-      ...dto,
+      id: dto.id,
+      kind: dto.kind,
+      title: dto.title,
+      hostId: dto.hostId,
+      state: dto.state,
+      progress: dto.progress,
+      bytesDone: dto.bytesDone,
+      bytesTotal: dto.bytesTotal,
+      command: dto.command,
+      createdAt: dto.createdAt,
+      startedAt: dto.startedAt,
+      finishedAt: dto.finishedAt,
       target: JSON.stringify(dto.target),
       error: dto.error ? JSON.stringify(dto.error) : null,
       result: dto.result === null || dto.result === undefined ? null : JSON.stringify(dto.result),
@@ -101,7 +195,20 @@ function emit(l: Live, force = false): void {
   }
 }
 
-/** Start a job; answers at once. `run` gets the abort signal and a progress reporter. */
+/** What a job's failure records: an AppError as it is; anything else the generic internal error (logged with an id). */
+function jobError(e: unknown, id: string): NonNullable<JobDto['error']> {
+  const known = knownError(e);
+  if (known) return known.toJSON();
+  if (e instanceof ZodError)
+    return { code: 'invalid-input', message: 'The request is invalid', detail: e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+  const { id: errorId, ...rest } = internalError(e, `job ${id}`);
+  return { ...rest, detail: { id: errorId } };
+}
+
+/**
+ * Start a job; answers at once, with the job `running` or, when the host already runs its
+ * limit of jobs, `queued`. `run` gets the abort signal and a progress reporter once it has a slot.
+ */
 export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknown>): JobDto {
   const now = new Date().toISOString();
   const dto: JobDto = {
@@ -110,13 +217,14 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
     title: spec.title,
     hostId: spec.hostId,
     target: spec.target,
-    state: 'running',
+    state: 'queued',
+    queuedAhead: null,
     progress: null,
     bytesDone: null,
     bytesTotal: spec.bytesTotal ?? null,
     command: spec.command,
     createdAt: now,
-    startedAt: now,
+    startedAt: null,
     finishedAt: null,
     error: null,
     result: null,
@@ -126,10 +234,13 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
   events.setMaxListeners(100);
   const l: Live = { dto, controller, events, lastSaved: 0, done: Promise.resolve() };
   live.set(dto.id, l);
-  save(dto);
+  let waited = false;
   const ctx: JobContext = {
     id: dto.id,
     signal: controller.signal,
+    get waited() {
+      return waited;
+    },
     progress(p) {
       if (TERMINAL.has(l.dto.state)) return;
       l.dto = {
@@ -141,26 +252,48 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
       emit(l);
     },
   };
+  // Queued or running at once: decided synchronously, so the answer to the request is exact.
+  const slot = acquireSlot(spec.hostId, dto.id, controller.signal);
+  waited = slot instanceof Promise;
+  if (!waited) l.dto = { ...l.dto, state: 'running', startedAt: now };
+  save(l.dto);
   l.done = (async () => {
     let state: JobState = 'succeeded';
     let error: JobDto['error'] = null;
     let result: unknown = null;
+    let release: (() => void) | null = null;
     try {
-      result = (await run(ctx)) ?? null;
-      if (controller.signal.aborted) state = 'cancelled';
-    } catch (e) {
-      if (controller.signal.aborted) {
+      try {
+        release = await slot;
+      } catch {
         state = 'cancelled';
-        error = { code: 'cancelled', message: 'Cancelled: the process on the host was killed' };
-      } else {
-        state = 'failed';
-        const err = e as Partial<AppError> & Error;
-        error = { code: typeof err.code === 'string' ? err.code : 'internal', message: err.message ?? String(e), ...(err.detail !== undefined ? { detail: err.detail } : {}) };
+        error = { code: 'cancelled', message: 'Cancelled while queued: nothing ran on the host' };
       }
+      if (release && waited) {
+        l.dto = { ...l.dto, state: 'running', queuedAhead: null, startedAt: new Date().toISOString() };
+        emit(l, true);
+      }
+      if (release) {
+        try {
+          result = (await run(ctx)) ?? null;
+          if (controller.signal.aborted) state = 'cancelled';
+        } catch (e) {
+          if (controller.signal.aborted) {
+            state = 'cancelled';
+            error = { code: 'cancelled', message: 'Cancelled: the process on the host was killed' };
+          } else {
+            state = 'failed';
+            error = jobError(e, dto.id);
+          }
+        }
+      }
+    } finally {
+      release?.();
     }
     l.dto = {
       ...l.dto,
       state,
+      queuedAhead: null,
       error,
       result: state === 'succeeded' ? result : null,
       progress: state === 'succeeded' && l.dto.progress !== null ? 100 : l.dto.progress,
@@ -171,13 +304,18 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
     // Keep finished jobs in memory a little while for late subscribers, then the db answers.
     setTimeout(() => live.delete(dto.id), 60_000).unref?.();
   })();
-  return dto;
+  return l.dto;
 }
 
+export const JOB_LIST_DEFAULT = 200;
+export const JOB_LIST_MAX = 500;
+
+/** Jobs, newest first; `limit` is clamped to 1..500 (a negative LIMIT means "all" to SQLite). */
 export function listJobs(opts: { limit?: number; hostId?: string } = {}): JobDto[] {
+  const limit = clampInt(opts.limit, { min: 1, max: JOB_LIST_MAX, fallback: JOB_LIST_DEFAULT });
   const rows = db()
-    .prepare(`SELECT * FROM jobs ${opts.hostId ? 'WHERE host_id = ?' : ''} ORDER BY created_at DESC LIMIT ${Math.min(500, opts.limit ?? 200)}`)
-    .all(...(opts.hostId ? [opts.hostId] : [])) as Row[];
+    .prepare(`SELECT * FROM jobs ${opts.hostId ? 'WHERE host_id = ?' : ''} ORDER BY created_at DESC LIMIT ?`)
+    .all(...(opts.hostId ? [opts.hostId] : []), limit) as Row[];
   // Running jobs: the in-memory record is fresher than the throttled row.
   return rows.map((r) => live.get(r.id)?.dto ?? fromRow(r));
 }
@@ -190,12 +328,12 @@ export function getJob(id: string): JobDto {
   return fromRow(row);
 }
 
-/** DELETE /api/jobs/{id}: kill a running job's process; a finished job answers 409. */
+/** DELETE /api/jobs/{id}: take a queued job out of the line, or kill a running job's process; a finished job answers 409. */
 export async function cancelJob(id: string): Promise<JobDto> {
   const l = live.get(id);
   const dto = getJob(id);
   if (!l || TERMINAL.has(l.dto.state))
-    throw new AppError('job-finished', `Job ${id} is not running (${dto.state})`, { status: 409, detail: { state: dto.state } });
+    throw new AppError('job-finished', `Job ${id} is not running or queued (${dto.state})`, { status: 409, detail: { state: dto.state } });
   l.controller.abort();
   // The transport reports back within a few seconds even if the host does not answer.
   await Promise.race([l.done, new Promise((r) => setTimeout(r, 8000))]);

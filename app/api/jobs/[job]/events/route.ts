@@ -1,16 +1,21 @@
 import { errorResponse, type Params } from '@/server/http';
 import { getJob, subscribe } from '@/server/jobs/jobs';
+import { openStream } from '@/server/jobs/streams';
 
 export const dynamic = 'force-dynamic';
 
 /**
  * Server-sent events: `event: job` with the job as JSON now and on every change (progress
- * about four times a second at most), then the stream ends when the job does.
+ * about four times a second at most), then the stream ends when the job does. Open streams
+ * are capped (429 `too-many-streams`, see server/jobs/streams.ts); the slot is released when
+ * the stream closes, whichever side closes it.
  */
 export async function GET(req: Request, { params }: Params<'job'>) {
   const { job } = await params;
+  let release: () => void;
   try {
     getJob(job);
+    release = openStream(req);
   } catch (e) {
     return errorResponse(e);
   }
@@ -34,10 +39,15 @@ export async function GET(req: Request, { params }: Params<'job'>) {
       close = () => {
         if (closed) return;
         closed = true;
+        release();
         clearInterval(heartbeat);
         if (pending) clearTimeout(pending);
         unsubscribe();
-        controller.close();
+        try {
+          controller.close();
+        } catch {
+          /* already cancelled by the reader */
+        }
       };
       unsubscribe = subscribe(
         job,
