@@ -64,6 +64,8 @@ test.beforeAll(async ({ baseURL }) => {
     { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ confirm: ${JSON.stringify(VOL)} }) }).then(() => 'sent', (e) => String(e));
   window.img = () => new Promise((r) => { const i = new Image(); i.onload = () => r('loaded'); i.onerror = () => r('error');
     i.src = ${JSON.stringify(`${console_}/api/hosts/lab/pool-sources?type=netfs&host=127.0.0.9`)}; });
+  window.download = () => new Promise((r) => { const i = new Image(); i.onload = () => r('loaded'); i.onerror = () => r('error');
+    i.src = ${JSON.stringify(`${console_}/api/hosts/lab/pools/${POOL}/volumes/${VOL}/content`)}; });
   window.frame = () => new Promise((r) => { const f = document.createElement('iframe'); f.src = ${JSON.stringify(`${console_}/hosts/lab`)};
     f.onload = () => r('load'); document.body.appendChild(f); });
 </script>`;
@@ -101,13 +103,15 @@ test('a form POST with enctype=text/plain from another site is refused and runs 
 async function rawStatuses(page: Page): Promise<(fragment: string) => Promise<number>> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
+  // By request id: the two events of one request may come in either order.
   const urls = new Map<string, string>();
-  const seen: Array<{ url: string; status: number }> = [];
+  const statuses = new Map<string, number>();
   cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
-  cdp.on('Network.responseReceivedExtraInfo', (e) => seen.push({ url: urls.get(e.requestId) ?? '', status: e.statusCode }));
+  cdp.on('Network.responseReceivedExtraInfo', (e) => statuses.set(e.requestId, e.statusCode));
+  const find = (fragment: string) => [...statuses].find(([id]) => (urls.get(id) ?? '').includes(fragment))?.[1] ?? 0;
   return async (fragment) => {
-    await expect.poll(() => seen.find((s) => s.url.includes(fragment))?.status ?? 0).toBeGreaterThan(0);
-    return seen.find((s) => s.url.includes(fragment))!.status;
+    await expect.poll(() => find(fragment)).toBeGreaterThan(0);
+    return find(fragment);
   };
 }
 
@@ -120,6 +124,10 @@ test('a no-cors fetch, an <img> to discovery and a frame are refused', async ({ 
 
   expect(await page.evaluate(() => (window as unknown as { img: () => Promise<string> }).img())).toBe('error');
   expect(await statusOf('/pool-sources')).toBe(403);
+
+  // Volume content is the one path proxy.ts leaves to its route (uploads must stream): the route gates itself.
+  expect(await page.evaluate(() => (window as unknown as { download: () => Promise<string> }).download())).toBe('error');
+  expect(await statusOf(`/volumes/${VOL}/content`)).toBe(403);
 
   // frame-ancestors 'none': the console's page never renders inside another site's frame.
   const framed = page.waitForResponse((r) => r.url() === `${console_}/hosts/lab`);
@@ -149,12 +157,22 @@ test('a DNS-rebound host name (Host: rebind.test) gets 421 for pages, reads and 
     await page.route(`${url}/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>rebound</title>' }));
     await page.goto(`${url}/`);
     await page.unrouteAll();
-    const answers = await page.evaluate(async (pool) => {
-      const read = await fetch('/api/hosts');
-      const write = await fetch(`/api/hosts/lab/pools/${pool}/stop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      return [read.status, (await read.json()).error.code, write.status, (await write.json()).error.code];
-    }, POOL);
-    expect(answers).toEqual([421, 'bad-host', 421, 'bad-host']);
+    const answers = await page.evaluate(
+      async ({ pool, vol }) => {
+        const json = { 'content-type': 'application/json' };
+        const tries = [
+          fetch('/api/hosts'),
+          fetch(`/api/hosts/lab/pools/${pool}/stop`, { method: 'POST', headers: json, body: '{}' }),
+          // the upload route (not behind proxy.ts) and a volume name that decodes to “…/content”
+          fetch(`/api/hosts/lab/pools/${pool}/volumes/evil.img/content`, { method: 'PUT', headers: { 'x-ksc-upload': '1' }, body: 'x'.repeat(1000) }),
+          fetch(`/api/hosts/lab/pools/${pool}/volumes/${vol}%2Fcontent`, { method: 'DELETE', headers: json, body: JSON.stringify({ confirm: vol }) }),
+        ];
+        return Promise.all(tries.map(async (t) => { const r = await t; return [r.status, (await r.json()).error.code]; }));
+      },
+      { pool: POOL, vol: VOL },
+    );
+    expect(answers).toEqual([[421, 'bad-host'], [421, 'bad-host'], [421, 'bad-host'], [421, 'bad-host']]);
+    expect(virsh('vol-list', POOL)).not.toContain('evil.img');
   } finally {
     await browser.close();
   }

@@ -169,3 +169,37 @@ export function securityHeaders(cfg: GateConfig): Record<string, string> {
     ...(cfg.https ? { 'strict-transport-security': 'max-age=31536000' } : {}),
   };
 }
+
+let cachedConfig: GateConfig | null = null;
+/** The configuration from this process's environment, read once. */
+export const gateConfig = (): GateConfig => (cachedConfig ??= gateConfigFromEnv());
+
+/** The CSP (page with its nonce, or API answer) and the other security headers, set on an answer. */
+export function applySecurityHeaders(headers: Headers, cfg: GateConfig, nonce: string | null): void {
+  headers.set('content-security-policy', contentSecurityPolicy(cfg, nonce));
+  for (const [k, v] of Object.entries(securityHeaders(cfg))) headers.set(k, v);
+}
+
+/** A refusal as the API's JSON error body. */
+export function refusalResponse(v: Extract<GateVerdict, { ok: false }>): Response {
+  return Response.json({ error: { code: v.code, message: v.message } }, { status: v.status, headers: { 'cache-control': 'no-store' } });
+}
+
+/**
+ * The gate for the one route proxy.ts cannot front: volume content (upload and download). With a
+ * proxy, Next buffers a request body whole in memory (and cuts it at proxyClientMaxBodySize), which
+ * would end streamed multi-GiB uploads; so proxy.ts's matcher skips that path and its handlers
+ * call this first — the same checks, the same headers.
+ */
+export async function gated(req: Request, handler: () => Promise<Response>): Promise<Response> {
+  const cfg = gateConfig();
+  const verdict = checkRequest({ method: req.method, pathname: new URL(req.url).pathname, headers: req.headers }, cfg);
+  let res: Response;
+  if (verdict.ok) res = await handler();
+  else {
+    await req.body?.cancel().catch(() => undefined);
+    res = refusalResponse(verdict);
+  }
+  applySecurityHeaders(res.headers, cfg, null);
+  return res;
+}

@@ -12,7 +12,7 @@ import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths'
 import { escapeXml } from '../xml/escape';
 import { findPool, findVolume, FILE_POOLS, hostContext } from './context';
 import { hostImageFormats, hostSupportsLuks, NO_CREATE, PREALLOCATION_BY_FORMAT, qcow2OptionItems } from './formats';
-import { describeStep, refreshStep, runSteps, type Step } from './steps';
+import { describeStep, LUKS_BENCHMARK_FLAKE, refreshStep, runSteps, type Step } from './steps';
 
 type Input = ReturnType<typeof VolumeCreateInput.parse>;
 
@@ -105,7 +105,7 @@ export function planCreate(uri: string, pool: PoolDto, input: Input, backing: Vo
         { title: `Check that ${file} does not exist yet`, inv: command('test', '!', '-e', file) },
         ...(enc && secretUuid ? secretSteps(uri, file, enc.passphrase, secretUuid) : []),
         enc
-          ? { title: `Create ${input.name} (qcow2, LUKS-encrypted; the passphrase on stdin)`, inv: command('qemu-img', ...args), stdin: enc.passphrase, secret: true }
+          ? { title: `Create ${input.name} (qcow2, LUKS-encrypted; the passphrase on stdin)`, inv: command('qemu-img', ...args), stdin: enc.passphrase, secret: true, retryIf: LUKS_BENCHMARK_FLAKE }
           : { title: `Create ${input.name} (${input.format})`, inv: command('qemu-img', ...args) },
         refreshStep(uri, pool.name),
       ],

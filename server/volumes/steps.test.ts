@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { command } from '../commands/command';
+import type { ExecResult, Transport } from '../transport/types';
+import { LUKS_BENCHMARK_FLAKE, runSteps } from './steps';
+
+/** A transport that answers from a script of results, one per exec, and counts the calls. */
+function scripted(results: Array<Partial<ExecResult>>): Transport & { calls: number } {
+  const t = {
+    kind: 'local' as const,
+    calls: 0,
+    async exec(): Promise<ExecResult> {
+      const r = results[Math.min(t.calls, results.length - 1)]!;
+      t.calls++;
+      return { stdout: '', stderr: '', exitCode: 0, timedOut: false, durationMs: 1, ...r } as ExecResult;
+    },
+    stats: () => ({ connections: 0, execs: 0, active: 0, queued: 0 }),
+    close: async () => undefined,
+  };
+  return t;
+}
+
+const flake = { exitCode: 1, stderr: 'qemu-img: enc.qcow2: Unable to get accurate CPU usage' };
+const step = (retry: boolean) => ({ title: 'Create enc.qcow2', inv: command('qemu-img', 'create'), stdin: 'secret passphrase', secret: true, ...(retry ? { retryIf: LUKS_BENCHMARK_FLAKE } : {}) });
+
+describe('runSteps', () => {
+  it("retries a step whose stderr is qemu's LUKS benchmark flake, and reports only the success", async () => {
+    const t = scripted([flake, flake, { stdout: 'Formatting' }]);
+    const out = await runSteps(t, [step(true)]);
+    expect(t.calls).toBe(3);
+    expect(out).toEqual([{ title: 'Create enc.qcow2', command: 'qemu-img create', output: 'Formatting' }]);
+  });
+  it('gives up after 3 tries, and never retries a step without retryIf or another error', async () => {
+    const t1 = scripted([flake]);
+    await expect(runSteps(t1, [step(true)])).rejects.toMatchObject({ code: 'command-failed' });
+    expect(t1.calls).toBe(3);
+    const t2 = scripted([flake]);
+    await expect(runSteps(t2, [step(false)])).rejects.toMatchObject({ code: 'command-failed' });
+    expect(t2.calls).toBe(1);
+    const t3 = scripted([{ exitCode: 1, stderr: 'No space left on device' }]);
+    await expect(runSteps(t3, [step(true)])).rejects.toMatchObject({ code: 'command-failed' });
+    expect(t3.calls).toBe(1);
+  });
+  it('a secret stdin is fed but never shown', async () => {
+    const out = await runSteps(scripted([{}]), [step(true)]);
+    expect(JSON.stringify(out)).not.toContain('secret passphrase');
+  });
+});
