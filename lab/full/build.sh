@@ -1,6 +1,7 @@
 # Build the nested lab host's root image from Debian packages only. Sourced by lab/full/up (after
-# common.sh). Everything it makes lives in $FULL_STATE; a change to this file, to guest/ or to
-# the lab's client key changes the build fingerprint, and lab/full/up then rebuilds.
+# common.sh). Everything it makes lives in $FULL_STATE; a change to this file or to guest/ changes
+# the build fingerprint, and lab/full/up then rebuilds. The lab's client key is not in the image:
+# lab/up makes a new one each time, and lab/full/up hands it to the guest on the kernel command line.
 
 # What the guest is made of (debootstrap --variant=minbase --include=...). libpam-systemd must be
 # listed: polkitd (pulled in by libvirt-daemon-system) depends on default-logind | logind, an
@@ -15,7 +16,7 @@ NEST_SUITE=bookworm
 NEST_FREE_MIB=2048   # free space left in the guest's root filesystem (NFS share, LUN files, volumes)
 
 build_fingerprint() {
-  cat "$FULL_DIR/build.sh" "$FULL_DIR"/guest/* "$STATE/id_ed25519.pub" | sha256sum | cut -d' ' -f1
+  cat "$FULL_DIR/build.sh" "$FULL_DIR"/guest/* | sha256sum | cut -d' ' -f1
 }
 
 # Why the cached build can't be used (prints nothing, returns 0, if it can).
@@ -25,7 +26,7 @@ cache_problem() {
     [ -s "$f" ] || { echo "$(basename "$f") is missing"; return 0; }
   done
   [ "$(cat "$STAMP")" = "$(build_fingerprint)" ] ||
-    { echo "the build recipe (lab/full/build.sh, lab/full/guest/) or the lab's client key changed"; return 0; }
+    { echo "the build recipe (lab/full/build.sh, lab/full/guest/) changed"; return 0; }
   e2fsck -fn "$ROOT_IMG" >"$FULL_STATE/e2fsck.log" 2>&1 ||
     { echo "root.img fails e2fsck -fn (see $FULL_STATE/e2fsck.log)"; return 0; }
   grep -q '^SHA256:' "$HOSTKEY_FP" || { echo "hostkey.fingerprint is malformed"; return 0; }
@@ -142,7 +143,9 @@ UseDNS no
 MaxSessions 20
 EOF
   install -d -m 700 "$r/root/.ssh"
-  install -m 600 "$STATE/id_ed25519.pub" "$r/root/.ssh/authorized_keys"
+  # The authorized key is written at each boot from the kernel command line (ksc-nest-authkey).
+  install -m 755 "$FULL_DIR/guest/ksc-nest-authkey" "$r/usr/local/sbin/ksc-nest-authkey"
+  install -m 644 "$FULL_DIR/guest/ksc-nest-authkey.service" "$r/etc/systemd/system/ksc-nest-authkey.service"
   chroot "$r" usermod -p '*' root   # no password: no password login, but not a locked account
 
   # iSCSI: a fixed initiator name; the target with two file-backed LUNs; the boot-time seeding.
@@ -155,7 +158,7 @@ EOF
   # console doesn't use it); no pools either: making them is what the console's wizards do.
   rm -f "$r/etc/libvirt/qemu/networks/autostart/default.xml"
 
-  chroot "$r" systemctl enable --quiet ksc-nest-seed.service libvirtd.service ssh.service \
+  chroot "$r" systemctl enable --quiet ksc-nest-authkey.service ksc-nest-seed.service libvirtd.service ssh.service \
     tgt.service nfs-server.service iscsid.socket serial-getty@ttyS0.service
   # No display (qemu -nodefaults -vga none), and nothing to do for the timers: less work under TCG.
   local u f

@@ -15,7 +15,11 @@ if ! id "$LAB_USER" >/dev/null 2>&1; then
 fi
 # useradd leaves the account locked ('!'), which sshd refuses even for keys when UsePAM is off.
 usermod -p '*' "$LAB_USER"
-[ -f "$STATE/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C ksc-console@lab -f "$STATE/id_ed25519"
+# A new client key at every lab/up: no key the console held before (a demo, a leak) outlives it.
+# The lab's sshd instances read the new public key below; nestlab gets it at its next boot
+# (lab/full/up reboots a VM that was started with an older key).
+rm -f "$STATE/id_ed25519" "$STATE/id_ed25519.pub"
+ssh-keygen -q -t ed25519 -N '' -C ksc-console@lab -f "$STATE/id_ed25519"
 # sshd reads the keys file as the logging-in user, so it lives outside the (private) state folder.
 AUTH_KEYS_DIR=/etc/ssh/ksc-lab
 mkdir -p "$AUTH_KEYS_DIR"
