@@ -1,6 +1,7 @@
 import 'server-only';
 import { own } from '@/lib/own';
 import { CREATE_FORMATS, type Qcow2Options, type VolumeFormatsDto } from '@/lib/schemas';
+import { TtlCache } from '../cache/ttl-cache';
 import { command } from '../commands/command';
 import { runChecked } from '../commands/run';
 import type { HostConfig } from '../hosts/inventory';
@@ -27,15 +28,9 @@ export function qcow2OptionItems(q: Qcow2Options): string[] {
 export const NO_CREATE = new Set(['iscsi', 'iscsi-direct', 'scsi', 'mpath']);
 
 /** What a host's qemu-img can do changes only with a package upgrade: asked once per 10 minutes. */
-const caps = new Map<string, { at: number; value: Promise<unknown> }>();
+const caps = new TtlCache<string, unknown>({ ttlMs: 600_000 });
 function perHost<T>(host: HostConfig, what: string, ask: () => Promise<T>): Promise<T> {
-  const key = `${host.id}\0${what}`;
-  const hit = caps.get(key);
-  if (hit && Date.now() - hit.at < 600_000) return hit.value as Promise<T>;
-  const value = ask();
-  caps.set(key, { at: Date.now(), value });
-  value.catch(() => caps.delete(key));
-  return value;
+  return caps.get(`${host.id}\0${what}`, ask) as Promise<T>;
 }
 
 /**
