@@ -1,5 +1,6 @@
 'use client';
 
+import { isFilePool } from '@/lib/pool-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
@@ -16,7 +17,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { replaceSearchParams } from '@/components/ui/url-state';
 import { Button } from '@/components/pools/wizard/fields';
 import { FinishStep, RunStep, VerifyStep, type Target } from './result-steps';
-import { FILE_POOL_TYPES, SourceStep, type Source } from './source-step';
+import { SourceStep, type Source } from './source-step';
 import { convertBody, TargetStep, type TargetForm } from './target-step';
 
 const STEPS = ['Source', 'Target', 'Convert', 'Verify', 'Finish'] as const;
@@ -40,7 +41,7 @@ export function VmdkWizard({ hostId, initial }: { hostId: string; initial: Sourc
   const inspect = useVmdkInspect(hostId, source?.pool ?? null, source?.name ?? null);
 
   // The target pool defaults to the source's when that is a file pool, else the first file pool.
-  const filePools = (pools.data ?? []).filter((p) => p.state === 'running' && FILE_POOL_TYPES.has(p.type));
+  const filePools = (pools.data ?? []).filter((p) => p.state === 'running' && isFilePool(p.type));
   const pool = form.pool || filePools[0]?.name || '';
   const body = convertBody({ ...form, pool });
   const settled = useDebounced(JSON.stringify(body), 300);

@@ -32,7 +32,7 @@ export function StepReview({ form, preview, previewError, errors, children }: { 
               { term: 'Source name', value: src.name, mono: true },
               { term: 'Initiator', value: src.initiator, mono: true },
               { term: 'CHAP user', value: src.auth?.username },
-              { term: 'Target', value: body.target?.path ?? (typeInfo(form.type).hasTarget ? 'default' : undefined), mono: true },
+              { term: 'Target', value: body.target?.path ?? (typeInfo(form.type).target ? 'default' : undefined), mono: true },
               { term: 'Build', value: body.build ? (body.overwrite ? 'yes, with overwrite' : 'yes') : 'no' },
               { term: 'Start now', value: body.start ? 'yes' : 'no' },
               { term: 'Autostart', value: body.autostart ? 'yes' : 'no' },
