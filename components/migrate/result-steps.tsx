@@ -17,7 +17,8 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { tableCls as t } from '@/components/ui/table';
 import { JobProgress } from '@/components/jobs/job-progress';
-import { Button, Note } from '@/components/pools/wizard/fields';
+import { Button } from '@/components/ui/button';
+import { Note } from '@/components/ui/note';
 import type { Source } from './source-step';
 
 export type Target = { pool: string; name: string; path: string };

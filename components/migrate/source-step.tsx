@@ -17,7 +17,8 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { Facts, type Fact } from '@/components/ui/facts';
 import { Skeleton } from '@/components/ui/skeleton';
 import { TableHead, tableCls as t } from '@/components/ui/table';
-import { Button, Note } from '@/components/pools/wizard/fields';
+import { Button } from '@/components/ui/button';
+import { Note } from '@/components/ui/note';
 import { UPLOAD_HEADER } from '@/lib/api/request-headers';
 
 export type Source = { pool: string; name: string };

@@ -6,7 +6,8 @@ import { formatBytes } from '@/lib/format';
 import type { SpaceCheckDto, VmdkConvertResult, VmdkInspectDto } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
-import { CheckField, Field, Note, SelectField, TextField } from '@/components/pools/wizard/fields';
+import { Note } from '@/components/ui/note';
+import { CheckField, Field, SelectField, TextField } from '@/components/ui/form-fields';
 
 export interface TargetForm {
   pool: string;

@@ -15,7 +15,7 @@ import { useDebounced } from '@/components/ui/use-debounced';
 import { WizardSteps } from '@/components/ui/wizard-steps';
 import { PageHeader } from '@/components/ui/page-header';
 import { replaceSearchParams } from '@/components/ui/url-state';
-import { Button } from '@/components/pools/wizard/fields';
+import { Button } from '@/components/ui/button';
 import { FinishStep, RunStep, VerifyStep, type Target } from './result-steps';
 import { SourceStep, type Source } from './source-step';
 import { convertBody, TargetStep, type TargetForm } from './target-step';

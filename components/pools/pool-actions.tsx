@@ -10,7 +10,8 @@ import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDialog } from './action-dialog';
 import { PoolDeleteDialog } from './pool-delete-dialog';
-import { Button, Note } from './wizard/fields';
+import { Button } from '@/components/ui/button';
+import { Note } from '@/components/ui/note';
 
 type Pending = { kind: 'action'; action: PoolAction } | { kind: 'autostart'; enabled: boolean } | { kind: 'delete' };
 

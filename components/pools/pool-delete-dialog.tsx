@@ -8,7 +8,9 @@ import type { PoolDto } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDialog } from './action-dialog';
-import { Button, CheckField, Note, TextField } from './wizard/fields';
+import { Button } from '@/components/ui/button';
+import { Note } from '@/components/ui/note';
+import { CheckField, TextField } from '@/components/ui/form-fields';
 
 /**
  * Delete a pool: stop → (pool-delete: the storage itself) → undefine. What is at stake comes

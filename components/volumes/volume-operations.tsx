@@ -11,7 +11,7 @@ import { CREATE_FORMATS, WIPE_ALGORITHMS, type VolumeDto } from '@/lib/schemas';
 import { parseSize } from '@/lib/units';
 import { formCls as f } from './form-cls';
 import { OperationRunner } from './operation-runner';
-import { SelectField } from './select-field';
+import { SelectField } from '@/components/ui/form-fields';
 import { CheckPanel, ComparePanel } from './volume-inspect';
 
 export const VOLUME_OPS = ['resize', 'convert', 'clone', 'check', 'compare', 'rebase', 'commit', 'amend', 'wipe', 'delete'] as const;

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { PoolCreateDryRun } from '@/lib/api/pools';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { Facts } from '@/components/ui/facts';
-import { Note } from './fields';
+import { Note } from '@/components/ui/note';
 import { PreviewPanel } from './preview-panel';
 import { toBody, typeInfo, type FieldErrors, type WizardForm } from './model';
 

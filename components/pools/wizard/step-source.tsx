@@ -3,7 +3,8 @@
 import type { PoolTypeCapability } from '@/lib/api/pools';
 import { DevicePicker } from './device-picker';
 import { Discover } from './discover';
-import { CheckField, Note, SelectField, TextField } from './fields';
+import { Note } from '@/components/ui/note';
+import { CheckField, SelectField, TextField } from '@/components/ui/form-fields';
 import { typeInfo, type FieldErrors, type WizardForm } from './model';
 
 type Props = { hostId: string; form: WizardForm; set: (p: Partial<WizardForm>) => void; errors: FieldErrors; cap?: PoolTypeCapability };

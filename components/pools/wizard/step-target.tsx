@@ -2,7 +2,8 @@
 
 import { PathPolicyNote } from '@/components/hosts/path-policy-note';
 import { defaultTargetPath } from '@/lib/schemas';
-import { CheckField, Note, TextField } from './fields';
+import { Note } from '@/components/ui/note';
+import { CheckField, TextField } from '@/components/ui/form-fields';
 import { canBuild, isFilePool } from '@/lib/pool-types';
 import { typeInfo, type FieldErrors, type WizardForm } from './model';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import type { PoolTypeCapability } from '@/lib/api/pools';
-import { TextField } from './fields';
+import { TextField } from '@/components/ui/form-fields';
 import { buildsByDefault } from '@/lib/pool-types';
 import { TYPE_INFO, type FieldErrors, type PoolType, type WizardForm } from './model';
 
