@@ -17,7 +17,8 @@ describe('pool build and delete per type', () => {
       const build = planPoolCreate('qemu:///system', input).steps.find((s) => s.id === 'build');
       const effect = buildEffect(type);
       if (effect) expect(build?.title).toBe(`Build: ${effect}`);
-      expect(build?.command.includes('--overwrite')).toBe(Boolean(specOf(type).build?.formats));
+      // Read from the whole step (its command text or argv): `--no-overwrite` does not contain `--overwrite`.
+      expect(JSON.stringify(build ?? {}).includes('--overwrite')).toBe(Boolean(specOf(type).build?.formats));
     }
   });
 
