@@ -203,6 +203,8 @@ export async function findPoolSources(hostId: string, type: string, srcHost?: st
     // console must not crash a host's libvirtd, so it does not ask; the target IQN is typed, or
     // found with `iscsi` discovery (open-iscsi) on a host that has it.
     throw new AppError('discovery-unsafe', 'iscsi-direct discovery is not offered: libvirt 9.0 crashed (libvirtd died) running it against a portal with several targets. Enter the target IQN, or use iscsi discovery where open-iscsi is installed.', { status: 422 });
+  // Which types libvirt can discover sources for: the pool-type table.
+  if (poolTypeSpec(type)?.discovery !== 'yes') throw badRequest(`libvirt has no source discovery for ${poolTypeSpec(type) ? `a ${type} pool` : `“${type}” (not a pool type)`}`);
   const host = findHost(hostId);
   const cmd = virsh(
     host.uri,
