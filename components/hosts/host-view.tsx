@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useHost } from '@/lib/api/hosts';
 import { newPoolHref, usePools } from '@/lib/api/pools';
 import { pageHrefs } from '@/lib/api/paths';
-import { migrateVmdkHref } from '@/lib/api/vmdk';
+import { migrateVmdkHref } from '@/lib/api/vmdk-migration';
 import { formatBytes, formatCount } from '@/lib/format';
 import { CapacityBar } from '@/components/ui/capacity-bar';
 import { Cmd, EmptyState } from '@/components/ui/empty-state';

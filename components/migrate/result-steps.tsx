@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useDomains } from '@/lib/api/domains';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
 import { pageHrefs } from '@/lib/api/paths';
-import { busForAdapter, vmdkCompare } from '@/lib/api/vmdk';
+import { busForAdapter, vmdkCompare } from '@/lib/api/vmdk-migration';
 import { deleteVolume } from '@/lib/api/volume-ops';
 import { volumeQuery, useVolumes } from '@/lib/api/volumes';
 import { formatBytes } from '@/lib/format';

@@ -10,7 +10,7 @@ import { volumesQuery } from '@/lib/api/volumes';
 import { formatBytes } from '@/lib/format';
 import { naturalCompare } from '@/lib/natural-sort';
 import type { VmdkInspectDto, VolumeDto } from '@/lib/schemas';
-import { descriptorNameOfExtent } from '@/lib/vmdk';
+import { descriptorNameOfExtent } from '@/lib/vmdk-names';
 import { Badge } from '@/components/ui/badge';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';

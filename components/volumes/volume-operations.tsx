@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { migrateVmdkHref } from '@/lib/api/vmdk';
+import { migrateVmdkHref } from '@/lib/api/vmdk-migration';
 import { deleteVolume, volumeOperation } from '@/lib/api/volume-ops';
 import { usePools } from '@/lib/api/pools';
 import { useVolumes } from '@/lib/api/volumes';
