@@ -20,6 +20,7 @@ import { JobProgress } from '@/components/jobs/job-progress';
 import { Button } from '@/components/ui/button';
 import { Note } from '@/components/ui/note';
 import type { Source } from './source-step';
+import { buttonCls } from '@/components/ui/styles';
 
 export type Target = { pool: string; name: string; path: string };
 
@@ -174,7 +175,7 @@ export function FinishStep({ hostId, source, inspect, target, identical }: { hos
             </select>
           </label>
           {vm ? (
-            <Link href={`${pageHrefs.vm(hostId, vm)}?attachPool=${encodeURIComponent(target.pool)}&attachVol=${encodeURIComponent(target.name)}&attachBus=${bus.bus}`} className="rounded border border-sky-700 bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800">
+            <Link href={`${pageHrefs.vm(hostId, vm)}?attachPool=${encodeURIComponent(target.pool)}&attachVol=${encodeURIComponent(target.name)}&attachBus=${bus.bus}`} className={buttonCls('primary')}>
               Attach to {vm}…
             </Link>
           ) : (
