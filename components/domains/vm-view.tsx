@@ -15,7 +15,7 @@ import { replaceSearchParams } from '@/components/ui/url-state';
 import { btn } from '@/components/ui/dialog';
 import { DisksView } from './disks-view';
 import { GuardedAction } from './guarded-action';
-import { SnapshotTimeline } from './snapshot-timeline';
+import { VmSnapshotTimeline } from './vm-snapshot-timeline';
 
 type Power = 'start' | 'shutdown' | 'destroy';
 
@@ -82,7 +82,7 @@ export function VmView({ hostId, vm }: { hostId: string; vm: string }) {
           {tab === 'disks' ? (
             <DisksView hostId={hostId} dom={dom} />
           ) : tab === 'snapshots' ? (
-            <SnapshotTimeline hostId={hostId} dom={dom} />
+            <VmSnapshotTimeline hostId={hostId} dom={dom} />
           ) : (
             <div className="grid gap-3 xl:grid-cols-2">
               <CodePanel title="Live XML (virsh dumpxml)" code={dom.xml} />

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useHost } from '@/lib/api/hosts';
 import { newPoolHref, usePools } from '@/lib/api/pools';
 import { pageHrefs } from '@/lib/api/paths';
-import { migrateVmdkHref } from '@/lib/api/vmdk';
+import { migrateVmdkHref } from '@/lib/api/vmdk-migration';
 import { formatBytes, formatCount } from '@/lib/format';
 import { CapacityBar } from '@/components/ui/capacity-bar';
 import { Cmd, EmptyState } from '@/components/ui/empty-state';
@@ -15,6 +15,7 @@ import { BodySkeleton, Skeleton } from '@/components/ui/skeleton';
 import { STATUS_LABEL, StatusDot } from '@/components/ui/status-dot';
 import { PoolsTable } from '@/components/pools/pools-table';
 import { HostProblem } from './host-problem';
+import { buttonCls } from '@/components/ui/styles';
 
 /** Host page: summary (versions, counts, capacity), then its pools. */
 export function HostView({ hostId }: { hostId: string }) {
@@ -94,7 +95,7 @@ export function HostView({ hostId }: { hostId: string }) {
 
 function NewPoolLink({ hostId }: { hostId: string }) {
   return (
-    <Link href={newPoolHref(hostId)} className="rounded border border-sky-700 bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800">
+    <Link href={newPoolHref(hostId)} className={buttonCls('primary')}>
       New pool
     </Link>
   );

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useDomains } from '@/lib/api/domains';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
 import { pageHrefs } from '@/lib/api/paths';
-import { busForAdapter, vmdkCompare } from '@/lib/api/vmdk';
+import { busForAdapter, vmdkCompare } from '@/lib/api/vmdk-migration';
 import { deleteVolume } from '@/lib/api/volume-ops';
 import { volumeQuery, useVolumes } from '@/lib/api/volumes';
 import { formatBytes } from '@/lib/format';
@@ -17,8 +17,10 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { tableCls as t } from '@/components/ui/table';
 import { JobProgress } from '@/components/jobs/job-progress';
-import { Button, Note } from '@/components/pools/wizard/fields';
+import { Button } from '@/components/ui/button';
+import { Note } from '@/components/ui/note';
 import type { Source } from './source-step';
+import { buttonCls } from '@/components/ui/styles';
 
 export type Target = { pool: string; name: string; path: string };
 
@@ -173,7 +175,7 @@ export function FinishStep({ hostId, source, inspect, target, identical }: { hos
             </select>
           </label>
           {vm ? (
-            <Link href={`${pageHrefs.vm(hostId, vm)}?attachPool=${encodeURIComponent(target.pool)}&attachVol=${encodeURIComponent(target.name)}&attachBus=${bus.bus}`} className="rounded border border-sky-700 bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800">
+            <Link href={`${pageHrefs.vm(hostId, vm)}?attachPool=${encodeURIComponent(target.pool)}&attachVol=${encodeURIComponent(target.name)}&attachBus=${bus.bus}`} className={buttonCls('primary')}>
               Attach to {vm}…
             </Link>
           ) : (

@@ -1,5 +1,6 @@
 'use client';
 
+import { isFilePool } from '@/lib/pool-types';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
@@ -9,18 +10,18 @@ import { volumesQuery } from '@/lib/api/volumes';
 import { formatBytes } from '@/lib/format';
 import { naturalCompare } from '@/lib/natural-sort';
 import type { VmdkInspectDto, VolumeDto } from '@/lib/schemas';
-import { descriptorNameOfExtent } from '@/lib/vmdk';
+import { descriptorNameOfExtent } from '@/lib/vmdk-names';
 import { Badge } from '@/components/ui/badge';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { Facts, type Fact } from '@/components/ui/facts';
 import { Skeleton } from '@/components/ui/skeleton';
 import { TableHead, tableCls as t } from '@/components/ui/table';
-import { Button, Note } from '@/components/pools/wizard/fields';
+import { Button } from '@/components/ui/button';
+import { Note } from '@/components/ui/note';
 import { UPLOAD_HEADER } from '@/lib/api/request-headers';
 
 export type Source = { pool: string; name: string };
-export const FILE_POOL_TYPES = new Set(['dir', 'fs', 'netfs']);
 
 /** Step 1: a vmdk already in a pool of the host, or uploaded from this computer into one; then what qemu-img says about it. */
 export function SourceStep({
@@ -57,7 +58,7 @@ export function SourceStep({
 /** Every file of the host's running file pools that is a vmdk (libvirt says so, or the name ends in .vmdk). */
 function VmdkList({ hostId, source, onPick }: { hostId: string; source: Source | null; onPick: (s: Source) => void }) {
   const pools = usePools(hostId);
-  const filePools = (pools.data ?? []).filter((p) => p.state === 'running' && FILE_POOL_TYPES.has(p.type));
+  const filePools = (pools.data ?? []).filter((p) => p.state === 'running' && isFilePool(p.type));
   const lists = useQueries({ queries: filePools.map((p) => volumesQuery(hostId, p.name)) });
   const candidates = useMemo(
     () =>
@@ -128,7 +129,7 @@ type UploadState = { file: string; sent: number; total: number; status: 'sending
 function VmdkUpload({ hostId, onUploaded }: { hostId: string; onUploaded: (s: Source) => void }) {
   const qc = useQueryClient();
   const pools = usePools(hostId);
-  const filePools = (pools.data ?? []).filter((p) => p.state === 'running' && FILE_POOL_TYPES.has(p.type));
+  const filePools = (pools.data ?? []).filter((p) => p.state === 'running' && isFilePool(p.type));
   const [pool, setPool] = useState('');
   const target = pool || filePools[0]?.name || '';
   const input = useRef<HTMLInputElement>(null);

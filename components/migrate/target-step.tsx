@@ -1,12 +1,13 @@
 'use client';
 
+import { isFilePool } from '@/lib/pool-types';
 import { usePools } from '@/lib/api/pools';
 import { formatBytes } from '@/lib/format';
 import type { SpaceCheckDto, VmdkConvertResult, VmdkInspectDto } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
-import { CheckField, Field, Note, SelectField, TextField } from '@/components/pools/wizard/fields';
-import { FILE_POOL_TYPES } from './source-step';
+import { Note } from '@/components/ui/note';
+import { CheckField, Field, SelectField, TextField } from '@/components/ui/form-fields';
 
 export interface TargetForm {
   pool: string;
@@ -49,7 +50,7 @@ export function TargetStep({
 }) {
   const pools = usePools(hostId);
   const all = pools.data ?? [];
-  const usable = (p: (typeof all)[number]) => p.state === 'running' && FILE_POOL_TYPES.has(p.type);
+  const usable = (p: (typeof all)[number]) => p.state === 'running' && isFilePool(p.type);
   const chosen = all.find((p) => p.name === form.pool);
   return (
     <div className="space-y-4">

@@ -1,22 +1,23 @@
 'use client';
 
+import { isFilePool } from '@/lib/pool-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
 import { pageHrefs } from '@/lib/api/paths';
 import { usePools } from '@/lib/api/pools';
-import { useVmdkInspect, vmdkConvert } from '@/lib/api/vmdk';
+import { useVmdkInspect, vmdkConvert } from '@/lib/api/vmdk-migration';
 import type { JobDto } from '@/lib/schemas';
-import { qcow2NameFor } from '@/lib/vmdk';
+import { qcow2NameFor } from '@/lib/vmdk-names';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { useDebounced } from '@/components/ui/use-debounced';
 import { WizardSteps } from '@/components/ui/wizard-steps';
 import { PageHeader } from '@/components/ui/page-header';
 import { replaceSearchParams } from '@/components/ui/url-state';
-import { Button } from '@/components/pools/wizard/fields';
+import { Button } from '@/components/ui/button';
 import { FinishStep, RunStep, VerifyStep, type Target } from './result-steps';
-import { FILE_POOL_TYPES, SourceStep, type Source } from './source-step';
+import { SourceStep, type Source } from './source-step';
 import { convertBody, TargetStep, type TargetForm } from './target-step';
 
 const STEPS = ['Source', 'Target', 'Convert', 'Verify', 'Finish'] as const;
@@ -40,7 +41,7 @@ export function VmdkWizard({ hostId, initial }: { hostId: string; initial: Sourc
   const inspect = useVmdkInspect(hostId, source?.pool ?? null, source?.name ?? null);
 
   // The target pool defaults to the source's when that is a file pool, else the first file pool.
-  const filePools = (pools.data ?? []).filter((p) => p.state === 'running' && FILE_POOL_TYPES.has(p.type));
+  const filePools = (pools.data ?? []).filter((p) => p.state === 'running' && isFilePool(p.type));
   const pool = form.pool || filePools[0]?.name || '';
   const body = convertBody({ ...form, pool });
   const settled = useDebounced(JSON.stringify(body), 300);

@@ -4,12 +4,14 @@ import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { previewPoolAction, previewPoolAutostart, usePoolAction, usePoolAutostart, type PoolAction } from '@/lib/api/pools';
 import { useVolumes } from '@/lib/api/volumes';
+import { mountsSource } from '@/lib/pool-types';
 import type { PoolDto } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDialog } from './action-dialog';
 import { PoolDeleteDialog } from './pool-delete-dialog';
-import { Button, Note } from './wizard/fields';
+import { Button } from '@/components/ui/button';
+import { Note } from '@/components/ui/note';
 
 type Pending = { kind: 'action'; action: PoolAction } | { kind: 'autostart'; enabled: boolean } | { kind: 'delete' };
 
@@ -110,7 +112,7 @@ function ActionConfirm({ hostId, pool: p, action, onClose, onDone }: { hostId: s
           <p className="font-medium">
             {users.length === 1 ? `VM ${users[0]} uses` : `VMs ${users.join(', ')} use`} volumes of this pool ({usedVols.map((v) => v.name).join(', ')}).
           </p>
-          <p>Stopping the pool does not stop the VMs, but libvirt can no longer manage those volumes{p.type === 'fs' || p.type === 'netfs' ? ', and unmounting a filesystem in use fails' : ''}.</p>
+          <p>Stopping the pool does not stop the VMs, but libvirt can no longer manage those volumes{mountsSource(p.type) ? ', and unmounting a filesystem in use fails' : ''}.</p>
         </Note>
       )}
       <CommandPreview queryKey={[hostId, p.name, action]} fn={() => previewPoolAction(hostId, p.name, action)} />

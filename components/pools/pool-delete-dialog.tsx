@@ -3,11 +3,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { previewPoolDelete, usePoolDelete } from '@/lib/api/pools';
+import { poolTypeSpec } from '@/lib/pool-types';
 import type { PoolDto } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDialog } from './action-dialog';
-import { Button, CheckField, Note, TextField } from './wizard/fields';
+import { Button } from '@/components/ui/button';
+import { Note } from '@/components/ui/note';
+import { CheckField, TextField } from '@/components/ui/form-fields';
 
 /**
  * Delete a pool: stop → (pool-delete: the storage itself) → undefine. What is at stake comes
@@ -26,6 +29,8 @@ export function PoolDeleteDialog({ hostId, pool: p, onClose, onDeleted }: { host
     retry: false,
   });
   const inUse = preview.data?.inUse ?? [];
+  // What pool-delete does to this type's storage (null: libvirt cannot): the pool-type table.
+  const deletes = poolTypeSpec(p.type)?.deleteStorage ?? null;
   const vols = preview.data?.volumes ?? [];
   return (
     <ActionDialog title={`Delete pool ${p.name}`} open onClose={onClose} danger>
@@ -48,16 +53,13 @@ export function PoolDeleteDialog({ hostId, pool: p, onClose, onDeleted }: { host
       )}
       <CheckField
         label="Also delete the storage (pool-delete)"
-        checked={deleteStorage}
+        checked={deleteStorage && Boolean(deletes)}
+        disabled={!deletes}
         onChange={setDeleteStorage}
         help={
-          p.type === 'dir'
-            ? `For a dir pool libvirt removes the directory ${p.target.path ?? ''} only if it is empty: volumes in it make pool-delete fail.`
-            : p.type === 'logical'
-              ? 'Removes the volume group and its logical volumes: all their data is lost.'
-              : p.type === 'fs' || p.type === 'netfs'
-                ? 'Removes the mount point directory (not the data on the device or export).'
-                : 'libvirt may not support deleting storage for this type.'
+          deletes
+            ? `For a ${p.type} pool${p.target.path ? ` (${p.target.path})` : ''} libvirt ${deletes}.`
+            : `libvirt cannot delete the storage of a ${p.type} pool: only its definition is removed.`
         }
       />
       {deleteStorage && vols.length > 0 && (

@@ -6,7 +6,8 @@ import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { Skeleton } from '@/components/ui/skeleton';
 import { hasChanges, lineDiff } from './line-diff';
-import { Button, Note } from './wizard/fields';
+import { Button } from '@/components/ui/button';
+import { Note } from '@/components/ui/note';
 
 /**
  * <capacity>, <allocation> and <available> are runtime figures: libvirt ignores them in

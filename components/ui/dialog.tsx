@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { btn, fieldCls } from './styles';
 
 /** A modal on the native <dialog> (focus trap, Escape, inert background come with it). */
 export function Dialog({ title, open, onClose, children, wide, danger }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean; danger?: boolean }) {
@@ -37,21 +38,9 @@ export function Dialog({ title, open, onClose, children, wide, danger }: { title
   );
 }
 
-export const btn = {
-  primary: 'rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:cursor-not-allowed disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600',
-  danger: 'rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-600',
-  secondary:
-    'rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50 disabled:cursor-not-allowed disabled:opacity-50 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800',
-  small: 'rounded border border-zinc-300 px-2 py-0.5 text-xs font-medium text-zinc-700 hover:bg-zinc-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-zinc-600 dark:text-zinc-200 dark:hover:bg-zinc-800',
-  smallDanger: 'rounded border border-red-300 px-2 py-0.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950',
-  ghost: 'rounded px-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100',
-};
-
-export const field = {
-  label: 'block text-xs font-medium text-zinc-700 dark:text-zinc-300',
-  input: 'mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-900',
-  hint: 'mt-1 text-xs text-zinc-500 dark:text-zinc-400',
-};
+// The one style set (styles.ts); kept under these names for the dialogs' callers.
+export { btn } from './styles';
+export const field = { label: fieldCls.label, input: `mt-1 block ${fieldCls.input}`, hint: `mt-1 ${fieldCls.hint}` };
 
 /** A dialog form's submit button (saying what it does, and that it runs) beside Cancel. */
 export function SubmitCancel({ label, pendingLabel, pending, disabled, danger, onCancel }: { label: string; pendingLabel: string; pending: boolean; disabled?: boolean; danger?: boolean; onCancel: () => void }) {

@@ -9,7 +9,7 @@ import { formatBytes } from '@/lib/format';
 import { parseSize } from '@/lib/units';
 import { formCls as f } from './form-cls';
 import { OperationRunner } from './operation-runner';
-import { SelectField } from './select-field';
+import { SelectField } from '@/components/ui/form-fields';
 
 /**
  * New volume: format (from the host's qemu-img and the pool type), capacity with units,

@@ -3,6 +3,7 @@
 import { useCallback } from 'react';
 import { usePools } from '@/lib/api/pools';
 import { pageHrefs } from '@/lib/api/paths';
+import { isFilePool } from '@/lib/pool-types';
 
 /**
  * Path → volume page, for images named only by path (backing files, VM disk sources).
@@ -19,7 +20,7 @@ export function useLocateVolume(hostId: string): (path: string) => string | null
       const dir = path.slice(0, slash).replace(/\/+$/, '');
       const file = path.slice(slash + 1);
       const pool = pools.data?.find(
-        (p) => (p.type === 'dir' || p.type === 'fs' || p.type === 'netfs') && p.target.path?.replace(/\/+$/, '') === dir,
+        (p) => isFilePool(p.type) && p.target.path?.replace(/\/+$/, '') === dir,
       );
       return pool && file ? pageHrefs.volume(hostId, pool.name, file) : null;
     },

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { migrateVmdkHref } from '@/lib/api/vmdk';
+import { migrateVmdkHref } from '@/lib/api/vmdk-migration';
 import { deleteVolume, volumeOperation } from '@/lib/api/volume-ops';
 import { usePools } from '@/lib/api/pools';
 import { useVolumes } from '@/lib/api/volumes';
@@ -11,7 +11,7 @@ import { CREATE_FORMATS, WIPE_ALGORITHMS, type VolumeDto } from '@/lib/schemas';
 import { parseSize } from '@/lib/units';
 import { formCls as f } from './form-cls';
 import { OperationRunner } from './operation-runner';
-import { SelectField } from './select-field';
+import { SelectField } from '@/components/ui/form-fields';
 import { CheckPanel, ComparePanel } from './volume-inspect';
 
 export const VOLUME_OPS = ['resize', 'convert', 'clone', 'check', 'compare', 'rebase', 'commit', 'amend', 'wipe', 'delete'] as const;

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect } from 'react';
-import { migrateVmdkHref } from '@/lib/api/vmdk';
+import { migrateVmdkHref } from '@/lib/api/vmdk-migration';
 import { useVolume } from '@/lib/api/volumes';
 import { formatBytes, formatCount } from '@/lib/format';
 import type { ImageInfoDto, VolumeDto } from '@/lib/schemas';
@@ -16,7 +16,7 @@ import { PageHeader, Section } from '@/components/ui/page-header';
 import { BodySkeleton } from '@/components/ui/skeleton';
 import { YesNo } from '@/components/ui/yes-no';
 import { BackingChain } from './backing-chain';
-import { SnapshotTimeline } from './snapshot-timeline';
+import { Qcow2SnapshotTimeline } from './qcow2-snapshot-timeline';
 import { DownloadLink } from './transfer';
 import { AllocationMap } from './volume-inspect';
 import { isVolumeOp, VolumeOperations } from './volume-operations';
@@ -83,7 +83,7 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
       ) : (
         <>
           <Section title="Internal snapshots">
-            <SnapshotTimeline hostId={hostId} v={v} />
+            <Qcow2SnapshotTimeline hostId={hostId} v={v} />
           </Section>
 
           <Section title="Allocation map">

@@ -5,4 +5,4 @@ export * from './domain';
 export * from './pool-create';
 export * from './volume-ops';
 export * from './job';
-export * from './vmdk';
+export * from './vmdk-migration';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CREATABLE_POOL_TYPES } from '../pool-types';
 
 /**
  * A pool name as libvirt accepts it (non-empty, no `/`), further limited to printable text:
@@ -26,7 +27,8 @@ export const PoolPermissionsInput = z.object({
 /** POST /api/hosts/{id}/pools body. `source` mirrors libvirt's <source>; unused fields are ignored per type. */
 export const PoolCreateInput = z.object({
   name: PoolName,
-  type: z.enum(['dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'iscsi-direct', 'scsi', 'mpath', 'gluster', 'rbd', 'zfs']),
+  /** The types the wizard creates (lib/pool-types.ts). */
+  type: z.enum(CREATABLE_POOL_TYPES),
   source: z
     .object({
       host: HostName.optional(),

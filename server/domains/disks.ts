@@ -1,4 +1,5 @@
 import 'server-only';
+import { isFilePool } from '@/lib/pool-types';
 import { AttachDiskInput, DetachDiskInput, type DomainActionResultDto, type VolumeDto } from '@/lib/schemas';
 import { command } from '../commands/command';
 import { call, virsh } from '../commands/virsh';
@@ -78,7 +79,7 @@ export async function attachDisk(hostId: string, vm: string, body: unknown): Pro
       cmd: virsh(host.uri, call('vol-create-as', '--format', c.format, '--', c.pool, c.name, String(c.capacity))),
     });
     created = { pool: c.pool, name: c.name };
-    const isFileBacked = pool.type === 'dir' || pool.type === 'fs' || pool.type === 'netfs';
+    const isFileBacked = isFilePool(pool.type);
     disk = isFileBacked
       ? { ...base, type: 'file', path: `${dir.replace(/\/$/, '')}/${c.name}`, format: c.format }
       : { ...base, type: 'volume', pool: c.pool, volume: c.name, format: c.format };

@@ -1,4 +1,5 @@
 import 'server-only';
+import { poolTypeSpec } from '@/lib/pool-types';
 import { defaultTargetPath, PoolCreateInput } from '@/lib/schemas';
 import { command } from '../commands/command';
 import { runChecked } from '../commands/run';
@@ -196,12 +197,14 @@ export async function findPoolSources(hostId: string, type: string, srcHost?: st
   // iscsi-direct discovery logs in with libiscsi, so it needs the initiator IQN it will use.
   if (opts.initiator !== undefined && !/^(iqn\.\d{4}-\d{2}\.\S+|eui\.[0-9A-Fa-f]{16}|naa\.[0-9A-Fa-f]{16,32})$/.test(opts.initiator))
     throw badRequest('initiator must be an iSCSI name such as iqn.2026-11.com.example:host');
-  if (type === 'iscsi-direct')
+  if (poolTypeSpec(type)?.discovery === 'unsafe')
     // Seen on the lab (libvirt 9.0, tgt portal with two targets): the call killed libvirtd with a
     // general protection fault in libvirt_storage_backend_iscsi-direct.so. One target worked. A
     // console must not crash a host's libvirtd, so it does not ask; the target IQN is typed, or
     // found with `iscsi` discovery (open-iscsi) on a host that has it.
     throw new AppError('discovery-unsafe', 'iscsi-direct discovery is not offered: libvirt 9.0 crashed (libvirtd died) running it against a portal with several targets. Enter the target IQN, or use iscsi discovery where open-iscsi is installed.', { status: 422 });
+  // Which types libvirt can discover sources for: the pool-type table.
+  if (poolTypeSpec(type)?.discovery !== 'yes') throw badRequest(`libvirt has no source discovery for ${poolTypeSpec(type) ? `a ${type} pool` : `“${type}” (not a pool type)`}`);
   const host = findHost(hostId);
   const cmd = virsh(
     host.uri,

@@ -1,4 +1,5 @@
 import 'server-only';
+import { isFilePool } from '@/lib/pool-types';
 import { renderInvocation } from '../commands/shell';
 import { runChecked } from '../commands/run';
 import { AppError, badRequest, notFound } from '../errors';
@@ -55,7 +56,7 @@ export async function putPoolXml(hostId: string, pool: string, body: unknown) {
     : `“${pool}” is not running: the new definition is used when it is next started.`;
   // libvirt reports a started dir/fs/netfs pool's target permissions from the directory itself;
   // only pool-build (while stopped) applies new ones to it.
-  const perms = ['dir', 'fs', 'netfs'].includes(p.type) ? ' New target permissions reach the directory only through pool-build (with the pool stopped).' : '';
+  const perms = isFilePool(p.type) ? ' New target permissions reach the directory only through pool-build (with the pool stopped).' : '';
   const fullNote = note + perms;
   if (b.dryRun === true) return { dryRun: true, command: renderInvocation(cmd), stdin: b.xml, restartNeeded, note: fullNote };
   const r = await transportFor(host).exec(cmd, { stdin: b.xml, timeoutMs: 60_000 });

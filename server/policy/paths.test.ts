@@ -148,3 +148,12 @@ describe('refusalError', () => {
     expect(b.detail).not.toHaveProperty('allowedDevices');
   });
 });
+
+describe('poolPathRequests follows the pool-type table', () => {
+  it('vstorage (a mounted file pool) is checked against the roots; zfs devices against the devices; rbd has no paths', () => {
+    expect(poolPathRequests({ type: 'vstorage', targetPath: '/mnt/vz', devices: [] })).toEqual([{ path: '/mnt/vz', kind: 'pool-target', allow: { roots: true, devices: false } }]);
+    expect(poolPathRequests({ type: 'zfs', targetPath: null, devices: ['/dev/vdb'] })).toEqual([{ path: '/dev/vdb', kind: 'pool-source', allow: { roots: false, devices: true, also: [] } }]);
+    expect(poolPathRequests({ type: 'rbd', targetPath: null, devices: [] })).toEqual([]);
+    expect(poolPathRequests({ type: 'constructor', targetPath: '/etc', devices: ['/dev/sda'] })).toEqual([]);
+  });
+});

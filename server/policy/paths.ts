@@ -1,5 +1,6 @@
 import 'server-only';
 import path from 'node:path';
+import { hasLocalSourceDevices, isFilePool, targetUnderDev } from '@/lib/pool-types';
 import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { AppError } from '../errors';
@@ -31,8 +32,6 @@ import type { HostStorage } from '../virsh/read-host';
 
 /** Where libvirt keeps images, and where the pool wizard mounts fs and netfs pools by default. */
 export const DEFAULT_ROOTS = ['/var/lib/libvirt/images', '/var/lib/libvirt/fs', '/var/lib/libvirt/netfs'];
-
-export const FILE_POOL_TYPES = new Set(['dir', 'fs', 'netfs']);
 
 export type PathKind =
   | 'pool-target'
@@ -159,7 +158,7 @@ type PolicyHost = Pick<HostConfig, 'id' | 'allowedRoots' | 'allowedDevices'>;
 /** The policy's inputs from a host read (pure): roots, pool dirs, volumes, and what makes a device busy. */
 export function policyFromStorage(host: PolicyHost, storage: Pick<HostStorage, 'pools' | 'volumes' | 'domains'>) {
   const poolDirs = storage.pools
-    .filter((p) => FILE_POOL_TYPES.has(p.type) && p.target.path)
+    .filter((p) => isFilePool(p.type) && p.target.path)
     .map((p) => normalizePath(p.target.path!))
     .filter((p): p is string => !!p && p !== '/');
   const allowedRoots = [...new Set([...(host.allowedRoots ?? DEFAULT_ROOTS), ...poolDirs].map((r) => normalizePath(r)).filter((r): r is string => !!r && r !== '/'))];
@@ -344,23 +343,19 @@ export async function pathPolicyDto(host: HostConfig, storage: HostStorage): Pro
 
 // ------------------------------------------------------------------------------ pools
 
-/** Pool types whose <source><device path=…> is a local block device. */
-const DEVICE_SOURCE_TYPES = new Set(['fs', 'logical', 'disk', 'zfs']);
-/** Pool types whose target is where libvirt finds device nodes (checked to stay under /dev). */
-const DEVICE_TARGET_TYPES = new Set(['logical', 'disk', 'iscsi', 'scsi', 'mpath']);
-
 /**
- * Pure: the paths a pool definition points at, as policy requests. A file pool's target must lie
+ * Pure: the paths a pool definition points at, as policy requests (which types take which: the
+ * pool-type table, lib/pool-types.ts). A file pool's target must lie
  * in the allowed roots, a device pool's target under /dev; fs/logical/disk/zfs source devices
  * must be allowed devices (or be the ones this pool already uses: `currentDevices`, for an edit).
  */
 export function poolPathRequests(pool: { type: string; targetPath?: string | null; devices: readonly string[] }, currentDevices: readonly string[] = []): PathRequest[] {
   const out: PathRequest[] = [];
   if (pool.targetPath) {
-    if (FILE_POOL_TYPES.has(pool.type)) out.push({ path: pool.targetPath, kind: 'pool-target', allow: { roots: true, devices: false } });
-    else if (DEVICE_TARGET_TYPES.has(pool.type)) out.push({ path: pool.targetPath, kind: 'pool-target', allow: { roots: false, devices: false, under: ['/dev'] } });
+    if (isFilePool(pool.type)) out.push({ path: pool.targetPath, kind: 'pool-target', allow: { roots: true, devices: false } });
+    else if (targetUnderDev(pool.type)) out.push({ path: pool.targetPath, kind: 'pool-target', allow: { roots: false, devices: false, under: ['/dev'] } });
   }
-  if (DEVICE_SOURCE_TYPES.has(pool.type))
+  if (hasLocalSourceDevices(pool.type))
     for (const d of pool.devices) out.push({ path: d, kind: 'pool-source', allow: { roots: false, devices: true, also: [...currentDevices] } });
   return out;
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { own } from '@/lib/own';
+import { buildEffect, buildFormats } from '@/lib/pool-types';
 import { randomUUID } from 'node:crypto';
 import type { PoolCreateInput } from '@/lib/schemas';
 import type { Command } from '../commands/command';
@@ -40,17 +40,6 @@ export interface PoolPlan {
   steps: PlannedStep[];
 }
 
-/** What building does, per type: said in the wizard and the review step. */
-export const BUILD_EFFECT: Record<string, string> = {
-  dir: 'creates the target directory with the given permissions',
-  fs: 'formats the source device with the chosen filesystem (mkfs) — only with overwrite if it already holds one',
-  netfs: 'creates the local mount point',
-  logical: 'creates a physical volume on each device and the volume group on them — this wipes the devices',
-  disk: 'writes a new partition table to the device — this wipes it',
-};
-
-const FORMATTING_TYPES = new Set(['fs', 'disk', 'logical']);
-
 export function planPoolCreate(uri: string, input: PoolCreateInput): PoolPlan {
   const steps: PlannedStep[] = [];
   let secretUsage: string | null = null;
@@ -72,10 +61,10 @@ export function planPoolCreate(uri: string, input: PoolCreateInput): PoolPlan {
   steps.push({ id: 'define', title: 'Define the pool from its XML', command: renderInvocation(define), cmd: define, stdin: xml, showStdin: true });
   if (input.build) {
     // --overwrite/--no-overwrite apply where building formats a device; dir and netfs take neither.
-    const formats = FORMATTING_TYPES.has(input.type);
+    const formats = buildFormats(input.type);
     const flags = formats ? [input.overwrite ? '--overwrite' : '--no-overwrite'] : [];
     const build = virsh(uri, call('pool-build', ...flags, '--', input.name));
-    steps.push({ id: 'build', title: `Build: ${own(BUILD_EFFECT, input.type) ?? 'prepare the storage'}`, command: renderInvocation(build), cmd: build });
+    steps.push({ id: 'build', title: `Build: ${buildEffect(input.type) ?? 'prepare the storage'}`, command: renderInvocation(build), cmd: build });
   }
   if (input.start) {
     const start = virsh(uri, call('pool-start', '--', input.name));
@@ -107,7 +96,7 @@ export async function poolCreate(t: Transport, uri: string, input: PoolCreateInp
       hazard: 'overwrite-build',
       name: input.name,
       confirm: input.confirm,
-      message: `Building “${input.name}” with overwrite ${own(BUILD_EFFECT, input.type) ?? 'destroys what the source holds'}`,
+      message: `Building “${input.name}” with overwrite ${buildEffect(input.type) ?? 'destroys what the source holds'}`,
       detail: input.source.devices ?? (input.source.device ? [input.source.device] : []),
     });
   const plan = planPoolCreate(uri, input);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { buildFormats, canDeleteStorage, poolTypesWhere } from '@/lib/pool-types';
 import type { Command } from '../commands/command';
 import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
@@ -27,9 +28,8 @@ export const poolStopCommand = (uri: string, name: string) => virsh(uri, call('p
 export const poolRefreshCommand = (uri: string, name: string) => virsh(uri, call('pool-refresh', '--', name));
 // --no-overwrite applies only where building formats a device (fs, disk, logical): on a dir or
 // netfs pool libvirt takes it as a request to format and fails ("No source device specified").
-const FORMATTING_TYPES = new Set(['fs', 'disk', 'logical']);
 export const poolBuildCommand = (uri: string, name: string, type: string) =>
-  virsh(uri, call('pool-build', ...(FORMATTING_TYPES.has(type) ? ['--no-overwrite'] : []), '--', name));
+  virsh(uri, call('pool-build', ...(buildFormats(type) ? ['--no-overwrite'] : []), '--', name));
 export const poolAutostartCommand = (uri: string, name: string, on: boolean) =>
   virsh(uri, call('pool-autostart', ...(on ? [] : ['--disable']), '--', name));
 
@@ -40,13 +40,6 @@ export const poolBuild = (t: Transport, uri: string, name: string, type: string)
 export const poolAutostart = (t: Transport, uri: string, name: string, on: boolean) =>
   run(t, poolAutostartCommand(uri, name, on), `Turning autostart ${on ? 'on' : 'off'} for “${name}”`);
 
-/**
- * The pool types whose libvirt backend can delete their storage (`pool-delete`): a directory, a
- * filesystem's or NFS mount's target directory, a volume group, a partition table, a zpool, a
- * vstorage cluster. The others (iscsi, iscsi-direct, scsi, mpath, rbd, gluster) have no storage
- * libvirt could delete: `pool-delete` fails with "pool does not support pool deletion".
- */
-export const POOL_TYPES_WITH_DELETE: ReadonlySet<string> = new Set(['dir', 'fs', 'netfs', 'logical', 'disk', 'zfs', 'vstorage']);
 
 export interface PoolDeleteInput {
   name: string;
@@ -69,10 +62,11 @@ export async function poolDelete(t: Transport, uri: string, storage: HostStorage
       detail: inUse.map((v) => ({ volume: v.name, usedBy: v.usedBy })),
     });
   // Refused before anything runs: stopping first and failing at pool-delete would leave the pool stopped.
-  if (input.deleteStorage && !POOL_TYPES_WITH_DELETE.has(pool.type))
+  // Which types libvirt can delete the storage of: the pool-type table (lib/pool-types.ts).
+  if (input.deleteStorage && !canDeleteStorage(pool.type))
     throw new AppError('pool-delete-unsupported', `A ${pool.type} pool has no storage that libvirt can delete: remove the pool without deleting its storage`, {
       status: 400,
-      detail: { type: pool.type, supported: [...POOL_TYPES_WITH_DELETE] },
+      detail: { type: pool.type, supported: poolTypesWhere((s) => s.deleteStorage !== null) },
     });
   if (input.deleteStorage)
     requireConfirmation({

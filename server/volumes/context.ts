@@ -1,4 +1,5 @@
 import 'server-only';
+import { poolTypesWhere } from '@/lib/pool-types';
 import type { PoolDto, VolumeDto } from '@/lib/schemas';
 import { AppError, notFound } from '../errors';
 import { findHost, type HostConfig } from '../hosts/inventory';
@@ -31,7 +32,8 @@ export interface VolumeContext {
   dependants: Dependant[];
 }
 
-export const FILE_POOLS = new Set(['dir', 'fs', 'netfs']);
+/** Pools whose volumes are image files in the target directory (from the pool-type table, lib/pool-types.ts). */
+export const FILE_POOLS: ReadonlySet<string> = new Set(poolTypesWhere((s) => s.backing === 'file'));
 
 /**
  * The host read behind a guard. It shares the storage cache (a read at most 2 s old; every

@@ -1,12 +1,13 @@
 import 'server-only';
 import { own } from '@/lib/own';
+import { canCreateVolumes, isFilePool, poolTypesWhere } from '@/lib/pool-types';
 import { CREATE_FORMATS, type Qcow2Options, type VolumeFormatsDto } from '@/lib/schemas';
 import { TtlCache } from '../cache/ttl-cache';
 import { command } from '../commands/command';
 import { runChecked } from '../commands/run';
 import type { HostConfig } from '../hosts/inventory';
 import { transportFor } from '../hosts/transports';
-import { findPool, FILE_POOLS, hostContext } from './context';
+import { findPool, hostContext } from './context';
 
 /** Which preallocation modes qemu-img accepts per format (qemu 7.2; others take none). */
 export const PREALLOCATION_BY_FORMAT: Record<string, string[]> = {
@@ -24,8 +25,8 @@ export function qcow2OptionItems(q: Qcow2Options): string[] {
   return o;
 }
 
-/** Pools whose volumes come from the storage itself (LUNs, multipath maps): libvirt creates none. */
-export const NO_CREATE = new Set(['iscsi', 'iscsi-direct', 'scsi', 'mpath']);
+/** Pools whose volumes come from the storage itself (LUNs, multipath maps): libvirt creates none (the pool-type table says which). */
+export const NO_CREATE: ReadonlySet<string> = new Set(poolTypesWhere((s) => !s.volumes.create));
 
 /** What a host's qemu-img can do changes only with a package upgrade: asked once per 10 minutes. */
 const caps = new TtlCache<string, unknown>({ ttlMs: 600_000 });
@@ -61,7 +62,7 @@ export function hostImageFormats(host: HostConfig): Promise<string[]> {
 export async function volumeFormats(hostId: string, pool: string): Promise<VolumeFormatsDto> {
   const { host, storage } = await hostContext(hostId, { fresh: false });
   const p = findPool(storage, hostId, pool);
-  const fileBased = FILE_POOLS.has(p.type);
+  const fileBased = isFilePool(p.type);
   const [formats, luks] = fileBased ? await Promise.all([hostImageFormats(host), hostSupportsLuks(host)]) : [['raw'], false];
   return {
     formats,
@@ -69,6 +70,6 @@ export async function volumeFormats(hostId: string, pool: string): Promise<Volum
     poolType: p.type,
     fileBased,
     encryption: luks && formats.includes('qcow2') ? ['luks'] : [],
-    canCreate: !NO_CREATE.has(p.type),
+    canCreate: canCreateVolumes(p.type),
   };
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { poolTypesWhere } from '@/lib/pool-types';
 import {
   AmendInput,
   CheckInput,
@@ -90,7 +91,7 @@ export async function deleteVolume(hostId: string, pool: string, name: string, b
 // ---------------------------------------------------------------- resize
 
 /** Pools whose volumes libvirt cannot resize: partitions, LUNs, multipath maps. */
-const NO_RESIZE = new Set(['disk', 'iscsi', 'iscsi-direct', 'scsi', 'mpath']);
+const NO_RESIZE: ReadonlySet<string> = new Set(poolTypesWhere((s) => !s.volumes.resize));
 
 export async function resizeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = ResizeInput.parse(body);

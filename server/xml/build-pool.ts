@@ -1,4 +1,5 @@
 import 'server-only';
+import { hasTarget } from '@/lib/pool-types';
 import { defaultTargetPath, type PoolCreateInput } from '@/lib/schemas';
 import { escapeXml as e } from './escape';
 
@@ -12,8 +13,6 @@ export interface PoolXmlOptions {
   secretUsage?: string;
 }
 
-
-const TYPES_WITH_TARGET = new Set(['dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'scsi', 'mpath']);
 
 export function buildPoolXml(input: PoolCreateInput, opts: PoolXmlOptions = {}): string {
   const s = input.source;
@@ -83,7 +82,7 @@ export function buildPoolXml(input: PoolCreateInput, opts: PoolXmlOptions = {}):
   if (src.length) lines.push('  <source>', ...src.map((l) => `    ${l}`), '  </source>');
   else if (input.type !== 'dir' && input.type !== 'mpath') lines.push('  <source/>');
   const path = input.target.path ?? defaultTargetPath(input);
-  if (TYPES_WITH_TARGET.has(input.type) && path) {
+  if (hasTarget(input.type) && path) {
     lines.push('  <target>', `    <path>${e(path)}</path>`);
     const p = input.target.permissions;
     if (p && (p.mode || p.owner || p.group)) {

@@ -8,7 +8,7 @@ import { POST as volPOST } from '@/app/api/hosts/[host]/pools/[pool]/volumes/rou
 import { listPools } from '@/server/hosts/service';
 import { invalidate } from '@/server/hosts/storage-cache';
 import { getJob, hostJobCounts, waitForJob } from '@/server/jobs/jobs';
-import { convertVolume } from '@/server/volumes/long';
+import { convertVolume } from '@/server/volumes/job-operations';
 import { sh, setupEnv, sys } from '../helpers/volumes';
 
 // The content route passes the request gate itself (proxy.ts does not front it): a request as the

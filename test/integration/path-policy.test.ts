@@ -11,9 +11,9 @@ import { getHost } from '@/server/hosts/service';
 import { invalidate } from '@/server/hosts/storage-cache';
 import { waitForJob } from '@/server/jobs/jobs';
 import { createVolume } from '@/server/volumes/create';
-import { cloneVolume, convertVolume } from '@/server/volumes/long';
+import { cloneVolume, convertVolume } from '@/server/volumes/job-operations';
 import { commitVolume, compareVolumes, rebaseVolume } from '@/server/volumes/operations';
-import { compareVmdk, convertVmdk } from '@/server/volumes/vmdk';
+import { compareVmdk, convertVmdk } from '@/server/volumes/vmdk-migration';
 import { sha256, setupEnv, sys } from '../helpers/volumes';
 
 // The per-host path policy (server/policy/paths.ts) against the lab over real SSH: every path the

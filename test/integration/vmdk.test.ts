@@ -7,9 +7,9 @@ import { AppError } from '@/server/errors';
 import { invalidate } from '@/server/hosts/storage-cache';
 import { closeDb } from '@/server/jobs/db';
 import { waitForJob } from '@/server/jobs/jobs';
-import { cloneVolume, convertVolume } from '@/server/volumes/long';
+import { cloneVolume, convertVolume } from '@/server/volumes/job-operations';
 import { compareVolumes } from '@/server/volumes/operations';
-import { compareVmdk, convertVmdk, inspectVmdk, spaceCheck } from '@/server/volumes/vmdk';
+import { compareVmdk, convertVmdk, inspectVmdk, spaceCheck } from '@/server/volumes/vmdk-migration';
 import { cleanLab, exists, info, setupEnv, sh, startVm, sys, writePattern } from '../helpers/volumes';
 
 // The VMware-migration server side against the lab, over real SSH: inspect (subformat, adapter,

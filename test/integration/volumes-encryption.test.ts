@@ -10,7 +10,7 @@ import { invalidate } from '@/server/hosts/storage-cache';
 import { waitForJob } from '@/server/jobs/jobs';
 import { createVolume } from '@/server/volumes/create';
 import { volumeFormats } from '@/server/volumes/formats';
-import { cloneVolume, convertVolume } from '@/server/volumes/long';
+import { cloneVolume, convertVolume } from '@/server/volumes/job-operations';
 import { checkVolume, deleteVolume, resizeVolume, volumeInfo } from '@/server/volumes/operations';
 import { createSnapshot } from '@/server/volumes/snapshots';
 import { parseSecretList } from '@/server/virsh/secrets';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invalidate } from '@/server/hosts/storage-cache';
-import { wipeVolume } from '@/server/volumes/long';
+import { wipeVolume } from '@/server/volumes/job-operations';
 import { commitVolume, deleteVolume, rebaseVolume, resizeVolume } from '@/server/volumes/operations';
 import { applySnapshot, createSnapshot } from '@/server/volumes/snapshots';
 import { createVolume } from '@/server/volumes/create';

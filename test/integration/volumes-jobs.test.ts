@@ -10,7 +10,7 @@ import { GET as jobEvents } from '@/app/api/jobs/[job]/events/route';
 import { invalidate } from '@/server/hosts/storage-cache';
 import { closeDb } from '@/server/jobs/db';
 import { cancelJob, getJob, listJobs, waitForJob } from '@/server/jobs/jobs';
-import { cloneVolume, convertVolume } from '@/server/volumes/long';
+import { cloneVolume, convertVolume } from '@/server/volumes/job-operations';
 import { downloadVolume, uploadVolume } from '@/server/volumes/transfer';
 import { cleanLab, exists, makePool, setupEnv, sh, sha256, sys } from '../helpers/volumes';
 

@@ -6,7 +6,7 @@ import { waitForJob } from '@/server/jobs/jobs';
 import { hostChains } from '@/server/volumes/chains';
 import { createVolume } from '@/server/volumes/create';
 import { volumeFormats } from '@/server/volumes/formats';
-import { cloneVolume, convertVolume, wipeVolume } from '@/server/volumes/long';
+import { cloneVolume, convertVolume, wipeVolume } from '@/server/volumes/job-operations';
 import {
   amendVolume,
   checkVolume,

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { fetchPoolSources, type PoolSourcesDto } from '@/lib/api/pools';
 import type { PoolSource } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
-import { Button } from './fields';
+import { Button } from '@/components/ui/button';
 
 /**
  * "Discover": libvirt's find-storage-pool-sources-as for this type, shown as a pick list.

@@ -1,5 +1,6 @@
 import { PoolCreateInput } from '@/lib/schemas';
 import type { PoolCreateInputRaw } from '@/lib/api/pools';
+import { buildsByDefault, canBuild, CREATABLE_POOL_TYPES, POOL_TYPE_TABLE, specOf, type PoolTypeSpec, type SourceField } from '@/lib/pool-types';
 
 /**
  * The wizard's form state and its translation into the API body (POST /pools). Everything the
@@ -8,34 +9,12 @@ import type { PoolCreateInputRaw } from '@/lib/api/pools';
  */
 export type PoolType = PoolCreateInput['type'];
 
-export interface TypeInfo {
-  type: PoolType;
-  label: string;
-  /** One line: when to use it (after the seed's teaching). */
-  blurb: string;
-  hasTarget: boolean;
-  /** pool-build formats something (mkfs, pvcreate, partition table): overwrite is a guarded choice. */
-  formats: boolean;
-  /** What pool-build does for this type (shown beside the Build option). */
-  build?: string;
-}
+/** What the wizard shows for a type: its row of the pool-type table (lib/pool-types.ts). */
+export type TypeInfo = PoolTypeSpec & { type: PoolType };
 
-/** The seed's five first, then the rest; only those the host reports as supported are offered. */
-export const TYPE_INFO: TypeInfo[] = [
-  { type: 'dir', label: 'Directory', blurb: 'File-based: volumes are image files in a directory of the host — the simplest pool, good for local qcow2 images.', hasTarget: true, formats: false, build: 'creates the target directory with the given permissions' },
-  { type: 'fs', label: 'Filesystem', blurb: 'A block device (disk, partition, LUN) with a filesystem that libvirt mounts; volumes are files on it.', hasTarget: true, formats: true, build: 'formats the device (mkfs) — refused if it already holds a filesystem, unless you allow overwrite' },
-  { type: 'netfs', label: 'Network filesystem', blurb: 'An NFS (or CIFS/Gluster) export mounted by libvirt: shared storage, so VMs can migrate between hosts.', hasTarget: true, formats: false, build: 'creates the local mount point' },
-  { type: 'logical', label: 'LVM volume group', blurb: 'Device-based: volumes are LVM logical volumes — fast raw block devices, with LVM snapshots and easy growth.', hasTarget: true, formats: true, build: 'creates a physical volume on each device and the volume group on them — this wipes the devices' },
-  { type: 'iscsi', label: 'iSCSI target', blurb: 'LUNs of an iSCSI target, logged in through the host’s open-iscsi; volumes are the LUNs (created on the SAN, not here).', hasTarget: true, formats: false },
-  { type: 'iscsi-direct', label: 'iSCSI (direct, libiscsi)', blurb: 'LUNs of an iSCSI target reached by QEMU itself (libiscsi): no login on the host, needs an initiator IQN.', hasTarget: false, formats: false },
-  { type: 'disk', label: 'Physical disk', blurb: 'A whole disk whose partitions are the volumes; libvirt manages the partition table.', hasTarget: true, formats: true, build: 'writes a new partition table to the device — this wipes it' },
-  { type: 'scsi', label: 'SCSI host adapter', blurb: 'The LUNs a SCSI/HBA adapter (e.g. host0, or an NPIV vHBA) presents to the host.', hasTarget: true, formats: false },
-  { type: 'mpath', label: 'Multipath', blurb: 'Every multipath device under /dev/mapper (read-only listing: volumes come from the SAN).', hasTarget: true, formats: false },
-  { type: 'gluster', label: 'GlusterFS (native)', blurb: 'A Gluster volume accessed by QEMU’s gluster driver, without a mount on the host.', hasTarget: false, formats: false },
-  { type: 'rbd', label: 'Ceph RBD', blurb: 'RADOS block devices in a Ceph pool, accessed by QEMU directly; scales out across a cluster.', hasTarget: false, formats: false },
-  { type: 'zfs', label: 'ZFS', blurb: 'A ZFS pool whose zvols are the volumes: checksums, snapshots and compression on the host.', hasTarget: false, formats: false, build: 'creates the zpool on the devices — this wipes them' },
-];
-export const typeInfo = (t: PoolType): TypeInfo => TYPE_INFO.find((i) => i.type === t) ?? TYPE_INFO[0]!;
+/** The types the wizard can create, in the table's order; only those the host reports as supported are offered. */
+export const TYPE_INFO: TypeInfo[] = POOL_TYPE_TABLE.filter((s): s is TypeInfo => (CREATABLE_POOL_TYPES as readonly string[]).includes(s.type));
+export const typeInfo = (t: PoolType): TypeInfo => specOf(t) as TypeInfo;
 
 export interface WizardForm {
   name: string;
@@ -86,34 +65,21 @@ export const emptyForm = (type: PoolType = 'dir'): WizardForm => ({
   mode: '',
   owner: '',
   group: '',
-  build: type === 'dir' || type === 'netfs',
+  build: buildsByDefault(type),
   overwrite: false,
   confirm: '',
   start: true,
   autostart: true,
 });
 
-/** Which source fields each type shows (libvirt's formatstorage.html, per pool type). */
-export const SOURCE_FIELDS: Record<PoolType, ReadonlyArray<'host' | 'port' | 'dir' | 'device' | 'devices' | 'name' | 'format' | 'protocol' | 'initiator' | 'adapter' | 'auth'>> = {
-  dir: [],
-  fs: ['device', 'format'],
-  netfs: ['host', 'dir', 'format', 'protocol'],
-  logical: ['name', 'devices'],
-  disk: ['device', 'format'],
-  iscsi: ['host', 'port', 'device', 'initiator', 'auth'],
-  'iscsi-direct': ['host', 'port', 'device', 'initiator', 'auth'],
-  scsi: ['adapter'],
-  mpath: [],
-  gluster: ['host', 'name', 'dir'],
-  rbd: ['host', 'port', 'name'],
-  zfs: ['name', 'devices'],
-};
+/** Which source fields each type shows (the table's `source`, after libvirt's formatstorage.html). */
+export const sourceFields = (t: PoolType): ReadonlySet<SourceField> => new Set(typeInfo(t).source);
 
 const opt = (s: string) => (s === '' ? undefined : s);
 
 /** The POST body for this form. Fields a type does not use are left out. */
 export function toBody(f: WizardForm): PoolCreateInputRaw {
-  const uses = new Set(SOURCE_FIELDS[f.type]);
+  const uses = sourceFields(f.type);
   const info = typeInfo(f.type);
   const source: NonNullable<PoolCreateInputRaw['source']> = {};
   if (uses.has('host')) source.host = opt(f.host);
@@ -127,23 +93,21 @@ export function toBody(f: WizardForm): PoolCreateInputRaw {
   if (uses.has('initiator')) source.initiator = opt(f.initiator);
   if (uses.has('adapter')) source.adapter = opt(f.adapter);
   if (uses.has('auth') && f.chap) source.auth = { type: 'chap', username: f.authUser, secret: f.authSecret };
-  const permissions = info.hasTarget && (f.mode || f.owner || f.group) ? { mode: opt(f.mode), owner: opt(f.owner), group: opt(f.group) } : undefined;
+  const permissions = info.target && (f.mode || f.owner || f.group) ? { mode: opt(f.mode), owner: opt(f.owner), group: opt(f.group) } : undefined;
   const build = canBuild(f.type) && f.build;
+  const formats = Boolean(info.build?.formats);
   return {
     name: f.name,
     type: f.type,
     source,
-    target: info.hasTarget ? { path: opt(f.targetPath), permissions } : {},
+    target: info.target ? { path: opt(f.targetPath), permissions } : {},
     build,
-    overwrite: build && info.formats && f.overwrite,
+    overwrite: build && formats && f.overwrite,
     start: f.start,
     autostart: f.autostart,
-    ...(build && info.formats && f.overwrite ? { confirm: f.confirm } : {}),
+    ...(build && formats && f.overwrite ? { confirm: f.confirm } : {}),
   };
 }
-
-/** Types where `pool-build` does something (libvirt has no build for iscsi, scsi, mpath, rbd…). */
-export const canBuild = (t: PoolType) => Boolean(typeInfo(t).build);
 
 export type FieldErrors = Record<string, string>;
 

@@ -9,7 +9,7 @@ import { useDebounced } from '@/components/ui/use-debounced';
 import { WizardSteps } from '@/components/ui/wizard-steps';
 import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
-import { Button } from './fields';
+import { Button } from '@/components/ui/button';
 import { emptyForm, stepOf, toBody, typeInfo, validate, type WizardForm } from './model';
 import { PreviewPanel } from './preview-panel';
 import { RunProgress, type RunState } from './run-progress';

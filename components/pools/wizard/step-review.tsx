@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { PoolCreateDryRun } from '@/lib/api/pools';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { Facts } from '@/components/ui/facts';
-import { Note } from './fields';
+import { Note } from '@/components/ui/note';
 import { PreviewPanel } from './preview-panel';
 import { toBody, typeInfo, type FieldErrors, type WizardForm } from './model';
 
@@ -32,7 +32,7 @@ export function StepReview({ form, preview, previewError, errors, children }: { 
               { term: 'Source name', value: src.name, mono: true },
               { term: 'Initiator', value: src.initiator, mono: true },
               { term: 'CHAP user', value: src.auth?.username },
-              { term: 'Target', value: body.target?.path ?? (typeInfo(form.type).hasTarget ? 'default' : undefined), mono: true },
+              { term: 'Target', value: body.target?.path ?? (typeInfo(form.type).target ? 'default' : undefined), mono: true },
               { term: 'Build', value: body.build ? (body.overwrite ? 'yes, with overwrite' : 'yes') : 'no' },
               { term: 'Start now', value: body.start ? 'yes' : 'no' },
               { term: 'Autostart', value: body.autostart ? 'yes' : 'no' },

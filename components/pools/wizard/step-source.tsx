@@ -3,8 +3,9 @@
 import type { PoolTypeCapability } from '@/lib/api/pools';
 import { DevicePicker } from './device-picker';
 import { Discover } from './discover';
-import { CheckField, Note, SelectField, TextField } from './fields';
-import type { FieldErrors, WizardForm } from './model';
+import { Note } from '@/components/ui/note';
+import { CheckField, SelectField, TextField } from '@/components/ui/form-fields';
+import { typeInfo, type FieldErrors, type WizardForm } from './model';
 
 type Props = { hostId: string; form: WizardForm; set: (p: Partial<WizardForm>) => void; errors: FieldErrors; cap?: PoolTypeCapability };
 
@@ -130,6 +131,7 @@ function LogicalSource({ hostId, form, set, errors }: Props) {
 
 function IscsiSource({ hostId, form, set, errors }: Props) {
   const direct = form.type === 'iscsi-direct';
+  const discovery = typeInfo(form.type).discovery;
   return (
     <div className="space-y-4">
       <div className="grid max-w-3xl gap-4 md:grid-cols-3">
@@ -149,7 +151,7 @@ function IscsiSource({ hostId, form, set, errors }: Props) {
           help={direct ? 'QEMU logs in with this name; the target’s ACL must allow it.' : 'Defaults to the host’s /etc/iscsi/initiatorname.iscsi.'}
         />
         <div className="pt-6">
-          {direct ? (
+          {discovery === 'unsafe' ? (
             // libvirt 9.0's iscsi-direct discovery crashed libvirtd on a portal with several targets: not offered.
             <p className="text-xs text-zinc-600 dark:text-zinc-400">
               No discovery for iscsi-direct: libvirt’s iscsi-direct discovery can crash libvirtd (seen with libvirt 9.0). Type the target IQN, or list the

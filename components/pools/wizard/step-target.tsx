@@ -2,8 +2,10 @@
 
 import { PathPolicyNote } from '@/components/hosts/path-policy-note';
 import { defaultTargetPath } from '@/lib/schemas';
-import { CheckField, Note, TextField } from './fields';
-import { canBuild, typeInfo, type FieldErrors, type WizardForm } from './model';
+import { Note } from '@/components/ui/note';
+import { CheckField, TextField } from '@/components/ui/form-fields';
+import { canBuild, isFilePool } from '@/lib/pool-types';
+import { typeInfo, type FieldErrors, type WizardForm } from './model';
 
 /** The server's default target, as the placeholder (NAME until the pool is named). */
 function defaultTarget(f: WizardForm): string {
@@ -13,11 +15,12 @@ function defaultTarget(f: WizardForm): string {
 /** Step 3: the target (path, permissions) and what to do: build (with overwrite as a guarded choice), start, autostart. */
 export function StepTarget({ hostId, form, set, errors }: { hostId: string; form: WizardForm; set: (p: Partial<WizardForm>) => void; errors: FieldErrors }) {
   const info = typeInfo(form.type);
-  const perms = form.type === 'dir' || form.type === 'fs' || form.type === 'netfs';
+  // Permissions apply to a directory the pool creates or mounts on (file pools), not to /dev nodes.
+  const perms = isFilePool(form.type);
   const buildable = canBuild(form.type);
   return (
     <div className="space-y-5">
-      {info.hasTarget ? (
+      {info.target ? (
         <div className="space-y-4">
           <div className="max-w-2xl">
             <TextField
@@ -28,10 +31,10 @@ export function StepTarget({ hostId, form, set, errors }: { hostId: string; form
               mono
               placeholder={defaultTarget(form)}
               help={
-                form.type === 'dir'
-                  ? 'The directory holding the volumes. Leave empty for the default shown.'
-                  : form.type === 'fs' || form.type === 'netfs'
-                    ? 'The mount point. Leave empty for the default shown.'
+                info.mounts
+                  ? 'The mount point. Leave empty for the default shown.'
+                  : info.target === 'dir'
+                    ? 'The directory holding the volumes. Leave empty for the default shown.'
                     : 'Where the volumes’ device nodes appear; the default is right almost always.'
               }
             />
@@ -56,9 +59,9 @@ export function StepTarget({ hostId, form, set, errors }: { hostId: string; form
           checked={buildable && form.build}
           disabled={!buildable}
           onChange={(build) => set({ build, ...(build ? {} : { overwrite: false, confirm: '' }) })}
-          help={buildable ? `virsh pool-build ${info.build}.` : `libvirt has nothing to build for a ${form.type} pool.`}
+          help={buildable ? `virsh pool-build ${info.build?.effect}.` : `libvirt has nothing to build for a ${form.type} pool.`}
         />
-        {buildable && form.build && info.formats && (
+        {buildable && form.build && info.build?.formats && (
           <div className="ml-6 space-y-2">
             <CheckField
               label="Overwrite existing data"

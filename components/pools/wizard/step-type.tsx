@@ -1,7 +1,8 @@
 'use client';
 
 import type { PoolTypeCapability } from '@/lib/api/pools';
-import { TextField } from './fields';
+import { TextField } from '@/components/ui/form-fields';
+import { buildsByDefault } from '@/lib/pool-types';
 import { TYPE_INFO, type FieldErrors, type PoolType, type WizardForm } from './model';
 
 /** Step 1: name, and the type — only those this host's libvirt supports, each with when to use it. */
@@ -34,7 +35,7 @@ export function StepType({ form, set, errors, caps }: { form: WizardForm; set: (
                   on ? 'border-sky-600 bg-sky-50 ring-1 ring-sky-600 dark:bg-sky-950/40' : 'border-zinc-200 hover:border-zinc-400 dark:border-zinc-700'
                 }`}
               >
-                <input type="radio" name="pool-type" value={t.type} checked={on} onChange={() => set({ type: t.type as PoolType, build: t.type === 'dir' || t.type === 'netfs', overwrite: false, confirm: '' })} className="mt-0.5 accent-sky-700" aria-describedby={`type-${t.type}`} />
+                <input type="radio" name="pool-type" value={t.type} checked={on} onChange={() => set({ type: t.type as PoolType, build: buildsByDefault(t.type), overwrite: false, confirm: '' })} className="mt-0.5 accent-sky-700" aria-describedby={`type-${t.type}`} />
                 <span>
                   <span className="font-medium text-zinc-900 dark:text-zinc-100">{t.label}</span> <code className="text-xs text-zinc-500">{t.type}</code>
                   <span id={`type-${t.type}`} className="mt-0.5 block text-xs text-zinc-600 dark:text-zinc-400">

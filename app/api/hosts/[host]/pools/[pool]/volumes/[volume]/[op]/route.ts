@@ -1,6 +1,6 @@
 import { notFound } from '@/server/errors';
 import { errorResponse, handle, volumeActionResponse, type Params, type VolumeAction } from '@/server/http';
-import { checkVolumeJob, cloneVolume, convertVolume, wipeVolume } from '@/server/volumes/long';
+import { checkVolumeJob, cloneVolume, convertVolume, wipeVolume } from '@/server/volumes/job-operations';
 import { amendVolume, checkVolume, commitVolume, compareVolumes, mapVolume, rebaseVolume, resizeVolume, volumeInfo } from '@/server/volumes/operations';
 
 export const dynamic = 'force-dynamic';

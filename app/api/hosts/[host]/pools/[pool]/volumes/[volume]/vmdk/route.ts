@@ -1,5 +1,5 @@
 import { handle, type Params } from '@/server/http';
-import { inspectVmdk } from '@/server/volumes/vmdk';
+import { inspectVmdk } from '@/server/volumes/vmdk-migration';
 
 export const dynamic = 'force-dynamic';
 

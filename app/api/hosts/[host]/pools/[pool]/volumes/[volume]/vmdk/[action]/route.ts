@@ -1,5 +1,5 @@
 import { volumeActionResponse, type Params, type VolumeAction } from '@/server/http';
-import { compareVmdk, convertVmdk } from '@/server/volumes/vmdk';
+import { compareVmdk, convertVmdk } from '@/server/volumes/vmdk-migration';
 import { requireNamed } from '@/server/hosts/lookup';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { busForAdapter } from './api/vmdk';
-import { qcow2NameFor } from './vmdk';
+import { busForAdapter } from './api/vmdk-migration';
+import { qcow2NameFor } from './vmdk-names';
 
 describe('migration defaults', () => {
   it('names the qcow2 after the vmdk', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseImageInfo } from './info';
-import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, parseDescriptor, parseMeasure, parseStatSizes, parseVmdkInfo, resolveExtent } from './vmdk';
+import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, parseDescriptor, parseMeasure, parseStatSizes, parseVmdkInfo, resolveExtent } from './vmdk-descriptor';
 
 // Captured on this machine (qemu-img 7.2): `qemu-img create -f vmdk -o subformat=S,adapter_type=lsilogic F 64M`
 // in a dir pool at /var/lib/h7-probe, then `qemu-img info --output=json`, the descriptors, `head -c 4096`.

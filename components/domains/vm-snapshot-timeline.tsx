@@ -30,7 +30,7 @@ function depths(list: SnapshotDto[]): Map<string, number> {
  * Snapshots in creation order, indented by their place in the tree, with the VM's current
  * position ("you are here") right below the snapshot it runs on from.
  */
-export function SnapshotTimeline({ hostId, dom }: { hostId: string; dom: DomainDetailDto }) {
+export function VmSnapshotTimeline({ hostId, dom }: { hostId: string; dom: DomainDetailDto }) {
   const vm = dom.domain.name;
   const list = dom.snapshots.snapshots;
   const d = depths(list);

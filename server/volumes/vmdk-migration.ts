@@ -6,9 +6,9 @@ import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { AppError } from '../errors';
 import { parseImageInfo } from '../qemu-img/info';
-import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, parseDescriptor, parseMeasure, parseStatSizes, parseVmdkInfo, resolveExtent } from '../qemu-img/vmdk';
+import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, parseDescriptor, parseMeasure, parseStatSizes, parseVmdkInfo, resolveExtent } from '../qemu-img/vmdk-descriptor';
 import { FILE_POOLS, findVolume, volumeContext, type VolumeContext } from './context';
-import { planConvert, requireConvertPaths, startConvert } from './long';
+import { planConvert, requireConvertPaths, startConvert } from './job-operations';
 import { compareImages } from './operations';
 import { describeStep } from './steps';
 

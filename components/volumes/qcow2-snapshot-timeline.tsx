@@ -13,7 +13,7 @@ import { OperationRunner } from './operation-runner';
  * delete — each previewed, revert and delete with the name typed. The server refuses all
  * changes while a running VM holds the image.
  */
-export function SnapshotTimeline({ hostId, v }: { hostId: string; v: VolumeDto }) {
+export function Qcow2SnapshotTimeline({ hostId, v }: { hostId: string; v: VolumeDto }) {
   const q = useSnapshots(hostId, v.pool, v.name, v.format === 'qcow2');
   const [name, setName] = useState('');
   const [selected, setSelected] = useState<{ snap: string; action: 'apply' | 'delete' } | null>(null);

@@ -125,7 +125,7 @@ export function isInside(dir: string, p: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.posix.isAbsolute(rel);
 }
 
-export { descriptorNameOfExtent } from '@/lib/vmdk';
+export { descriptorNameOfExtent } from '@/lib/vmdk-names';
 
 /** `qemu-img measure --output=json`. */
 export function parseMeasure(json: string): { required: number; fullyAllocated: number } {
