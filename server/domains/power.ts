@@ -2,7 +2,7 @@ import 'server-only';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { call, virsh } from '../commands/virsh';
 import { badRequest } from '../errors';
-import { requireConfirmation } from '../guards';
+import { requireConfirmation } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
 import { invalidate } from '../hosts/storage-cache';
 import { transportFor } from '../hosts/transports';
@@ -20,7 +20,7 @@ export async function domainPower(hostId: string, vm: string, body: unknown): Pr
   const host = findHost(hostId);
   const dom = await readDomain(hostId, vm, { fresh: true });
   const verb = { start: 'start', shutdown: 'shutdown', destroy: 'destroy' }[action];
-  const step: Step = { title: `${action === 'destroy' ? 'Force off' : action === 'start' ? 'Start' : 'Shut down'} ${vm}`, cmd: virsh(host.uri, call(verb, '--', vm)) };
+  const step: Step = { title: `${action === 'destroy' ? 'Force off' : action === 'start' ? 'Start' : 'Shut down'} ${vm}`, inv: virsh(host.uri, call(verb, '--', vm)) };
   const discards = action === 'destroy' ? [`whatever ${vm} had not yet written to its disks (like pulling the power plug)`] : [];
   if (b.dryRun === true) return { dryRun: true, ok: true, message: step.title, xml: null, steps: [previewStep(step)], discards, warnings: [] };
   if (action === 'destroy')

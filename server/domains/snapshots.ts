@@ -2,7 +2,7 @@ import 'server-only';
 import { SnapshotCreateInput, type DomainActionResultDto, type SnapshotListDto } from '@/lib/schemas';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
-import { requireConfirmation } from '../guards';
+import { requireConfirmation } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
 import { requireAllowedPaths } from '../policy/paths';
 import { invalidate } from '../hosts/storage-cache';
@@ -76,7 +76,7 @@ export async function createSnapshot(hostId: string, vm: string, body: unknown):
     warnings.push('Each disk switches to its new overlay file; the old file becomes its read-only backing file and must not be written to or deleted.');
   }
   const xml = buildSnapshotXml(spec);
-  const steps: Step[] = [{ title: `Create ${input.kind} snapshot ${input.name} of ${vm}`, cmd: virsh(host.uri, call('snapshot-create', '--xmlfile', '/dev/stdin', ...flags, '--', vm)), stdin: xml, stdinName: 'snapshot.xml' }];
+  const steps: Step[] = [{ title: `Create ${input.kind} snapshot ${input.name} of ${vm}`, inv: virsh(host.uri, call('snapshot-create', '--xmlfile', '/dev/stdin', ...flags, '--', vm)), stdin: xml, stdinName: 'snapshot.xml' }];
   // New overlay files appear in their pools only after a refresh.
   if (input.kind === 'external') {
     const pools = new Set<string>();
@@ -86,7 +86,7 @@ export async function createSnapshot(hostId: string, vm: string, body: unknown):
       const p = dom.storage.pools.find((x) => x.state === 'running' && x.target.path?.replace(/\/$/, '') === dir);
       if (p) pools.add(p.name);
     }
-    for (const p of pools) steps.push({ title: `Refresh pool ${p}`, cmd: virsh(host.uri, call('pool-refresh', '--', p)) });
+    for (const p of pools) steps.push({ title: `Refresh pool ${p}`, inv: virsh(host.uri, call('pool-refresh', '--', p)) });
   }
   if (input.dryRun) return { dryRun: true, ok: true, message: `Would create ${input.kind} snapshot ${input.name}`, xml, steps: steps.map(previewStep), discards: [], warnings };
   const t = transportFor(host);
@@ -128,7 +128,7 @@ export async function revertSnapshot(hostId: string, vm: string, name: string, b
     .map((d) => `everything written to ${d.target} (${d.source}) since ${name} was taken`);
   if (isRunning) discards.push(`the running state of ${vm} (its memory and open programs) — replaced by ${s.memory === 'no' ? 'a shut-off VM' : `the memory saved in ${name}`}`);
   if (dom.snapshots.current && dom.snapshots.current !== name) discards.push(`your position after ${dom.snapshots.current}: changes since then are in no snapshot`);
-  const step: Step = { title: `Revert ${vm} to ${name}`, cmd: virsh(host.uri, call('snapshot-revert', '--', vm, name)) };
+  const step: Step = { title: `Revert ${vm} to ${name}`, inv: virsh(host.uri, call('snapshot-revert', '--', vm, name)) };
   if (b.dryRun === true) return { dryRun: true, ok: true, message: `Would revert ${vm} to ${name}`, xml: null, steps: [previewStep(step)], discards, warnings: [] };
   requireConfirmation({ hazard: 'snapshot-revert', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Reverting ${vm} to ${name} discards its current state`, detail: discards });
   const t = transportFor(host);
@@ -159,11 +159,11 @@ export async function deleteSnapshot(hostId: string, vm: string, name: string, b
   }
   discards.push(`the point in time “${name}”: you can no longer revert to it`);
   if (s.children.length) discards.push(`nothing of its children (${s.children.join(', ')}): they move up to ${s.parent ?? 'the root'}`);
-  const step: Step = { title: `Delete snapshot ${name} of ${vm}`, cmd: virsh(host.uri, call('snapshot-delete', '--', vm, name)) };
+  const step: Step = { title: `Delete snapshot ${name} of ${vm}`, inv: virsh(host.uri, call('snapshot-delete', '--', vm, name)) };
   const steps = [step];
   // An external delete changes files: refresh the pools that hold them so volume lists are true.
   for (const p of new Set(ext.map((d) => dom.storage.pools.find((x) => d.file && x.target.path && d.file.startsWith(x.target.path.replace(/\/$/, '') + '/'))?.name).filter(Boolean) as string[]))
-    steps.push({ title: `Refresh pool ${p}`, cmd: virsh(host.uri, call('pool-refresh', '--', p)) });
+    steps.push({ title: `Refresh pool ${p}`, inv: virsh(host.uri, call('pool-refresh', '--', p)) });
   if (b.dryRun === true) return { dryRun: true, ok: true, message: `Would delete snapshot ${name}`, xml: null, steps: steps.map(previewStep), discards, warnings: [] };
   requireConfirmation({ hazard: 'snapshot-delete', name, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Deleting snapshot ${name} of ${vm} cannot be undone`, detail: discards });
   const t = transportFor(host);

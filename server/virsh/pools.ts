@@ -4,7 +4,7 @@ import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError } from '../errors';
-import { requireConfirmation } from '../guards';
+import { requireConfirmation } from '../operations/guards';
 import type { Transport } from '../transport/types';
 import type { HostStorage } from './read-host';
 
@@ -28,8 +28,12 @@ export const poolRefreshCommand = (uri: string, name: string) => virsh(uri, call
 // --no-overwrite applies only where building formats a device (fs, disk, logical): on a dir or
 // netfs pool libvirt takes it as a request to format and fails ("No source device specified").
 const FORMATTING_TYPES = new Set(['fs', 'disk', 'logical']);
-export const poolBuildCommand = (uri: string, name: string, type: string) =>
-  virsh(uri, call('pool-build', ...(FORMATTING_TYPES.has(type) ? ['--no-overwrite'] : []), '--', name));
+export const poolBuildCommand = (uri: string, name: string, type: string, overwrite = false) =>
+  virsh(uri, call('pool-build', ...(FORMATTING_TYPES.has(type) ? [overwrite ? '--overwrite' : '--no-overwrite'] : []), '--', name));
+/** Pool XML on stdin (never a temp file, never argv). */
+export const poolDefineCommand = (uri: string) => virsh(uri, call('pool-define', '--file', '/dev/stdin'));
+export const poolUndefineCommand = (uri: string, name: string) => virsh(uri, call('pool-undefine', '--', name));
+export const poolDeleteStorageCommand = (uri: string, name: string) => virsh(uri, call('pool-delete', '--', name));
 export const poolAutostartCommand = (uri: string, name: string, on: boolean) =>
   virsh(uri, call('pool-autostart', ...(on ? [] : ['--disable']), '--', name));
 
@@ -91,7 +95,7 @@ export async function poolDelete(t: Transport, uri: string, storage: HostStorage
 export function poolDeletePlan(uri: string, pool: { name: string; state: string; persistent: boolean }, deleteStorage: boolean): Array<[Command, string]> {
   const plan: Array<[Command, string]> = [];
   if (pool.state === 'running') plan.push([poolStopCommand(uri, pool.name), `Stopping pool “${pool.name}”`]);
-  if (deleteStorage) plan.push([virsh(uri, call('pool-delete', '--', pool.name)), `Deleting the storage of “${pool.name}”`]);
-  if (pool.persistent) plan.push([virsh(uri, call('pool-undefine', '--', pool.name)), `Undefining “${pool.name}”`]);
+  if (deleteStorage) plan.push([poolDeleteStorageCommand(uri, pool.name), `Deleting the storage of “${pool.name}”`]);
+  if (pool.persistent) plan.push([poolUndefineCommand(uri, pool.name), `Undefining “${pool.name}”`]);
   return plan;
 }

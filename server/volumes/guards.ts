@@ -1,7 +1,7 @@
 import 'server-only';
 import { command } from '../commands/command';
 import { AppError } from '../errors';
-import { requireConfirmation } from '../guards';
+import { requireConfirmation } from '../operations/guards';
 import type { VolumeContext } from './context';
 
 /**
