@@ -13,6 +13,7 @@ import type { Transport } from '../transport/types';
 import { volumeSecret } from '../virsh/secrets';
 import { buildDiskXml, nextFreeTarget, type DiskXmlInput } from '../xml/build-disk';
 import { parseDomainXml } from '../xml/domain';
+import { parseImageInfo } from '../qemu-img/info';
 import { conflict, previewStep, runStep, type Step, type StepResult } from './common';
 import { readDomain, volumesByPath, type DomainRead } from './read';
 import { imageUsers, usersOf } from './users';
@@ -155,8 +156,7 @@ function guardSource(path: string, usedBy: string[], dom: DomainRead, input: Ret
 async function probeFormat(t: Transport, path: string): Promise<string> {
   const r = await t.exec(command('qemu-img', 'info', '-U', '--output=json', '--', path), { timeoutMs: 30_000 });
   if (r.exitCode !== 0) throw new AppError('path-unreadable', `Cannot read ${path}: ${r.stderr.trim() || 'qemu-img failed'}`, { status: 422, detail: { stderr: r.stderr.trim() } });
-  const format = (JSON.parse(r.stdout) as { format?: string }).format;
-  return format ?? 'raw';
+  return parseImageInfo(r.stdout)[0]!.format;
 }
 
 const renderCheck = (uri: string, vm: string) => `virsh -c ${uri} domblklist --details -- ${vm}`;
