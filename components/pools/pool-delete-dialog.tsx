@@ -7,7 +7,9 @@ import type { PoolDto } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDialog } from './action-dialog';
-import { Button, CheckField, Note, TextField } from './wizard/fields';
+import { Button, CheckField, Note } from './wizard/fields';
+import { TypedConfirm } from '@/components/ui/typed-confirm';
+import { guardOf } from '@/lib/api/errors';
 
 /**
  * Delete a pool: stop → (pool-delete: the storage itself) → undefine. What is at stake comes
@@ -67,8 +69,8 @@ export function PoolDeleteDialog({ hostId, pool: p, onClose, onDeleted }: { host
         </Note>
       )}
       {preview.error ? <ErrorPanel title="Could not prepare the delete" error={preview.error} /> : <CodePanel title="Commands, in order" code={preview.data?.commands.join('\n') ?? '…'} />}
-      <TextField label={`Type the pool name “${p.name}” to confirm`} value={typed} onChange={setTyped} mono />
-      {m.error && <ErrorPanel title="Delete failed" error={m.error} />}
+      <TypedConfirm confirmWith={p.name} value={typed} onChange={setTyped} label={`Type the pool name “${p.name}” to confirm`} guard={guardOf(m.error)} />
+      {m.error && !guardOf(m.error) && <ErrorPanel title="Delete failed" error={m.error} />}
       <div className="flex justify-end gap-2">
         <Button onClick={onClose}>Cancel</Button>
         <Button
