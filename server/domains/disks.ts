@@ -3,7 +3,7 @@ import { AttachDiskInput, DetachDiskInput, type DomainActionResultDto, type Volu
 import { command } from '../commands/command';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guardError, requireConfirmation } from '../operations/guards';
 import { runPlan } from '../operations/run';
 import { findHost } from '../hosts/inventory';
 import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
@@ -143,12 +143,15 @@ function guardSource(path: string, usedBy: string[], dom: DomainRead, input: Ret
     throw conflict('already-attached', `${path} is already attached to ${vm}`);
   const others = usedBy.filter((x) => x !== vm);
   if (others.length && !input.readonly && !input.shareable)
-    throw conflict('volume-in-use', `${path} is already used by ${others.join(', ')}: two VMs writing to one image corrupt it. Attach it read-only, or mark it shareable on both VMs.`, { usedBy: others });
+    throw guardError({ hazard: 'volume-in-use', name: path, message: `${path} is already used by ${others.join(', ')}: two VMs writing to one image corrupt it. Attach it read-only, or mark it shareable on both VMs.`, affected: { usedBy: others } });
   if (others.length) warnings.push(`${path} is also used by ${others.join(', ')}`);
   const overlays = [...dom.storage.volumes.values()].flat().filter((x) => x.backingStore?.path === path);
   if (overlays.length && !input.readonly)
-    throw conflict('base-has-overlays', `${path} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: writing to it would corrupt them. Attach it read-only, or attach an overlay instead.`, {
-      overlays: overlays.map((o) => `${o.pool}/${o.name}`),
+    throw guardError({
+      hazard: 'base-has-overlays',
+      name: path,
+      message: `${path} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: writing to it would corrupt them. Attach it read-only, or attach an overlay instead.`,
+      affected: { overlays: overlays.map((o) => `${o.pool}/${o.name}`) },
     });
 }
 
@@ -196,12 +199,12 @@ export async function detachDisk(hostId: string, vm: string, target: string, bod
     if (disk.sourcePool && disk.sourceVolume) vol = (dom.storage.volumes.get(disk.sourcePool) ?? []).find((v) => v.name === disk.sourceVolume);
     if (!vol) throw conflict('not-a-volume', `${disk.source ?? target} is not a volume of any pool on ${hostId}, so the console will not delete it`);
     const stillUsed = (input.live && !input.persistent && configDisk) || (input.persistent && !input.live && liveDisk);
-    if (stillUsed) throw conflict('volume-in-use', `${vm} would still use ${vol.name} (${input.live ? 'in its persistent configuration' : 'while running'}): detach it both live and persistently to delete the volume`);
+    if (stillUsed) throw guardError({ hazard: 'volume-in-use', name: vol.name, message: `${vm} would still use ${vol.name} (${input.live ? 'in its persistent configuration' : 'while running'}): detach it both live and persistently to delete the volume`, affected: { usedBy: [vm] } });
     const others = usersOf(await imageUsers(t, host.uri, dom.storage), vol.path, vol.pool, vol.name).filter((x) => x !== vm);
-    if (others.length) throw conflict('volume-in-use', `${vol.pool}/${vol.name} is also used by ${others.join(', ')}: it will not be deleted`, { usedBy: others });
+    if (others.length) throw guardError({ hazard: 'volume-in-use', name: vol.name, message: `${vol.pool}/${vol.name} is also used by ${others.join(', ')}: it will not be deleted`, affected: { usedBy: others } });
     const overlays = [...dom.storage.volumes.values()].flat().filter((x) => x.backingStore?.path === vol!.path);
     if (overlays.length)
-      throw conflict('volume-has-overlays', `${vol.pool}/${vol.name} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: deleting it would break them`, { overlays: overlays.map((o) => `${o.pool}/${o.name}`) });
+      throw guardError({ hazard: 'volume-has-overlays', name: vol.name, message: `${vol.pool}/${vol.name} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: deleting it would break them`, affected: { overlays: overlays.map((o) => `${o.pool}/${o.name}`) } });
     const snaps = dom.snapshotXml.filter((s) => s.disks.some((d) => d.name === target && d.snapshot !== 'no'));
     if (snaps.length) discards.push(`the state of ${target} kept in snapshot(s) ${snaps.map((s) => s.name).join(', ')} (stored in this image)`);
     discards.unshift(`volume ${vol.pool}/${vol.name} (${vol.path}) and all data on it`);

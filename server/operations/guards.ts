@@ -31,6 +31,9 @@ export const HAZARDS = {
   'overwrite-build': { typed: 'pool', what: 'building with overwrite formats the source' },
   'pool-delete-storage': { typed: 'pool', what: 'deleting its storage cannot be undone' },
   'volume-in-use': { typed: null, what: 'a running VM holds the image' },
+  'pool-in-use': { typed: null, what: 'VMs use volumes of the pool' },
+  'volume-has-overlays': { typed: null, what: 'other images are based on it: deleting it would break them' },
+  'base-has-overlays': { typed: null, what: 'other images are based on it: a VM writing to it would corrupt them' },
 } as const satisfies Record<string, HazardSpec>;
 
 export type Hazard = keyof typeof HAZARDS;

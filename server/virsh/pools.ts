@@ -4,7 +4,9 @@ import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard, guardError } from '../operations/guards';
+import type { Step } from '../operations/plan';
+import { runPlan } from '../operations/run';
 import type { Transport } from '../transport/types';
 import type { HostStorage } from './read-host';
 
@@ -68,9 +70,11 @@ export async function poolDelete(t: Transport, uri: string, storage: HostStorage
   if (!pool) throw new AppError('not-found', `Pool “${input.name}” was not found`, { status: 404 });
   const inUse = (storage.volumes.get(pool.name) ?? []).filter((v) => v.usedBy.length);
   if (inUse.length)
-    throw new AppError('pool-in-use', `Pool “${pool.name}” has volumes in use by VMs: detach them or remove those VMs first`, {
-      status: 409,
-      detail: inUse.map((v) => ({ volume: v.name, usedBy: v.usedBy })),
+    throw guardError({
+      hazard: 'pool-in-use',
+      name: pool.name,
+      message: `Pool “${pool.name}” has volumes in use by VMs: detach them or remove those VMs first`,
+      affected: inUse.map((v) => ({ volume: v.name, usedBy: v.usedBy })),
     });
   // Refused before anything runs: stopping first and failing at pool-delete would leave the pool stopped.
   if (input.deleteStorage && !POOL_TYPES_WITH_DELETE.has(pool.type))
@@ -79,16 +83,16 @@ export async function poolDelete(t: Transport, uri: string, storage: HostStorage
       detail: { type: pool.type, supported: [...POOL_TYPES_WITH_DELETE] },
     });
   if (input.deleteStorage)
-    requireConfirmation({
+    guard({
       hazard: 'pool-delete-storage',
       name: pool.name,
       confirm: input.confirm,
       message: `Deleting the storage of “${pool.name}” (${pool.target.path ?? pool.type}) cannot be undone`,
-      detail: (storage.volumes.get(pool.name) ?? []).map((v) => v.name),
+      affected: (storage.volumes.get(pool.name) ?? []).map((v) => v.name),
     });
-  const out: ActionResult[] = [];
-  for (const [cmd, what] of poolDeletePlan(uri, pool, input.deleteStorage)) out.push(await run(t, cmd, what));
-  return out;
+  // An operation (server/operations): a failed step is the one 502 with the steps done before it.
+  const steps: Step[] = poolDeletePlan(uri, pool, input.deleteStorage).map(([inv, title]) => ({ title, inv, timeoutMs: 600_000 }));
+  return (await runPlan(t, steps)).map((r) => ({ command: r.command, output: r.output }));
 }
 
 /** The commands a delete runs, in order: stop (if running) → pool-delete (if asked) → undefine (if persistent). */
