@@ -1,7 +1,5 @@
 import 'server-only';
 import type { Command } from '../commands/command';
-import { runChecked } from '../commands/run';
-import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError } from '../errors';
 import { guard, guardError } from '../operations/guards';
@@ -19,9 +17,10 @@ export interface ActionResult {
   output: string;
 }
 
+/** One lifecycle verb: a one-step operation (same failure model as every write: 502 with `failedStep`). */
 async function run(t: Transport, cmd: Command, what: string): Promise<ActionResult> {
-  const r = await runChecked(t, cmd, what, { timeoutMs: 600_000 });
-  return { command: renderInvocation(cmd), output: r.stdout.trim() };
+  const [r] = await runPlan(t, [{ title: what, inv: cmd, timeoutMs: 600_000 }]);
+  return { command: r!.command, output: r!.output };
 }
 
 export const poolStartCommand = (uri: string, name: string) => virsh(uri, call('pool-start', '--', name));
