@@ -69,7 +69,7 @@ export async function createPool(hostId: string, body: unknown, opts: { async?: 
     { kind: 'pool-create', title: plan.title, hostId, target: { pool: input.name }, command: steps.map((x) => x.command).join('\n') },
     async (ctx) => {
       try {
-        const r = await poolCreate(transportFor(host), host.uri, input, existing, (step) => ctx.progress({ step }));
+        const r = await poolCreate(transportFor(host), host.uri, input, existing, (step) => ctx.progress({ step }), ctx.signal);
         outcome = { ok: r };
         return r;
       } catch (e) {

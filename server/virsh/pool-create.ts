@@ -83,7 +83,8 @@ export interface PoolCreateResult {
   rolledBack: false;
 }
 
-export async function poolCreate(t: Transport, uri: string, input: PoolCreateInput, existing: string[], onStep?: RunOptions['onStep']): Promise<PoolCreateResult> {
+/** Run the create; `signal` (a cancelled job) kills the running step, and what was done is undone. */
+export async function poolCreate(t: Transport, uri: string, input: PoolCreateInput, existing: string[], onStep?: RunOptions['onStep'], signal?: AbortSignal): Promise<PoolCreateResult> {
   if (existing.includes(input.name))
     throw new AppError('pool-exists', `A pool named “${input.name}” already exists on this host`, { status: 409 });
   if (input.build && input.overwrite)
@@ -95,6 +96,6 @@ export async function poolCreate(t: Transport, uri: string, input: PoolCreateInp
       affected: input.source.devices ?? (input.source.device ? [input.source.device] : []),
     });
   const plan = planPoolCreate(uri, input);
-  const steps = await runPlan(t, plan, { ...(onStep ? { onStep } : {}) });
+  const steps = await runPlan(t, plan, { ...(onStep ? { onStep } : {}), ...(signal ? { signal } : {}) });
   return { ok: true, xml: plan.xml, steps, rolledBack: false };
 }
