@@ -5,7 +5,9 @@ import { useDomainMutation } from '@/lib/api/domains';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDone, ActionPreview } from './action-preview';
-import { Dialog, field, SubmitCancel } from '@/components/ui/dialog';
+import { Dialog, SubmitCancel } from '@/components/ui/dialog';
+import { TypedConfirm, typedOk } from '@/components/ui/typed-confirm';
+import { guardOf } from '@/lib/api/errors';
 
 /**
  * A destructive action: on open it asks the server for a dry run (what runs, what is
@@ -46,7 +48,7 @@ export function GuardedAction({
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open]);
-  const ok = confirmName === null || typed === confirmName;
+  const ok = typedOk(typed, confirmName);
   return (
     <Dialog title={title} open={open} onClose={onClose}>
       <div className="space-y-3 text-sm">
@@ -62,7 +64,7 @@ export function GuardedAction({
             ) : plan.result ? (
               <ActionPreview result={plan.result} />
             ) : null}
-            {mutation.error && <ErrorPanel title={`${actionLabel} failed`} error={mutation.error} />}
+            {mutation.error && !guardOf(mutation.error) && <ErrorPanel title={`${actionLabel} failed`} error={mutation.error} />}
             {plan?.result && (
               <form
                 className="space-y-2"
@@ -71,12 +73,7 @@ export function GuardedAction({
                   if (ok) mutation.mutate(confirmName ?? undefined);
                 }}
               >
-                {confirmName !== null && (
-                  <label className={field.label}>
-                    Type <strong className="font-mono">{confirmName}</strong> to confirm
-                    <input className={field.input} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
-                  </label>
-                )}
+                {confirmName !== null && <TypedConfirm confirmWith={confirmName} value={typed} onChange={setTyped} guard={guardOf(mutation.error)} />}
                 <SubmitCancel label={actionLabel} pendingLabel={`${actionLabel}…`} pending={mutation.isPending} disabled={!ok} danger={confirmName !== null} onCancel={onClose} />
               </form>
             )}

@@ -6,14 +6,15 @@ import { useState } from 'react';
 import { useDomains } from '@/lib/api/domains';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
 import { pageHrefs } from '@/lib/api/paths';
-import { busForAdapter, vmdkCompare } from '@/lib/api/vmdk-migration';
-import { deleteVolume } from '@/lib/api/volume-ops';
-import { volumeQuery, useVolumes } from '@/lib/api/volumes';
+import { busForAdapter, vmdkCompare, vmdkDelete } from '@/lib/api/vmdk-migration';
+import { guardOf } from '@/lib/api/errors';
+import { volumeQuery } from '@/lib/api/volumes';
 import { formatBytes } from '@/lib/format';
 import type { JobDto, VmdkInspectDto } from '@/lib/schemas';
 import { Badge } from '@/components/ui/badge';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
+import { TypedConfirm, typedOk } from '@/components/ui/typed-confirm';
 import { Skeleton } from '@/components/ui/skeleton';
 import { tableCls as t } from '@/components/ui/table';
 import { JobProgress } from '@/components/jobs/job-progress';
@@ -192,32 +193,46 @@ export function FinishStep({ hostId, source, inspect, target, identical }: { hos
   );
 }
 
-/** Delete the vmdk (and its extent files in the same pool) through the delete API; typed-name confirmation. */
+/**
+ * Delete the vmdk and its extent files: one server operation (`POST …/vmdk/delete`). Opening asks
+ * the server, whose guard answers with the files it would delete and the name to type; the name is
+ * typed once and sent once — the server deletes descriptor and extents.
+ */
 function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; source: Source; inspect: VmdkInspectDto; identical: boolean | null }) {
   const qc = useQueryClient();
-  const vols = useVolumes(hostId, source.pool);
-  const extentPaths = new Set(inspect.extents.filter((e) => e.exists).map((e) => e.path));
-  const extents = (vols.data ?? []).filter((v) => extentPaths.has(v.path) && v.name !== source.name);
-  const [open, setOpen] = useState(false);
+  const [guard, setGuard] = useState<ReturnType<typeof guardOf>>(null);
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [deleted, setDeleted] = useState<string[]>([]);
-  const names = [source.name, ...extents.map((v) => v.name)];
-  const done = deleted.length === names.length;
+  const [deleted, setDeleted] = useState<string[] | null>(null);
+  const names = guardVolumes(guard?.affected) ?? [source.name];
+
+  async function open() {
+    setBusy(true);
+    setError(null);
+    try {
+      // Without a confirmation the server refuses with its guard: what would go, what to type.
+      await vmdkDelete(hostId, source.pool, source.name, { dryRun: true });
+      setGuard({ code: 'delete-vmdk', message: '', confirmWith: source.name, affected: null });
+    } catch (e) {
+      const g = guardOf(e);
+      if (g) setGuard(g);
+      else setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function run() {
     setBusy(true);
     setError(null);
     try {
-      for (const n of names) {
-        if (deleted.includes(n)) continue;
-        // The user typed the source's name for the whole set shown; each delete carries its own name as the server requires.
-        await deleteVolume(hostId, source.pool, n, { confirm: n });
-        setDeleted((d) => [...d, n]);
-      }
+      const r = await vmdkDelete(hostId, source.pool, source.name, { confirm: typed });
+      setDeleted(names.length === r.steps.length ? names : r.steps.map((s) => s.title.replace(/^Delete /, '')));
     } catch (e) {
-      setError(e);
+      const g = guardOf(e);
+      if (g) setGuard(g);
+      else setError(e);
     } finally {
       setBusy(false);
       void qc.invalidateQueries({ queryKey: hostKeys.detail(hostId) });
@@ -228,48 +243,36 @@ function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; 
   return (
     <section aria-label="Delete the source" className="space-y-2 rounded-md border border-red-200 p-3 dark:border-red-900">
       <h3 className="text-sm font-semibold text-red-800 dark:text-red-300">Delete the source vmdk (optional)</h3>
-      {done ? (
+      {deleted ? (
         <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
-          Deleted {names.join(', ')} from {source.pool}.
+          Deleted {deleted.join(', ')} from {source.pool}.
         </p>
-      ) : !open ? (
+      ) : !guard ? (
         <>
           <p className="text-sm">
-            Frees {formatBytes(inspect.info?.actualSize ?? inspect.volume.allocation + extents.reduce((n, v) => n + v.allocation, 0))} in {source.pool}. Keep it until the migrated VM boots.
+            Frees {formatBytes(inspect.info?.actualSize ?? inspect.volume.allocation)} in {source.pool}. Keep it until the migrated VM boots.
           </p>
           {identical === false && <Note tone="danger">The comparison found differences: keep the source.</Note>}
-          <Button kind="danger" onClick={() => setOpen(true)} disabled={identical === false}>
+          <Button kind="danger" onClick={open} disabled={identical === false || busy}>
             Delete source…
           </Button>
+          {error != null && <ErrorPanel title="Could not prepare the delete" error={error} />}
         </>
       ) : (
         <div className="space-y-2">
-          <p className="text-sm">These volumes of pool {source.pool} will be deleted with virsh vol-delete:</p>
+          <p className="text-sm">These volumes of pool {source.pool} will be deleted with virsh vol-delete, as one operation:</p>
           <ul className="list-disc pl-5 font-mono text-xs">
             {names.map((n) => (
-              <li key={n}>
-                {n}
-                {deleted.includes(n) ? ' — deleted' : ''}
-              </li>
+              <li key={n}>{n}</li>
             ))}
           </ul>
           {inspect.volume.usedBy.length > 0 && <Note tone="warn">{inspect.volume.usedBy.join(', ')} still name{inspect.volume.usedBy.length === 1 ? 's' : ''} it as a disk and will not start until pointed at the qcow2.</Note>}
-          <label className="block text-sm">
-            Type <span className="font-mono font-semibold">{source.name}</span> to confirm
-            <input
-              className="mt-1 block w-72 rounded border border-zinc-300 bg-white px-2 py-1 font-mono text-sm dark:border-zinc-600 dark:bg-zinc-900"
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              aria-label={`Type ${source.name} to confirm`}
-              autoComplete="off"
-              spellCheck={false}
-            />
-          </label>
+          <TypedConfirm confirmWith={guard.confirmWith} value={typed} onChange={setTyped} />
           <div className="flex gap-2">
-            <Button kind="danger" onClick={run} disabled={typed !== source.name || busy}>
+            <Button kind="danger" onClick={run} disabled={!typedOk(typed, guard.confirmWith) || busy}>
               {busy ? 'Deleting…' : `Delete ${names.length === 1 ? source.name : `${names.length} files`}`}
             </Button>
-            <Button onClick={() => setOpen(false)} disabled={busy}>
+            <Button onClick={() => setGuard(null)} disabled={busy}>
               Cancel
             </Button>
           </div>
@@ -278,4 +281,10 @@ function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; 
       )}
     </section>
   );
+}
+
+/** The volume names a `delete-vmdk` guard lists as affected. */
+function guardVolumes(affected: unknown): string[] | null {
+  const v = (affected as { volumes?: unknown } | null)?.volumes;
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
 }

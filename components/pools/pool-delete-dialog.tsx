@@ -10,7 +10,9 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { ActionDialog } from './action-dialog';
 import { Button } from '@/components/ui/button';
 import { Note } from '@/components/ui/note';
-import { CheckField, TextField } from '@/components/ui/form-fields';
+import { CheckField } from '@/components/ui/form-fields';
+import { TypedConfirm } from '@/components/ui/typed-confirm';
+import { guardOf } from '@/lib/api/errors';
 
 /**
  * Delete a pool: stop → (pool-delete: the storage itself) → undefine. What is at stake comes
@@ -69,8 +71,8 @@ export function PoolDeleteDialog({ hostId, pool: p, onClose, onDeleted }: { host
         </Note>
       )}
       {preview.error ? <ErrorPanel title="Could not prepare the delete" error={preview.error} /> : <CodePanel title="Commands, in order" code={preview.data?.commands.join('\n') ?? '…'} />}
-      <TextField label={`Type the pool name “${p.name}” to confirm`} value={typed} onChange={setTyped} mono />
-      {m.error && <ErrorPanel title="Delete failed" error={m.error} />}
+      <TypedConfirm confirmWith={p.name} value={typed} onChange={setTyped} label={`Type the pool name “${p.name}” to confirm`} guard={guardOf(m.error)} />
+      {m.error && !guardOf(m.error) && <ErrorPanel title="Delete failed" error={m.error} />}
       <div className="flex justify-end gap-2">
         <Button onClick={onClose}>Cancel</Button>
         <Button

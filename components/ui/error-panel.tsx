@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { commandDetail } from '@/lib/api/errors';
+import { operationFailure } from '@/lib/schemas';
 
 interface ErrorLike {
   code?: string;
@@ -24,13 +25,25 @@ function toErrorLike(error: unknown): ErrorLike {
 export function ErrorPanel({ error, title, children }: { error: unknown; title?: string; children?: ReactNode }) {
   const e = toErrorLike(error);
   const d = commandDetail(e.detail);
-  const restKeys = Object.keys(d.rest);
+  // A failed operation (server/operations): the steps done before the failure and what was undone, as lists.
+  const op = operationFailure(e.detail);
+  const restKeys = Object.keys(d.rest).filter((k) => !op || !['failedStep', 'stepsDone', 'undone', 'timedOut'].includes(k));
   const hasDetail = Boolean(d.command || d.stderr || d.exitCode !== undefined || restKeys.length || e.digest || e.code);
   return (
     <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/60 dark:text-red-200">
       {title && <p className="font-semibold">{title}</p>}
       <p className={title ? 'mt-0.5' : 'font-medium'}>{e.message}</p>
       {children && <div className="mt-2 text-red-900/90 dark:text-red-200/90">{children}</div>}
+      {op && (op.stepsDone.length > 0 || op.undone.length > 0) && (
+        <div className="mt-2 space-y-1 text-xs" aria-label="Steps of the failed operation">
+          {op.stepsDone.length > 0 && <p>Done before it: {op.stepsDone.map((s) => s.title).join('; ')}.</p>}
+          {op.undone.length > 0 && (
+            <p>
+              Undone: {op.undone.map((s) => `${s.title}${s.ok ? '' : ' (failed — check the host)'}`).join('; ')}.
+            </p>
+          )}
+        </div>
+      )}
       {hasDetail && (
         <details className="mt-2">
           <summary className="cursor-pointer text-xs font-medium text-red-800 select-none dark:text-red-300">Details</summary>

@@ -7,6 +7,7 @@ import { hostKeys, jobKeys } from '@/lib/api/keys';
 import type { OperationResult } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
+import { TypedConfirm } from '@/components/ui/typed-confirm';
 import { JobProgress } from '@/components/jobs/job-progress';
 import { formCls as f } from './form-cls';
 
@@ -100,16 +101,9 @@ export function OperationRunner(props: {
         </button>
       </div>
       {guard && (
-        <div role="alert" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100">
-          <p className="font-semibold">Refused without confirmation ({guard.code})</p>
-          <p>{guard.message}</p>
-          {guard.affected != null && <Affected value={guard.affected} />}
-          <label className={f.label}>
-            Type <span className="font-mono">{guard.confirmWith}</span> to confirm
-            <input className={f.input} value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-label={`Type ${guard.confirmWith} to confirm`} autoComplete="off" />
-          </label>
+        <TypedConfirm confirmWith={guard.confirmWith} value={confirm} onChange={setConfirm} guard={guard}>
           <p className={f.hint}>Then preview again and run.</p>
-        </div>
+        </TypedConfirm>
       )}
       {preview && (
         <div className="space-y-2">
@@ -132,22 +126,4 @@ export function OperationRunner(props: {
       )}
     </div>
   );
-}
-
-function Affected({ value }: { value: unknown }) {
-  if (Array.isArray(value))
-    return (
-      <ul className="list-disc pl-5">
-        {value.map((v, i) => {
-          const d = v as { pool?: string; name?: string; path?: string; usedBy?: string[] };
-          return (
-            <li key={i} className="font-mono text-xs">
-              {d.pool && d.name ? `${d.pool}/${d.name}` : (d.path ?? JSON.stringify(v))}
-              {d.usedBy?.length ? ` (used by ${d.usedBy.join(', ')})` : ''}
-            </li>
-          );
-        })}
-      </ul>
-    );
-  return <pre className="overflow-auto font-mono text-xs">{JSON.stringify(value, null, 1)}</pre>;
 }

@@ -76,11 +76,15 @@ export async function getJson<S extends z.ZodType>(url: string, schema: S, signa
   return parsed.data;
 }
 
-/** Send JSON (POST/DELETE/…) and read the answer; an error body becomes an ApiError. */
-export async function sendJson<S extends z.ZodType>(method: string, url: string, body: unknown, schema: S): Promise<z.output<S>> {
+/**
+ * Send JSON (POST/PUT/DELETE) and read the answer against its DTO schema: the console's one write
+ * client. An error body becomes an ApiError (a guard's 409 carries `detail.confirmWith` — see
+ * `guardOf` —, a failed operation's 502 `detail.failedStep/stepsDone/undone`).
+ */
+export async function sendJson<S extends z.ZodType>(method: string, url: string, body: unknown, schema: S, headers: Record<string, string> = {}): Promise<z.output<S>> {
   let res: Response;
   try {
-    res = await fetch(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(url, { method, headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
     throw new ApiError('network', `Could not reach the console server (${(err as Error).message})`, { detail: { url } });
   }

@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
-import { ApiErrorBody, PoolCreateInput, PoolDto, PoolSource } from '@/lib/schemas';
-import { ApiError, getJson } from './errors';
+import { PlannedStep, PoolCreateInput, PoolDto, PoolSource } from '@/lib/schemas';
+import { getJson, sendJson } from './errors';
 import { hostKeys } from './keys';
 import { apiPaths } from './paths';
 
@@ -79,20 +79,12 @@ const BlockDeviceSchema: z.ZodType<BlockDevice> = z.lazy(() =>
 ) as z.ZodType<BlockDevice>;
 const BlockDevicesDto = z.object({ blockdevices: z.array(BlockDeviceSchema) });
 
-export const StepDto = z.object({
-  id: z.string(),
-  title: z.string(),
-  command: z.string(),
-  stdin: z.string().optional(),
-  ok: z.boolean().optional(),
-  output: z.string().optional(),
-  error: z.string().optional(),
-});
-export type StepDto = z.infer<typeof StepDto>;
-export const PoolCreateDryRun = z.object({ dryRun: z.literal(true), xml: z.string(), steps: z.array(StepDto) });
+export { StepDto } from '@/lib/schemas';
+export const PoolCreateDryRun = z.object({ dryRun: z.literal(true), xml: z.string(), steps: z.array(PlannedStep) });
 export type PoolCreateDryRun = z.infer<typeof PoolCreateDryRun>;
-export const PoolCreateResult = z.object({ dryRun: z.literal(false), ok: z.boolean(), xml: z.string(), steps: z.array(StepDto), rolledBack: z.boolean() });
-export type PoolCreateResult = z.infer<typeof PoolCreateResult>;
+/** The answer of a create started with `Prefer: respond-async`: the job whose events carry the steps. */
+export const PoolCreateStarted = z.object({ dryRun: z.literal(false), jobId: z.string(), xml: z.string(), steps: z.array(PlannedStep) });
+export type PoolCreateStarted = z.infer<typeof PoolCreateStarted>;
 
 export const ActionResultDto = z.object({ command: z.string(), output: z.string() });
 export type ActionResultDto = z.infer<typeof ActionResultDto>;
@@ -114,38 +106,6 @@ export const PoolXmlPutDto = z.object({
 });
 export type PoolXmlPutDto = z.infer<typeof PoolXmlPutDto>;
 
-/** Send JSON and check the answer like getJson does; errors become ApiError with code and detail. */
-export async function sendJson<S extends z.ZodType>(method: string, url: string, body: unknown, schema: S): Promise<z.output<S>> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
-  } catch (err) {
-    throw new ApiError('network', `Could not reach the console server (${(err as Error).message})`, { detail: { url } });
-  }
-  return readAnswer(res, url, schema);
-}
-
-async function readAnswer<S extends z.ZodType>(res: Response, url: string, schema: S): Promise<z.output<S>> {
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    throw new ApiError('bad-response', `The server answered ${res.status} with something that is not JSON`, { status: res.status, detail: { url, body: text.slice(0, 2000) } });
-  }
-  if (!res.ok) throw toApiError(body, res.status, url);
-  const parsed = schema.safeParse(body);
-  if (!parsed.success)
-    throw new ApiError('contract', `The server's answer for ${url} does not match the API contract`, { status: res.status, detail: { url, issues: parsed.error.issues.slice(0, 20) } });
-  return parsed.data;
-}
-
-function toApiError(body: unknown, status: number, url: string): ApiError {
-  const parsed = ApiErrorBody.safeParse((body as { error?: unknown } | undefined)?.error);
-  if (parsed.success) return new ApiError(parsed.data.code, parsed.data.message, { status, detail: parsed.data.detail });
-  return new ApiError('http', `The server answered ${status}`, { status, detail: { url } });
-}
-
 export const fetchPoolTypes = (h: string, signal?: AbortSignal) => getJson(poolApiPaths.types(h), z.array(PoolTypeCapability), signal);
 export const fetchPoolSources = (h: string, type: string, q: { host?: string; port?: string; initiator?: string } = {}, signal?: AbortSignal) =>
   getJson(poolApiPaths.sources(h, type, q), PoolSourcesDto, signal);
@@ -165,37 +125,11 @@ export const poolCreateDryRun = (h: string, body: PoolCreateInputRaw) => sendJso
 export type PoolCreateInputRaw = z.input<typeof PoolCreateInput>;
 
 /**
- * Create a pool with live progress: the server streams one line per finished step (NDJSON).
- * A refusal before any step runs throws ApiError; a failed step comes back as `ok: false`.
+ * Start a pool create: 202 with the job id at once (`Prefer: respond-async`); the steps' results
+ * arrive on the job's event stream (`useJobStream`). A refusal before any step runs throws ApiError.
  */
-export async function poolCreateStreaming(h: string, body: PoolCreateInputRaw, onStep: (s: StepDto) => void): Promise<PoolCreateResult> {
-  const url = apiPaths.pools(h);
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' }, body: JSON.stringify({ ...body, dryRun: false }) });
-  } catch (err) {
-    throw new ApiError('network', `Could not reach the console server (${(err as Error).message})`, { detail: { url } });
-  }
-  if (!res.ok || !res.body || !(res.headers.get('content-type') ?? '').includes('ndjson')) return readAnswer(res, url, PoolCreateResult);
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (value) buf += value;
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
-      if (!line) continue;
-      const msg = JSON.parse(line) as { step?: unknown; result?: unknown; error?: unknown };
-      if (msg.step) onStep(StepDto.parse(msg.step));
-      else if (msg.result) return PoolCreateResult.parse(msg.result);
-      else if (msg.error) throw toApiError(msg, 500, url);
-    }
-    if (done) break;
-  }
-  throw new ApiError('bad-response', 'The server closed the progress stream before the result', { detail: { url } });
-}
+export const poolCreateStart = (h: string, body: PoolCreateInputRaw) =>
+  sendJson('POST', apiPaths.pools(h), { ...body, dryRun: false }, PoolCreateStarted, { prefer: 'respond-async' });
 
 /**
  * Mutations invalidate the host (its summary counts), so every pool list and page refreshes.

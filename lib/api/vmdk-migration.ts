@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { VmdkCompareResult, VmdkConvertResult, VmdkInspectDto } from '@/lib/schemas';
+import { OperationResult, VmdkCompareResult, VmdkConvertResult, VmdkInspectDto } from '@/lib/schemas';
 import { getJson, sendJson } from './errors';
 import { hostKeys } from './keys';
 import { apiPaths } from './paths';
@@ -10,7 +10,7 @@ const e = encodeURIComponent;
 
 export const vmdkPaths = {
   inspect: (h: string, p: string, v: string) => `${apiPaths.volume(h, p, v)}/vmdk`,
-  action: (h: string, p: string, v: string, a: 'convert' | 'compare') => `${apiPaths.volume(h, p, v)}/vmdk/${a}`,
+  action: (h: string, p: string, v: string, a: 'convert' | 'compare' | 'delete') => `${apiPaths.volume(h, p, v)}/vmdk/${a}`,
 };
 
 /** The page of the flow; `from` preselects a source volume. */
@@ -29,6 +29,9 @@ export const useVmdkInspect = (h: string, p: string | null, v: string | null) =>
 export const vmdkConvert = (h: string, p: string, v: string, body: Record<string, unknown>) => sendJson('POST', vmdkPaths.action(h, p, v, 'convert'), body, VmdkConvertResult);
 export const vmdkCompare = (h: string, p: string, v: string, other: { pool: string; name: string }) =>
   sendJson('POST', vmdkPaths.action(h, p, v, 'compare'), { other }, VmdkCompareResult);
+
+/** Delete the descriptor and its extent files: one operation, one typed confirmation (the vmdk's name). */
+export const vmdkDelete = (h: string, p: string, v: string, body: { confirm?: string; dryRun?: boolean }) => sendJson('POST', vmdkPaths.action(h, p, v, 'delete'), body, OperationResult);
 
 /** VMware's ddb.adapterType → the bus a migrated guest most likely boots from without new drivers. */
 export function busForAdapter(adapter: string | null): { bus: 'sata' | 'scsi' | 'ide' | 'virtio'; why: string } {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StepDto } from './operation';
 
 export const DomainState = z.enum(['running', 'blocked', 'paused', 'shutdown', 'shut off', 'crashed', 'pmsuspended', 'unknown']);
 
@@ -191,8 +192,6 @@ export const SnapshotCreateInput = z.object({
 });
 export type SnapshotCreateInput = z.input<typeof SnapshotCreateInput>;
 
-export const PlanStepDto = z.object({ title: z.string(), command: z.string(), stdin: z.string().optional() });
-export type PlanStepDto = z.infer<typeof PlanStepDto>;
 
 /** What a mutating domain request ran (or, for a dry run, would run). */
 export const DomainActionResultDto = z.object({
@@ -200,7 +199,7 @@ export const DomainActionResultDto = z.object({
   ok: z.boolean(),
   message: z.string(),
   xml: z.string().nullable(),
-  steps: z.array(PlanStepDto.extend({ ok: z.boolean().optional(), output: z.string().optional() })),
+  steps: z.array(StepDto),
   /** Things this action discards or deletes, stated before the user confirms. */
   discards: z.array(z.string()).default([]),
   warnings: z.array(z.string()).default([]),

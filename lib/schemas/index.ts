@@ -6,3 +6,4 @@ export * from './pool-create';
 export * from './volume-ops';
 export * from './job';
 export * from './vmdk-migration';
+export * from './operation';

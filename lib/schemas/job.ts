@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StepResult } from './operation';
 
 export const JobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type JobState = z.infer<typeof JobState>;
@@ -24,6 +25,8 @@ export const JobDto = z.object({
   finishedAt: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string(), detail: z.unknown().optional() }).nullable(),
   result: z.unknown().nullable(),
+  /** A job made of steps (pool create): each step's result as it finishes, undo steps too. Live only, not stored. */
+  steps: z.array(StepResult).default([]),
 });
 export type JobDto = z.infer<typeof JobDto>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseSize } from '../units';
+import { StepDto } from './operation';
 
 /**
  * Inputs and answers of the volume operations (issue 4), shared by the route handlers and the
@@ -66,13 +67,11 @@ export const VolumeCreateInput = z.object({
 });
 export type VolumeCreateInput = z.input<typeof VolumeCreateInput>;
 
-export const PlannedStep = z.object({ title: z.string(), command: z.string(), stdin: z.string().optional() });
-export type PlannedStep = z.infer<typeof PlannedStep>;
 
 /** What a create or an operation will do (dryRun) or did. */
 export const OperationResult = z.object({
   dryRun: z.boolean(),
-  steps: z.array(PlannedStep.extend({ output: z.string().optional() })),
+  steps: z.array(StepDto),
   xml: z.string().optional(),
   warnings: z.array(z.string()).default([]),
   /** Set when the operation runs as a job. */

@@ -4,7 +4,8 @@ import { AttachDiskInput, DetachDiskInput, type DomainActionResultDto, type Volu
 import { command } from '../commands/command';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
-import { requireConfirmation } from '../guards';
+import { guardError, requireConfirmation } from '../operations/guards';
+import { runPlan } from '../operations/run';
 import { findHost } from '../hosts/inventory';
 import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
 import { invalidate } from '../hosts/storage-cache';
@@ -13,6 +14,7 @@ import type { Transport } from '../transport/types';
 import { volumeSecret } from '../virsh/secrets';
 import { buildDiskXml, nextFreeTarget, type DiskXmlInput } from '../xml/build-disk';
 import { parseDomainXml } from '../xml/domain';
+import { parseImageInfo } from '../qemu-img/info';
 import { conflict, previewStep, runStep, type Step, type StepResult } from './common';
 import { readDomain, volumesByPath, type DomainRead } from './read';
 import { imageUsers, usersOf } from './users';
@@ -63,7 +65,6 @@ export async function attachDisk(hostId: string, vm: string, body: unknown): Pro
   // --- the source ---
   const steps: Step[] = [];
   let disk: DiskXmlInput;
-  let created: { pool: string; name: string } | null = null;
   const byPath = volumesByPath(dom.storage);
   const users = 'create' in input.source ? new Map<string, Set<string>>() : await imageUsers(t, host.uri, dom.storage);
   const base = { device: input.device, target, bus: input.bus, cache: input.cache, io: input.io, discard: input.discard, readonly: input.readonly, shareable: input.shareable, serial: input.serial };
@@ -76,9 +77,10 @@ export async function attachDisk(hostId: string, vm: string, body: unknown): Pro
     const dir = pool.target.path ?? '';
     steps.push({
       title: `Create volume ${c.pool}/${c.name}`,
-      cmd: virsh(host.uri, call('vol-create-as', '--format', c.format, '--', c.pool, c.name, String(c.capacity))),
+      inv: virsh(host.uri, call('vol-create-as', '--format', c.format, '--', c.pool, c.name, String(c.capacity))),
+      // Undo only what this request made: the volume created on the fly.
+      undo: { title: `Undo: delete the new volume ${c.pool}/${c.name}`, inv: virsh(host.uri, call('vol-delete', '--pool', c.pool, '--', c.name)) },
     });
-    created = { pool: c.pool, name: c.name };
     const isFileBacked = isFilePool(pool.type);
     disk = isFileBacked
       ? { ...base, type: 'file', path: `${dir.replace(/\/$/, '')}/${c.name}`, format: c.format }
@@ -107,24 +109,16 @@ export async function attachDisk(hostId: string, vm: string, body: unknown): Pro
   const xml = buildDiskXml(disk);
   steps.push({
     title: `Attach ${target} to ${vm} (${modeWords(input.live, input.persistent)})`,
-    cmd: virsh(host.uri, call('attach-device', '--file', '/dev/stdin', ...liveFlags(input.live, input.persistent), '--', vm)),
+    inv: virsh(host.uri, call('attach-device', '--file', '/dev/stdin', ...liveFlags(input.live, input.persistent), '--', vm)),
     stdin: xml,
+    stdinName: 'disk.xml',
   });
   const message = `${disk.path ?? `${disk.pool}/${disk.volume}`} as ${target} on ${input.bus}, ${modeWords(input.live, input.persistent)}`;
   if (input.dryRun) return { dryRun: true, ok: true, message: `Would attach ${message}`, xml, steps: steps.map(previewStep), discards: [], warnings };
 
-  const done: StepResult[] = [];
+  let done: StepResult[];
   try {
-    for (const s of steps) await runStep(t, s, done);
-  } catch (e) {
-    // Undo only what this request made: the volume created on the fly.
-    if (created && done.length > 0) {
-      const undo: Step = { title: `Undo: delete the new volume ${created.pool}/${created.name}`, cmd: virsh(host.uri, call('vol-delete', '--pool', created.pool, '--', created.name)) };
-      await runStep(t, undo, []).catch(() => undefined);
-      if (e instanceof AppError) (e.detail as Record<string, unknown>).rolledBack = `deleted the new volume ${created.pool}/${created.name}`;
-    }
-    invalidate(hostId);
-    throw e;
+    done = await runPlan(t, steps, { timeoutMs: 120_000 });
   } finally {
     invalidate(hostId);
   }
@@ -150,12 +144,15 @@ function guardSource(path: string, usedBy: string[], dom: DomainRead, input: Ret
     throw conflict('already-attached', `${path} is already attached to ${vm}`);
   const others = usedBy.filter((x) => x !== vm);
   if (others.length && !input.readonly && !input.shareable)
-    throw conflict('volume-in-use', `${path} is already used by ${others.join(', ')}: two VMs writing to one image corrupt it. Attach it read-only, or mark it shareable on both VMs.`, { usedBy: others });
+    throw guardError({ hazard: 'volume-in-use', name: path, message: `${path} is already used by ${others.join(', ')}: two VMs writing to one image corrupt it. Attach it read-only, or mark it shareable on both VMs.`, affected: { usedBy: others } });
   if (others.length) warnings.push(`${path} is also used by ${others.join(', ')}`);
   const overlays = [...dom.storage.volumes.values()].flat().filter((x) => x.backingStore?.path === path);
   if (overlays.length && !input.readonly)
-    throw conflict('base-has-overlays', `${path} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: writing to it would corrupt them. Attach it read-only, or attach an overlay instead.`, {
-      overlays: overlays.map((o) => `${o.pool}/${o.name}`),
+    throw guardError({
+      hazard: 'base-has-overlays',
+      name: path,
+      message: `${path} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: writing to it would corrupt them. Attach it read-only, or attach an overlay instead.`,
+      affected: { overlays: overlays.map((o) => `${o.pool}/${o.name}`) },
     });
 }
 
@@ -163,8 +160,7 @@ function guardSource(path: string, usedBy: string[], dom: DomainRead, input: Ret
 async function probeFormat(t: Transport, path: string): Promise<string> {
   const r = await t.exec(command('qemu-img', 'info', '-U', '--output=json', '--', path), { timeoutMs: 30_000 });
   if (r.exitCode !== 0) throw new AppError('path-unreadable', `Cannot read ${path}: ${r.stderr.trim() || 'qemu-img failed'}`, { status: 422, detail: { stderr: r.stderr.trim() } });
-  const format = (JSON.parse(r.stdout) as { format?: string }).format;
-  return format ?? 'raw';
+  return parseImageInfo(r.stdout)[0]!.format;
 }
 
 const renderCheck = (uri: string, vm: string) => `virsh -c ${uri} domblklist --details -- ${vm}`;
@@ -196,7 +192,7 @@ export async function detachDisk(hostId: string, vm: string, target: string, bod
   if (input.persistent && !configDisk) throw conflict('not-attached-persistent', `${target} is only in the running ${vm}, not in its persistent configuration: detach live.`, { offer: { live: true, persistent: false } });
 
   const disk = (liveDisk ?? configDisk)!;
-  const steps: Step[] = [{ title: `Detach ${target} from ${vm} (${modeWords(input.live, input.persistent)})`, cmd: virsh(host.uri, call('detach-disk', ...liveFlags(input.live, input.persistent), '--', vm, target)) }];
+  const steps: Step[] = [{ title: `Detach ${target} from ${vm} (${modeWords(input.live, input.persistent)})`, inv: virsh(host.uri, call('detach-disk', ...liveFlags(input.live, input.persistent), '--', vm, target)) }];
   const discards: string[] = [];
   let vol: VolumeDto | undefined;
   if (input.deleteVolume) {
@@ -204,19 +200,19 @@ export async function detachDisk(hostId: string, vm: string, target: string, bod
     if (disk.sourcePool && disk.sourceVolume) vol = (dom.storage.volumes.get(disk.sourcePool) ?? []).find((v) => v.name === disk.sourceVolume);
     if (!vol) throw conflict('not-a-volume', `${disk.source ?? target} is not a volume of any pool on ${hostId}, so the console will not delete it`);
     const stillUsed = (input.live && !input.persistent && configDisk) || (input.persistent && !input.live && liveDisk);
-    if (stillUsed) throw conflict('volume-in-use', `${vm} would still use ${vol.name} (${input.live ? 'in its persistent configuration' : 'while running'}): detach it both live and persistently to delete the volume`);
+    if (stillUsed) throw guardError({ hazard: 'volume-in-use', name: vol.name, message: `${vm} would still use ${vol.name} (${input.live ? 'in its persistent configuration' : 'while running'}): detach it both live and persistently to delete the volume`, affected: { usedBy: [vm] } });
     const others = usersOf(await imageUsers(t, host.uri, dom.storage), vol.path, vol.pool, vol.name).filter((x) => x !== vm);
-    if (others.length) throw conflict('volume-in-use', `${vol.pool}/${vol.name} is also used by ${others.join(', ')}: it will not be deleted`, { usedBy: others });
+    if (others.length) throw guardError({ hazard: 'volume-in-use', name: vol.name, message: `${vol.pool}/${vol.name} is also used by ${others.join(', ')}: it will not be deleted`, affected: { usedBy: others } });
     const overlays = [...dom.storage.volumes.values()].flat().filter((x) => x.backingStore?.path === vol!.path);
     if (overlays.length)
-      throw conflict('volume-has-overlays', `${vol.pool}/${vol.name} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: deleting it would break them`, { overlays: overlays.map((o) => `${o.pool}/${o.name}`) });
+      throw guardError({ hazard: 'volume-has-overlays', name: vol.name, message: `${vol.pool}/${vol.name} is the backing file of ${overlays.map((o) => `${o.pool}/${o.name}`).join(', ')}: deleting it would break them`, affected: { overlays: overlays.map((o) => `${o.pool}/${o.name}`) } });
     const snaps = dom.snapshotXml.filter((s) => s.disks.some((d) => d.name === target && d.snapshot !== 'no'));
     if (snaps.length) discards.push(`the state of ${target} kept in snapshot(s) ${snaps.map((s) => s.name).join(', ')} (stored in this image)`);
     discards.unshift(`volume ${vol.pool}/${vol.name} (${vol.path}) and all data on it`);
-    steps.push({ title: `Delete volume ${vol.pool}/${vol.name}`, cmd: virsh(host.uri, call('vol-delete', '--pool', vol.pool, '--', vol.name)) });
+    steps.push({ title: `Delete volume ${vol.pool}/${vol.name}`, inv: virsh(host.uri, call('vol-delete', '--pool', vol.pool, '--', vol.name)) });
     // A LUKS volume's passphrase secret (usage: its path) goes with it.
     const secret = vol.encryption ? await volumeSecret(t, host.uri, vol.path) : null;
-    if (secret) steps.push({ title: `Remove the libvirt secret of ${vol.name} (its LUKS passphrase)`, cmd: virsh(host.uri, call('secret-undefine', '--', secret)) });
+    if (secret) steps.push({ title: `Remove the libvirt secret of ${vol.name} (its LUKS passphrase)`, inv: virsh(host.uri, call('secret-undefine', '--', secret)) });
   }
   if (input.dryRun)
     return { dryRun: true, ok: true, message: `Would detach ${target} (${disk.source ?? 'no media'}) from ${vm}, ${modeWords(input.live, input.persistent)}`, xml: null, steps: steps.map(previewStep), discards, warnings: liveWarning(input.live) };
@@ -274,7 +270,7 @@ export async function changeMedia(hostId: string, vm: string, target: string, bo
   const persistent = b.persistent === undefined ? true : b.persistent === true;
   if (live && !running) throw conflict('vm-not-running', `${vm} is ${dom.domain.state}: change the media persistently`);
   const args = source ? ['--insert', '--source', source] : ['--eject'];
-  const step: Step = { title: source ? `Insert ${source} into ${target}` : `Eject ${target}`, cmd: virsh(host.uri, call('change-media', ...args, ...liveFlags(live, persistent), '--', vm, target)) };
+  const step: Step = { title: source ? `Insert ${source} into ${target}` : `Eject ${target}`, inv: virsh(host.uri, call('change-media', ...args, ...liveFlags(live, persistent), '--', vm, target)) };
   if (b.dryRun === true) return { dryRun: true, ok: true, message: step.title, xml: null, steps: [previewStep(step)], discards: [], warnings: [] };
   const done: StepResult[] = [];
   try {

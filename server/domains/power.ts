@@ -2,12 +2,26 @@ import 'server-only';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { call, virsh } from '../commands/virsh';
 import { badRequest } from '../errors';
-import { requireConfirmation } from '../guards';
+import { requireConfirmation } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
 import { invalidate } from '../hosts/storage-cache';
 import { transportFor } from '../hosts/transports';
 import { previewStep, runStep, type Step, type StepResult } from './common';
 import { readDomain } from './read';
+import { planOf, type Plan } from '../operations/plan';
+
+export type PowerAction = 'start' | 'shutdown' | 'destroy';
+
+/** The plan of a power action (pure): one virsh verb; `destroy` is the `force-off` hazard. */
+export function planPower(uri: string, vm: string, action: PowerAction): Plan {
+  const title = `${action === 'destroy' ? 'Force off' : action === 'start' ? 'Start' : 'Shut down'} ${vm}`;
+  const steps: Step[] = [{ title, inv: virsh(uri, call(action, '--', vm)) }];
+  if (action !== 'destroy') return planOf(title, steps);
+  return planOf(title, steps, {
+    destroys: [`whatever ${vm} had not yet written to its disks (like pulling the power plug)`],
+    guard: { hazard: 'force-off', confirmWith: vm, message: `Forcing ${vm} off may lose data it has not written yet` },
+  });
+}
 
 /**
  * Start, shut down (ACPI request: the guest decides) and force off (`destroy`: like pulling
@@ -19,9 +33,9 @@ export async function domainPower(hostId: string, vm: string, body: unknown): Pr
   if (action !== 'start' && action !== 'shutdown' && action !== 'destroy') throw badRequest('action must be start, shutdown or destroy');
   const host = findHost(hostId);
   const dom = await readDomain(hostId, vm, { fresh: true });
-  const verb = { start: 'start', shutdown: 'shutdown', destroy: 'destroy' }[action];
-  const step: Step = { title: `${action === 'destroy' ? 'Force off' : action === 'start' ? 'Start' : 'Shut down'} ${vm}`, cmd: virsh(host.uri, call(verb, '--', vm)) };
-  const discards = action === 'destroy' ? [`whatever ${vm} had not yet written to its disks (like pulling the power plug)`] : [];
+  const plan = planPower(host.uri, vm, action);
+  const step = plan.steps[0]!;
+  const discards = plan.destroys ?? [];
   if (b.dryRun === true) return { dryRun: true, ok: true, message: step.title, xml: null, steps: [previewStep(step)], discards, warnings: [] };
   if (action === 'destroy')
     requireConfirmation({ hazard: 'force-off', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Forcing ${vm} off may lose data it has not written yet`, detail: discards });

@@ -2,13 +2,14 @@ import 'server-only';
 import { SnapshotCreateInput, type DomainActionResultDto, type SnapshotListDto } from '@/lib/schemas';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
-import { requireConfirmation } from '../guards';
+import { requireConfirmation } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
 import { requireAllowedPaths } from '../policy/paths';
 import { invalidate } from '../hosts/storage-cache';
 import { transportFor } from '../hosts/transports';
 import { buildSnapshotXml, type SnapshotXmlInput } from '../xml/snapshot';
 import { conflict, previewStep, runStep, type Step, type StepResult } from './common';
+import { planOf, type Plan } from '../operations/plan';
 import { readDomain, type DomainRead } from './read';
 
 /**
@@ -76,7 +77,7 @@ export async function createSnapshot(hostId: string, vm: string, body: unknown):
     warnings.push('Each disk switches to its new overlay file; the old file becomes its read-only backing file and must not be written to or deleted.');
   }
   const xml = buildSnapshotXml(spec);
-  const steps: Step[] = [{ title: `Create ${input.kind} snapshot ${input.name} of ${vm}`, cmd: virsh(host.uri, call('snapshot-create', '--xmlfile', '/dev/stdin', ...flags, '--', vm)), stdin: xml, stdinName: 'snapshot.xml' }];
+  const steps: Step[] = [{ title: `Create ${input.kind} snapshot ${input.name} of ${vm}`, inv: virsh(host.uri, call('snapshot-create', '--xmlfile', '/dev/stdin', ...flags, '--', vm)), stdin: xml, stdinName: 'snapshot.xml' }];
   // New overlay files appear in their pools only after a refresh.
   if (input.kind === 'external') {
     const pools = new Set<string>();
@@ -86,7 +87,7 @@ export async function createSnapshot(hostId: string, vm: string, body: unknown):
       const p = dom.storage.pools.find((x) => x.state === 'running' && x.target.path?.replace(/\/$/, '') === dir);
       if (p) pools.add(p.name);
     }
-    for (const p of pools) steps.push({ title: `Refresh pool ${p}`, cmd: virsh(host.uri, call('pool-refresh', '--', p)) });
+    for (const p of pools) steps.push({ title: `Refresh pool ${p}`, inv: virsh(host.uri, call('pool-refresh', '--', p)) });
   }
   if (input.dryRun) return { dryRun: true, ok: true, message: `Would create ${input.kind} snapshot ${input.name}`, xml, steps: steps.map(previewStep), discards: [], warnings };
   const t = transportFor(host);
@@ -128,7 +129,7 @@ export async function revertSnapshot(hostId: string, vm: string, name: string, b
     .map((d) => `everything written to ${d.target} (${d.source}) since ${name} was taken`);
   if (isRunning) discards.push(`the running state of ${vm} (its memory and open programs) — replaced by ${s.memory === 'no' ? 'a shut-off VM' : `the memory saved in ${name}`}`);
   if (dom.snapshots.current && dom.snapshots.current !== name) discards.push(`your position after ${dom.snapshots.current}: changes since then are in no snapshot`);
-  const step: Step = { title: `Revert ${vm} to ${name}`, cmd: virsh(host.uri, call('snapshot-revert', '--', vm, name)) };
+  const step: Step = { title: `Revert ${vm} to ${name}`, inv: virsh(host.uri, call('snapshot-revert', '--', vm, name)) };
   if (b.dryRun === true) return { dryRun: true, ok: true, message: `Would revert ${vm} to ${name}`, xml: null, steps: [previewStep(step)], discards, warnings: [] };
   requireConfirmation({ hazard: 'snapshot-revert', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Reverting ${vm} to ${name} discards its current state`, detail: discards });
   const t = transportFor(host);
@@ -143,12 +144,15 @@ export async function revertSnapshot(hostId: string, vm: string, name: string, b
   return { dryRun: false, ok: true, message: `Reverted ${vm} to ${name}`, xml: null, steps: done, discards, warnings: [] };
 }
 
-export async function deleteSnapshot(hostId: string, vm: string, name: string, body: unknown): Promise<DomainActionResultDto> {
-  const b = (body ?? {}) as { confirm?: unknown; dryRun?: unknown };
-  const host = findHost(hostId);
-  const dom = await readDomain(hostId, vm, { fresh: true });
-  const s = findSnapshot(dom, name);
-  if (!s.canDelete) throw conflict('snapshot-delete-refused', `Cannot delete ${name}: ${s.deleteBlocker}`, { snapshot: name });
+type SnapshotInfo = DomainRead['snapshots']['snapshots'][number];
+
+/**
+ * The plan of a snapshot delete (pure: the VM as read → steps): `snapshot-delete`, then a refresh
+ * of each pool holding an external overlay it removes; what is lost, said up front.
+ */
+export function planSnapshotDelete(uri: string, dom: Pick<DomainRead, 'domain' | 'disks' | 'storage'>, s: SnapshotInfo): Plan {
+  const vm = dom.domain.name;
+  const name = s.name;
   const discards: string[] = [];
   const ext = s.disks.filter((d) => d.snapshot === 'external');
   if (ext.length) {
@@ -159,11 +163,22 @@ export async function deleteSnapshot(hostId: string, vm: string, name: string, b
   }
   discards.push(`the point in time “${name}”: you can no longer revert to it`);
   if (s.children.length) discards.push(`nothing of its children (${s.children.join(', ')}): they move up to ${s.parent ?? 'the root'}`);
-  const step: Step = { title: `Delete snapshot ${name} of ${vm}`, cmd: virsh(host.uri, call('snapshot-delete', '--', vm, name)) };
-  const steps = [step];
+  const steps: Step[] = [{ title: `Delete snapshot ${name} of ${vm}`, inv: virsh(uri, call('snapshot-delete', '--', vm, name)) }];
   // An external delete changes files: refresh the pools that hold them so volume lists are true.
   for (const p of new Set(ext.map((d) => dom.storage.pools.find((x) => d.file && x.target.path && d.file.startsWith(x.target.path.replace(/\/$/, '') + '/'))?.name).filter(Boolean) as string[]))
-    steps.push({ title: `Refresh pool ${p}`, cmd: virsh(host.uri, call('pool-refresh', '--', p)) });
+    steps.push({ title: `Refresh pool ${p}`, inv: virsh(uri, call('pool-refresh', '--', p)) });
+  return planOf(`Delete snapshot ${name} of ${vm}`, steps, { destroys: discards, guard: { hazard: 'snapshot-delete', confirmWith: name, message: `Deleting snapshot ${name} of ${vm} cannot be undone` } });
+}
+
+export async function deleteSnapshot(hostId: string, vm: string, name: string, body: unknown): Promise<DomainActionResultDto> {
+  const b = (body ?? {}) as { confirm?: unknown; dryRun?: unknown };
+  const host = findHost(hostId);
+  const dom = await readDomain(hostId, vm, { fresh: true });
+  const s = findSnapshot(dom, name);
+  if (!s.canDelete) throw conflict('snapshot-delete-refused', `Cannot delete ${name}: ${s.deleteBlocker}`, { snapshot: name });
+  const plan = planSnapshotDelete(host.uri, dom, s);
+  const steps = plan.steps;
+  const discards = plan.destroys ?? [];
   if (b.dryRun === true) return { dryRun: true, ok: true, message: `Would delete snapshot ${name}`, xml: null, steps: steps.map(previewStep), discards, warnings: [] };
   requireConfirmation({ hazard: 'snapshot-delete', name, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Deleting snapshot ${name} of ${vm} cannot be undone`, detail: discards });
   const t = transportFor(host);

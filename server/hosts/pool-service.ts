@@ -1,13 +1,15 @@
 import 'server-only';
 import { poolTypeSpec } from '@/lib/pool-types';
-import { defaultTargetPath, PoolCreateInput } from '@/lib/schemas';
+import { defaultTargetPath, PoolCreateInput, type PlannedStep } from '@/lib/schemas';
 import { command } from '../commands/command';
 import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
 import { poolPathRequests, requireAllowedPaths } from '../policy/paths';
-import { planPoolCreate, poolCreate, type PoolCreateResult, type StepResult } from '../virsh/pool-create';
+import { describePoolPlan, planPoolCreate, poolCreate, type PoolCreateResult } from '../virsh/pool-create';
+import { guard } from '../operations/guards';
+import { jobEnded, startJob } from '../jobs/jobs';
 import {
   poolAutostart,
   poolAutostartCommand,
@@ -34,11 +36,20 @@ import { transportFor } from './transports';
 
 /** The write side for pools: each function is one API route; every change invalidates the host's read. */
 
-export type PoolCreateResponse =
-  | { dryRun: true; xml: string; steps: Array<{ id: string; title: string; command: string; stdin?: string }> }
-  | (PoolCreateResult & { dryRun: false });
+export type PoolCreateDryRun = { dryRun: true; xml: string; steps: PlannedStep[] };
+export type PoolCreateStarted = { dryRun: false; jobId: string; xml: string; steps: PlannedStep[] };
+export type PoolCreateResponse = PoolCreateDryRun | (PoolCreateResult & { dryRun: false });
 
-export async function createPool(hostId: string, body: unknown, onStep?: (s: StepResult) => void): Promise<PoolCreateResponse> {
+/**
+ * Create a pool: refusals (validation, duplicate name, path policy, the overwrite guard) answer
+ * before anything runs; then the steps run as a short job (kind `pool-create`) whose progress
+ * events carry each step's result (SSE `/api/jobs/{id}/events`). With `async` the answer is the
+ * job id at once (the wizard follows the stream); without it, the job's outcome: the result, or
+ * the operation's one failure (502 with `failedStep`, `stepsDone`, `undone` in detail).
+ */
+export function createPool(hostId: string, body: unknown, opts?: { async?: false }): Promise<PoolCreateResponse>;
+export function createPool(hostId: string, body: unknown, opts: { async: true }): Promise<PoolCreateDryRun | PoolCreateStarted>;
+export async function createPool(hostId: string, body: unknown, opts: { async?: boolean } = {}): Promise<PoolCreateResponse | PoolCreateStarted> {
   const host = findHost(hostId);
   const input = PoolCreateInput.parse(body);
   // A dry run (the wizard's live preview, once per pause in typing) checks names with one cheap
@@ -50,19 +61,32 @@ export async function createPool(hostId: string, body: unknown, onStep?: (s: Ste
   const s = input.source;
   const devices = s.devices?.length ? s.devices : s.device ? [s.device] : [];
   await requireAllowedPaths(host, poolPathRequests({ type: input.type, targetPath: input.target.path ?? defaultTargetPath(input), devices }), storage ? { storage } : {});
-  if (input.dryRun) {
-    const plan = planPoolCreate(host.uri, input);
-    return {
-      dryRun: true,
-      xml: plan.xml,
-      steps: plan.steps.map((s) => ({ id: s.id, title: s.title, command: s.command, ...(s.showStdin && s.stdin ? { stdin: s.stdin } : {}) })),
-    };
-  }
-  try {
-    return { dryRun: false, ...(await poolCreate(transportFor(host), host.uri, input, existing, onStep)) };
-  } finally {
-    invalidate(hostId);
-  }
+  const plan = planPoolCreate(host.uri, input);
+  const steps = describePoolPlan(plan);
+  if (input.dryRun) return { dryRun: true, xml: plan.xml, steps };
+  if (plan.guard) guard({ hazard: 'overwrite-build', name: input.name, confirm: input.confirm, message: plan.guard.message, affected: plan.destroys });
+  let outcome: { ok: PoolCreateResult } | { err: unknown } | null = null;
+  const job = startJob(
+    { kind: 'pool-create', title: plan.title, hostId, target: { pool: input.name }, command: steps.map((x) => x.command).join('\n') },
+    async (ctx) => {
+      try {
+        const r = await poolCreate(transportFor(host), host.uri, input, existing, (step) => ctx.progress({ step }), ctx.signal);
+        outcome = { ok: r };
+        return r;
+      } catch (e) {
+        outcome = { err: e };
+        throw e;
+      } finally {
+        invalidate(hostId);
+      }
+    },
+  );
+  if (opts.async) return { dryRun: false, jobId: job.id, xml: plan.xml, steps };
+  const end = await jobEnded(job.id);
+  const o = outcome as { ok: PoolCreateResult } | { err: unknown } | null;
+  if (o && 'ok' in o) return { dryRun: false, ...o.ok };
+  if (o) throw o.err;
+  throw new AppError(end.error?.code ?? 'cancelled', end.error?.message ?? 'The pool create did not run', { status: 409 });
 }
 
 type ActionFn = (t: Transport, uri: string, name: string, type: string) => Promise<ActionResult>;

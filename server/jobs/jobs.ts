@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ZodError } from 'zod';
-import type { JobDto, JobState } from '@/lib/schemas';
+import type { JobDto, JobState, StepResult } from '@/lib/schemas';
 import { AppError, internalError, knownError, notFound } from '../errors';
 import { db } from './db';
 import { clampInt, jobsPerHost } from './limits';
@@ -25,7 +25,7 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** True when the job waited in the queue before it ran (what was checked at the request may be stale). */
   readonly waited: boolean;
-  progress(p: { percent?: number | null; bytesDone?: number | null; bytesTotal?: number | null }): void;
+  progress(p: { percent?: number | null; bytesDone?: number | null; bytesTotal?: number | null; step?: StepResult }): void;
 }
 
 export interface JobSpec {
@@ -158,6 +158,7 @@ const fromRow = (r: Row): JobDto => ({
   finishedAt: r.finished_at,
   error: r.error ? (JSON.parse(r.error) as JobDto['error']) : null,
   result: r.result ? (JSON.parse(r.result) as unknown) : null,
+  steps: [],
 });
 
 function save(dto: JobDto): void {
@@ -228,6 +229,7 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
     finishedAt: null,
     error: null,
     result: null,
+    steps: [],
   };
   const controller = new AbortController();
   const events = new EventEmitter();
@@ -248,6 +250,7 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
         ...(p.percent !== undefined ? { progress: p.percent === null ? null : Math.max(l.dto.progress ?? 0, Math.min(100, p.percent)) } : {}),
         ...(p.bytesDone !== undefined ? { bytesDone: p.bytesDone } : {}),
         ...(p.bytesTotal !== undefined ? { bytesTotal: p.bytesTotal } : {}),
+        ...(p.step ? { steps: [...l.dto.steps, p.step] } : {}),
       };
       emit(l);
     },
@@ -355,6 +358,13 @@ export function subscribe(id: string, onUpdate: (dto: JobDto) => void, onEnd: (d
     l.events.off('update', onUpdate);
     l.events.off('end', onEnd);
   };
+}
+
+/** Wait until a job is finished (no time limit): a request that runs a short job and answers its outcome. */
+export async function jobEnded(id: string): Promise<JobDto> {
+  const l = live.get(id);
+  if (l) await l.done;
+  return getJob(id);
 }
 
 /** For tests: wait until a job is finished. */

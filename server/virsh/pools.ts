@@ -1,11 +1,11 @@
 import 'server-only';
 import { buildFormats, canDeleteStorage, poolTypesWhere } from '@/lib/pool-types';
 import type { Command } from '../commands/command';
-import { runChecked } from '../commands/run';
-import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError } from '../errors';
-import { requireConfirmation } from '../guards';
+import { guard, guardError } from '../operations/guards';
+import type { Step } from '../operations/plan';
+import { runPlan } from '../operations/run';
 import type { Transport } from '../transport/types';
 import type { HostStorage } from './read-host';
 
@@ -18,9 +18,10 @@ export interface ActionResult {
   output: string;
 }
 
+/** One lifecycle verb: a one-step operation (same failure model as every write: 502 with `failedStep`). */
 async function run(t: Transport, cmd: Command, what: string): Promise<ActionResult> {
-  const r = await runChecked(t, cmd, what, { timeoutMs: 600_000 });
-  return { command: renderInvocation(cmd), output: r.stdout.trim() };
+  const [r] = await runPlan(t, [{ title: what, inv: cmd, timeoutMs: 600_000 }]);
+  return { command: r!.command, output: r!.output };
 }
 
 export const poolStartCommand = (uri: string, name: string) => virsh(uri, call('pool-start', '--', name));
@@ -28,8 +29,12 @@ export const poolStopCommand = (uri: string, name: string) => virsh(uri, call('p
 export const poolRefreshCommand = (uri: string, name: string) => virsh(uri, call('pool-refresh', '--', name));
 // --no-overwrite applies only where building formats a device (fs, disk, logical): on a dir or
 // netfs pool libvirt takes it as a request to format and fails ("No source device specified").
-export const poolBuildCommand = (uri: string, name: string, type: string) =>
-  virsh(uri, call('pool-build', ...(buildFormats(type) ? ['--no-overwrite'] : []), '--', name));
+export const poolBuildCommand = (uri: string, name: string, type: string, overwrite = false) =>
+  virsh(uri, call('pool-build', ...(buildFormats(type) ? [overwrite ? '--overwrite' : '--no-overwrite'] : []), '--', name));
+/** Pool XML on stdin (never a temp file, never argv). */
+export const poolDefineCommand = (uri: string) => virsh(uri, call('pool-define', '--file', '/dev/stdin'));
+export const poolUndefineCommand = (uri: string, name: string) => virsh(uri, call('pool-undefine', '--', name));
+export const poolDeleteStorageCommand = (uri: string, name: string) => virsh(uri, call('pool-delete', '--', name));
 export const poolAutostartCommand = (uri: string, name: string, on: boolean) =>
   virsh(uri, call('pool-autostart', ...(on ? [] : ['--disable']), '--', name));
 
@@ -57,9 +62,11 @@ export async function poolDelete(t: Transport, uri: string, storage: HostStorage
   if (!pool) throw new AppError('not-found', `Pool “${input.name}” was not found`, { status: 404 });
   const inUse = (storage.volumes.get(pool.name) ?? []).filter((v) => v.usedBy.length);
   if (inUse.length)
-    throw new AppError('pool-in-use', `Pool “${pool.name}” has volumes in use by VMs: detach them or remove those VMs first`, {
-      status: 409,
-      detail: inUse.map((v) => ({ volume: v.name, usedBy: v.usedBy })),
+    throw guardError({
+      hazard: 'pool-in-use',
+      name: pool.name,
+      message: `Pool “${pool.name}” has volumes in use by VMs: detach them or remove those VMs first`,
+      affected: inUse.map((v) => ({ volume: v.name, usedBy: v.usedBy })),
     });
   // Refused before anything runs: stopping first and failing at pool-delete would leave the pool stopped.
   // Which types libvirt can delete the storage of: the pool-type table (lib/pool-types.ts).
@@ -69,23 +76,23 @@ export async function poolDelete(t: Transport, uri: string, storage: HostStorage
       detail: { type: pool.type, supported: poolTypesWhere((s) => s.deleteStorage !== null) },
     });
   if (input.deleteStorage)
-    requireConfirmation({
+    guard({
       hazard: 'pool-delete-storage',
       name: pool.name,
       confirm: input.confirm,
       message: `Deleting the storage of “${pool.name}” (${pool.target.path ?? pool.type}) cannot be undone`,
-      detail: (storage.volumes.get(pool.name) ?? []).map((v) => v.name),
+      affected: (storage.volumes.get(pool.name) ?? []).map((v) => v.name),
     });
-  const out: ActionResult[] = [];
-  for (const [cmd, what] of poolDeletePlan(uri, pool, input.deleteStorage)) out.push(await run(t, cmd, what));
-  return out;
+  // An operation (server/operations): a failed step is the one 502 with the steps done before it.
+  const steps: Step[] = poolDeletePlan(uri, pool, input.deleteStorage).map(([inv, title]) => ({ title, inv, timeoutMs: 600_000 }));
+  return (await runPlan(t, steps)).map((r) => ({ command: r.command, output: r.output }));
 }
 
 /** The commands a delete runs, in order: stop (if running) → pool-delete (if asked) → undefine (if persistent). */
 export function poolDeletePlan(uri: string, pool: { name: string; state: string; persistent: boolean }, deleteStorage: boolean): Array<[Command, string]> {
   const plan: Array<[Command, string]> = [];
   if (pool.state === 'running') plan.push([poolStopCommand(uri, pool.name), `Stopping pool “${pool.name}”`]);
-  if (deleteStorage) plan.push([virsh(uri, call('pool-delete', '--', pool.name)), `Deleting the storage of “${pool.name}”`]);
-  if (pool.persistent) plan.push([virsh(uri, call('pool-undefine', '--', pool.name)), `Undefining “${pool.name}”`]);
+  if (deleteStorage) plan.push([poolDeleteStorageCommand(uri, pool.name), `Deleting the storage of “${pool.name}”`]);
+  if (pool.persistent) plan.push([poolUndefineCommand(uri, pool.name), `Undefining “${pool.name}”`]);
   return plan;
 }

@@ -10,6 +10,7 @@ import { AppError, badRequest } from '../errors';
 import { invalidate } from '../hosts/storage-cache';
 import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
 import { escapeXml } from '../xml/escape';
+import { secretSteps, secretXml } from '../virsh/secrets';
 import { findPool, findVolume, FILE_POOLS, hostContext } from './context';
 import { hostImageFormats, hostSupportsLuks, NO_CREATE, PREALLOCATION_BY_FORMAT, qcow2OptionItems } from './formats';
 import { describeStep, LUKS_BENCHMARK_FLAKE, refreshStep, runSteps, type Step } from './steps';
@@ -35,12 +36,9 @@ const SECRET_ID = 'ksc-sec0';
  * An encrypted volume's two secret steps: a libvirt secret whose usage is the volume's path (so a
  * VM's `<encryption><secret usage=…>` finds it), then its value, on stdin.
  */
-function secretSteps(uri: string, file: string, passphrase: string, uuid: string): Step[] {
-  const xml = `<secret ephemeral='no' private='yes'>\n  <uuid>${uuid}</uuid>\n  <description>LUKS passphrase of ${escapeXml(file)} (KVM Storage Console)</description>\n  <usage type='volume'>\n    <volume>${escapeXml(file)}</volume>\n  </usage>\n</secret>\n`;
-  return [
-    { title: 'Store the passphrase as a libvirt secret (usage: the volume path)', inv: virsh(uri, call('secret-define', '--file', '/dev/stdin')), stdin: xml },
-    { title: 'Set the secret’s value (read from stdin, not shown)', inv: virsh(uri, call('secret-set-value', '--secret', uuid, '--file', '/dev/stdin', '--plain')), stdin: passphrase, secret: true },
-  ];
+function volumeSecretSteps(uri: string, file: string, passphrase: string, uuid: string): Step[] {
+  const xml = secretXml({ uuid, usage: { type: 'volume', volume: file }, description: `LUKS passphrase of ${file} (KVM Storage Console)` });
+  return secretSteps(uri, uuid, xml, passphrase, { define: 'Store the passphrase as a libvirt secret (usage: the volume path)', value: 'Set the secret’s value (read from stdin, not shown)' });
 }
 
 /** `-o` options of qemu-img create: qcow2's, then preallocation. */
@@ -103,7 +101,7 @@ export function planCreate(uri: string, pool: PoolDto, input: Input, backing: Vo
       steps: [
         // qemu-img create truncates an existing file: make sure none is there (libvirt may not list it yet).
         { title: `Check that ${file} does not exist yet`, inv: command('test', '!', '-e', file) },
-        ...(enc && secretUuid ? secretSteps(uri, file, enc.passphrase, secretUuid) : []),
+        ...(enc && secretUuid ? volumeSecretSteps(uri, file, enc.passphrase, secretUuid) : []),
         enc
           ? { title: `Create ${input.name} (qcow2, LUKS-encrypted; the passphrase on stdin)`, inv: command('qemu-img', ...args), stdin: enc.passphrase, secret: true, retryIf: LUKS_BENCHMARK_FLAKE }
           : { title: `Create ${input.name} (${input.format})`, inv: command('qemu-img', ...args) },
@@ -165,12 +163,9 @@ export async function createVolume(hostId: string, poolName: string, body: unkno
     });
   const preview = { steps: plan.steps.map(describeStep), ...(plan.xml ? { xml: plan.xml } : {}), warnings };
   if (input.dryRun) return { dryRun: true, ...preview };
+  // A failed encrypted create leaves no orphan secret behind: the secret step's undo removes it.
   try {
     return { dryRun: false, ...preview, steps: await runSteps(t, plan.steps) };
-  } catch (e) {
-    // A failed encrypted create leaves no orphan secret behind (the image step is the one that fails, if any).
-    if (plan.secretUuid) await t.exec(virsh(host.uri, call('secret-undefine', '--', plan.secretUuid)), { timeoutMs: 30_000 }).catch(() => undefined);
-    throw e;
   } finally {
     invalidate(hostId);
   }

@@ -1,7 +1,8 @@
 import 'server-only';
 import { command } from '../commands/command';
+import { parseImageInfo } from '../qemu-img/info';
 import { AppError } from '../errors';
-import { requireConfirmation } from '../guards';
+import { guardError, requireConfirmation } from '../operations/guards';
 import type { VolumeContext } from './context';
 
 /**
@@ -20,9 +21,11 @@ import type { VolumeContext } from './context';
 export function refuseIfRunning(ctx: VolumeContext, what: string): void {
   if (ctx.runningUsers.length === 0) return;
   const vms = ctx.runningUsers.join(', ');
-  throw new AppError('volume-in-use', `${what} is refused: ${vms} ${ctx.runningUsers.length === 1 ? 'is' : 'are'} running and using ${ctx.volume.name} — shut ${ctx.runningUsers.length === 1 ? 'it' : 'them'} down first`, {
-    status: 409,
-    detail: { affected: { runningVms: ctx.runningUsers, volume: ctx.volume.path } },
+  throw guardError({
+    hazard: 'volume-in-use',
+    name: ctx.volume.name,
+    message: `${what} is refused: ${vms} ${ctx.runningUsers.length === 1 ? 'is' : 'are'} running and using ${ctx.volume.name} — shut ${ctx.runningUsers.length === 1 ? 'it' : 'them'} down first`,
+    affected: { runningVms: ctx.runningUsers, volume: ctx.volume.path },
   });
 }
 
@@ -51,9 +54,9 @@ export async function refuseVmdkDescriptor(ctx: VolumeContext, what: string): Pr
   const r = await ctx.t.exec(command('qemu-img', 'info', '--output=json', '-U', '--', ctx.volume.path), { timeoutMs: 60_000 });
   let format: string | undefined;
   try {
-    format = (JSON.parse(r.stdout) as { format?: string }).format;
+    format = parseImageInfo(r.stdout)[0]?.format;
   } catch {
-    return;
+    return; // no readable probe: libvirt's format stands
   }
   if (format !== 'vmdk') return;
   throw new AppError(

@@ -6,7 +6,7 @@ import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
-import { requireConfirmation } from '../guards';
+import { requireConfirmation } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { startJob } from '../jobs/jobs';
 import { progressParser } from '../jobs/progress';
@@ -16,6 +16,7 @@ import { escapeXml } from '../xml/escape';
 import { qcow2OptionItems } from './formats';
 import { refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
 import { checkPlan, parseCheck } from './operations';
+import { runPlan } from '../operations/run';
 import { describeStep, refreshStep, type Step } from './steps';
 
 /**
@@ -29,9 +30,8 @@ function preview(steps: Step[], warnings: string[] = []): OperationResult {
   return { dryRun: true, steps: steps.map(describeStep), warnings };
 }
 
-async function runStep(ctx: VolumeContext, s: Step, signal: AbortSignal, onStdout?: (b: Buffer) => void) {
-  return runChecked(ctx.t, s.inv, s.title, { timeoutMs: s.timeoutMs ?? LONG, signal, ...(onStdout ? { onStdout } : {}), ...(s.stdin ? { stdin: s.stdin } : {}) });
-}
+const runStep = (ctx: VolumeContext, s: Step, signal: AbortSignal, onStdout?: (b: Buffer) => void) =>
+  runPlan(ctx.t, [s], { timeoutMs: LONG, signal, ...(onStdout ? { onStdout } : {}) });
 
 // ---------------------------------------------------------------- convert
 

@@ -3,7 +3,7 @@ import { SnapshotActionInput, ImageSnapshotCreateInput, type OperationResult } f
 import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { AppError, badRequest, notFound } from '../errors';
-import { requireConfirmation } from '../guards';
+import { requireConfirmation } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
 import { volumeContext, type VolumeContext } from './context';

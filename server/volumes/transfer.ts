@@ -6,7 +6,7 @@ import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
-import { requireConfirmation } from '../guards';
+import { requireConfirmation } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { startJob, waitForJob } from '../jobs/jobs';
 import type { Transport } from '../transport/types';

@@ -1,16 +1,21 @@
 import 'server-only';
 import path from 'node:path';
-import { VmdkCompareInput, VmdkConvertInput, type SpaceCheckDto, type VmdkCompareResult, type VmdkConvertResult, type VmdkExtentDto, type VmdkInspectDto, type VmdkProblem } from '@/lib/schemas';
+import { DeleteInput, VmdkCompareInput, VmdkConvertInput, type OperationResult, type VolumeDto, type SpaceCheckDto, type VmdkCompareResult, type VmdkConvertResult, type VmdkExtentDto, type VmdkInspectDto, type VmdkProblem } from '@/lib/schemas';
 import { formatBytes } from '@/lib/format';
 import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { AppError } from '../errors';
 import { parseImageInfo } from '../qemu-img/info';
 import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, parseDescriptor, parseMeasure, parseStatSizes, parseVmdkInfo, resolveExtent } from '../qemu-img/vmdk-descriptor';
-import { FILE_POOLS, findVolume, volumeContext, type VolumeContext } from './context';
+import { FILE_POOLS, findVolume, runningVms, volumeContext, type VolumeContext } from './context';
 import { planConvert, requireConvertPaths, startConvert } from './job-operations';
 import { compareImages } from './operations';
 import { describeStep } from './steps';
+import { call, virsh } from '../commands/virsh';
+import { invalidate } from '../hosts/storage-cache';
+import { guard, guardError } from '../operations/guards';
+import { planOf, type Plan } from '../operations/plan';
+import { runPlan } from '../operations/run';
 
 /**
  * The guided VMware migration: inspect a vmdk (what qemu-img and the descriptor say, whether
@@ -243,3 +248,50 @@ export async function compareVmdk(hostId: string, pool: string, name: string, bo
   return compareImages(ctx, 'vmdk', findVolume(ctx.storage, hostId, input.other.pool, input.other.name), { strict: false, timeoutMs: 3600_000 });
 }
 
+
+// ---------------------------------------------------------------- delete (descriptor + extents)
+
+/**
+ * The pool volumes a vmdk delete removes: the descriptor, then each extent file that exists, is
+ * inside the descriptor's directory and is a volume of the same pool (pure: inspection + pool list).
+ */
+export function vmdkDeleteTargets(descriptor: VolumeDto, extents: readonly VmdkExtentDto[], poolVolumes: readonly VolumeDto[]): VolumeDto[] {
+  const paths = new Set(extents.filter((e) => e.exists === true && !e.outside && e.path !== descriptor.path).map((e) => e.path));
+  return [descriptor, ...poolVolumes.filter((v) => v.name !== descriptor.name && paths.has(v.path))];
+}
+
+/** One `vol-delete` per file, descriptor first: the plan of a vmdk delete. */
+export const planVmdkDelete = (uri: string, pool: string, targets: readonly VolumeDto[]): Plan =>
+  planOf(
+    `Delete ${targets[0]!.name}${targets.length > 1 ? ` and its ${targets.length - 1} extent file${targets.length === 2 ? '' : 's'}` : ''}`,
+    targets.map((v) => ({ title: `Delete ${v.name}`, inv: virsh(uri, call('vol-delete', '--pool', pool, '--', v.name)) })),
+    { destroys: targets.map((v) => v.path), guard: { hazard: 'delete-vmdk', confirmWith: targets[0]!.name, message: `Deleting ${targets[0]!.name} removes the descriptor and every extent file it names` } },
+  );
+
+/**
+ * POST …/volumes/{vol}/vmdk/delete: the descriptor and its extent files as one operation with
+ * one typed confirmation — the vmdk's name, typed once (hazard `delete-vmdk`).
+ */
+export async function deleteVmdk(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = DeleteInput.parse(body ?? {});
+  const { ctx, dto } = await inspect(hostId, pool, name, { fresh: !input.dryRun });
+  const targets = vmdkDeleteTargets(ctx.volume, dto.extents, ctx.storage.volumes.get(pool) ?? []);
+  const running = runningVms(ctx.storage);
+  const inUse = targets.flatMap((v) => v.usedBy.filter((vm) => running.has(vm)).map((vm) => `${vm} (${v.name})`));
+  if (inUse.length)
+    throw guardError({ hazard: 'volume-in-use', name, message: `Deleting ${name} is refused: ${inUse.join(', ')} running — shut down first`, affected: { runningVms: inUse, volume: ctx.volume.path } });
+  const plan = planVmdkDelete(ctx.host.uri, pool, targets);
+  guard({
+    hazard: 'delete-vmdk',
+    name,
+    confirm: input.confirm,
+    message: `${plan.guard!.message}: ${targets.map((v) => v.name).join(', ')}`,
+    affected: { volumes: targets.map((v) => v.name), usedBy: [...new Set(targets.flatMap((v) => v.usedBy))] },
+  });
+  if (input.dryRun) return { dryRun: true, steps: plan.steps.map(describeStep), warnings: [] };
+  try {
+    return { dryRun: false, steps: await runPlan(ctx.t, plan), warnings: [] };
+  } finally {
+    invalidate(hostId);
+  }
+}

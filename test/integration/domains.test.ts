@@ -137,13 +137,13 @@ describe('attach', () => {
     await expect(attachDisk('lab', RUN, { source: { pool: POOL, volume: `${F}data4.qcow2` }, bus: 'virtio', target: 'vdb', live: true, persistent: true })).rejects.toMatchObject({ code: 'target-in-use' });
     await expect(attachDisk('lab', RUN, { source: { pool: POOL, volume: `${F}data4.qcow2` }, bus: 'virtio', live: false, persistent: true })).rejects.toMatchObject({
       code: 'volume-in-use',
-      detail: { usedBy: [OFF] },
+      detail: { affected: { usedBy: [OFF] } },
     });
     const base = `${DIR}/${F}base.qcow2`;
     const sum = sha256(base);
     await expect(attachDisk('lab', OFF, { source: { pool: POOL, volume: `${F}base.qcow2` }, bus: 'virtio', live: false, persistent: true })).rejects.toMatchObject({
       code: 'base-has-overlays',
-      detail: { overlays: [`${POOL}/${F}ovl.qcow2`] },
+      detail: { affected: { overlays: [`${POOL}/${F}ovl.qcow2`] } },
     });
     expect(sha256(base)).toBe(sum);
     expect(inactiveXml(OFF)).not.toContain(base);
@@ -183,7 +183,7 @@ describe('detach', () => {
     await expect(detachDisk('lab', OFF, 'sdb', { live: false, persistent: true, deleteVolume: true, confirm: `${F}shared.qcow2` })).rejects.toMatchObject({
       status: 409,
       code: 'volume-in-use',
-      detail: { usedBy: [RUN] },
+      detail: { affected: { usedBy: [RUN] } },
     });
     expect(sha256(shared)).toBe(sum);
     expect(targets(OFF, true)).toContain('sdb');

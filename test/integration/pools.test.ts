@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, deletePool, poolAction, setPoolAutostart } from '@/server/hosts/pool-service';
 import { listPools } from '@/server/hosts/service';
+import type { OperationFailureDetail } from '@/lib/schemas';
 import { LAB_INVENTORY } from '../helpers/lab';
 
 // The pool lifecycle through the project's own server code, over SSH to the lab host, each
@@ -105,15 +106,16 @@ describe('pool lifecycle on the lab', () => {
   it('a pool whose start fails is rolled back: nothing is left defined', async () => {
     // A dir pool on a regular file: defined, then pool-start fails.
     writeFileSync(path.join(base, 'afile'), 'not a directory\n');
-    const r = await createPool('lab', { name: FS_POOL, type: 'dir', target: { path: path.join(base, 'afile') }, start: true });
-    expect(r.dryRun).toBe(false);
-    if (r.dryRun) return;
-    expect(r.ok).toBe(false);
-    expect(r.rolledBack).toBe(true);
-    const failed = r.steps.find((s) => !s.ok);
-    expect(failed?.id).toBe('start');
-    expect(failed?.error).toMatch(/afile/);
-    expect(r.steps.some((s) => s.id.startsWith('undo-') && s.command.includes('pool-undefine'))).toBe(true);
+    // The operation fails as a whole: 502 with the failing step, the steps done and their undo.
+    const e = (await createPool('lab', { name: FS_POOL, type: 'dir', target: { path: path.join(base, 'afile') }, start: true }).then(
+      () => null,
+      (x: unknown) => x,
+    )) as { status: number; code: string; detail: OperationFailureDetail } | null;
+    expect(e).toMatchObject({ status: 502, code: 'command-failed' });
+    expect(e!.detail.failedStep.id).toBe('start');
+    expect(e!.detail.stderr).toMatch(/afile/);
+    expect(e!.detail.stepsDone.map((s) => s.id)).toEqual(['define']);
+    expect(e!.detail.undone).toEqual([expect.objectContaining({ id: 'undo-define', ok: true, command: expect.stringContaining('pool-undefine') })]);
     expect(exists(FS_POOL)).toBe(false);
   });
 });

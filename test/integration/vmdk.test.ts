@@ -9,7 +9,7 @@ import { closeDb } from '@/server/jobs/db';
 import { waitForJob } from '@/server/jobs/jobs';
 import { cloneVolume, convertVolume } from '@/server/volumes/job-operations';
 import { compareVolumes } from '@/server/volumes/operations';
-import { compareVmdk, convertVmdk, inspectVmdk, spaceCheck } from '@/server/volumes/vmdk-migration';
+import { compareVmdk, convertVmdk, deleteVmdk, inspectVmdk, spaceCheck } from '@/server/volumes/vmdk-migration';
 import { cleanLab, exists, info, setupEnv, sh, startVm, sys, writePattern } from '../helpers/volumes';
 
 // The VMware-migration server side against the lab, over real SSH: inspect (subformat, adapter,
@@ -239,5 +239,23 @@ describe('space check', () => {
     expect(spaceCheck('p', 100, { required: 101, fullyAllocated: 500 }).verdict).toBe('short');
     expect(spaceCheck('p', 100, { required: 50, fullyAllocated: 500 }).verdict).toBe('thin');
     expect(spaceCheck('p', 1000, { required: 50, fullyAllocated: 500 }).verdict).toBe('fits');
+  });
+});
+
+describe('delete (descriptor and extents: one operation)', () => {
+  it('is refused until the vmdk name is typed, listing every file; then deletes the descriptor and its -flat extent', async () => {
+    const g = await refused(deleteVmdk('lab', P, 'h7-flat.vmdk', { dryRun: true }));
+    expect([g.code, g.status]).toEqual(['delete-vmdk', 409]);
+    expect(g.detail).toMatchObject({ confirmWith: 'h7-flat.vmdk', affected: { volumes: ['h7-flat.vmdk', 'h7-flat-flat.vmdk'] } });
+    const wrong = await refused(deleteVmdk('lab', P, 'h7-flat.vmdk', { confirm: 'h7-flat-flat.vmdk' }));
+    expect(wrong.code).toBe('delete-vmdk');
+    expect(exists(f(P, 'h7-flat-flat.vmdk'))).toBe(true);
+    const r = await deleteVmdk('lab', P, 'h7-flat.vmdk', { confirm: 'h7-flat.vmdk' });
+    expect(r.steps.map((s) => [s.command.split(' -- ')[1], s.ok])).toEqual([
+      ['h7-flat.vmdk', true],
+      ['h7-flat-flat.vmdk', true],
+    ]);
+    expect(exists(f(P, 'h7-flat.vmdk'))).toBe(false);
+    expect(exists(f(P, 'h7-flat-flat.vmdk'))).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 'use client';
 
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
-import { poolCreateStreaming, usePoolCreatePreview, usePools, usePoolTypes, useInvalidatePools, type StepDto } from '@/lib/api/pools';
+import { useEffect, useMemo, useState } from 'react';
+import { poolCreateStart, usePoolCreatePreview, usePools, usePoolTypes, useInvalidatePools } from '@/lib/api/pools';
+import { useJobStream } from '@/lib/api/jobs';
 import { pageHrefs } from '@/lib/api/paths';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { useDebounced } from '@/components/ui/use-debounced';
@@ -12,7 +13,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Button } from '@/components/ui/button';
 import { emptyForm, stepOf, toBody, typeInfo, validate, type WizardForm } from './model';
 import { PreviewPanel } from './preview-panel';
-import { RunProgress, type RunState } from './run-progress';
+import { RunProgress, runFromJob, type RunState } from './run-progress';
 import { StepReview } from './step-review';
 import { StepSource } from './step-source';
 import { StepTarget } from './step-target';
@@ -28,7 +29,20 @@ export function PoolWizard({ hostId }: { hostId: string }) {
   const [form, setForm] = useState<WizardForm>(() => emptyForm());
   const [step, setStep] = useState(0);
   const [touched, setTouched] = useState<number>(-1); // highest step whose errors are shown
-  const [run, setRun] = useState<RunState | null>(null);
+  const [started, setStarted] = useState<RunState | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
+  // The steps arrive on the create job's event stream (server/jobs), like any job's progress.
+  const job = useJobStream(jobId);
+  const run = started && jobId && job ? runFromJob(started, job) : started;
+  const ended = run?.phase === 'done' || run?.phase === 'failed';
+  useEffect(() => {
+    if (ended) invalidate();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per end of a run
+  }, [ended]);
+  const setRun = (r: RunState | null) => {
+    setStarted(r);
+    setJobId(null);
+  };
   const set = (p: Partial<WizardForm>) => {
     setForm((f) => ({ ...f, ...p }));
     if (run && run.phase !== 'running') setRun(null);
@@ -64,17 +78,13 @@ export function PoolWizard({ hostId }: { hostId: string }) {
     if (!valid) return;
     // The plan shown while it runs: the latest preview if it matches the form, else the steps as they come.
     const planned = inSync && preview.data ? preview.data.steps : [];
-    const steps: StepDto[] = [];
     setRun({ phase: 'running', planned, steps: [] });
     try {
-      const result = await poolCreateStreaming(hostId, body, (s) => {
-        steps.push(s);
-        setRun({ phase: 'running', planned, steps: [...steps] });
-      });
-      setRun({ phase: result.ok ? 'done' : 'failed', planned: planned.length ? planned : result.steps.filter((x) => !x.id.startsWith('undo-')), steps: result.steps });
+      const r = await poolCreateStart(hostId, body);
+      setStarted({ phase: 'running', planned: planned.length ? planned : r.steps, steps: [] });
+      setJobId(r.jobId);
     } catch (error) {
-      setRun({ phase: 'refused', planned, steps: [...steps], error });
-    } finally {
+      setRun({ phase: 'refused', planned, steps: [], error });
       invalidate();
     }
   }

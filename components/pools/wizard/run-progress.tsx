@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import type { StepDto } from '@/lib/api/pools';
+import { operationFailure, type JobDto } from '@/lib/schemas';
 import { pageHrefs } from '@/lib/api/paths';
 import { ErrorPanel } from '@/components/ui/error-panel';
 
@@ -12,22 +13,34 @@ export interface RunState {
   error?: unknown;
 }
 
+const idOf = (s: StepDto) => s.id ?? s.title;
+const isUndo = (s: StepDto) => idOf(s).startsWith('undo-');
+
+/** The run as the create job reports it: its steps as they finish; at the end its outcome. */
+export function runFromJob(started: RunState, job: JobDto): RunState {
+  const failure = operationFailure(job.error?.detail);
+  const steps = job.steps.length ? job.steps : failure ? [...failure.stepsDone, failure.failedStep, ...failure.undone] : ((job.result as { steps?: StepDto[] } | null)?.steps ?? []);
+  if (job.state === 'succeeded') return { ...started, phase: 'done', steps };
+  if (job.state === 'queued' || job.state === 'running') return { ...started, phase: 'running', steps };
+  return { ...started, phase: steps.some((s) => s.ok === false && !isUndo(s)) ? 'failed' : 'refused', steps, error: job.error };
+}
+
 const icon = (s: 'pending' | 'running' | 'ok' | 'failed') =>
   ({ pending: '○', running: '◌', ok: '✓', failed: '✗' })[s];
 
 /** Each step as it runs: define, build, start, autostart; then the undo steps if one failed. */
 export function RunProgress({ hostId, name, run }: { hostId: string; name: string; run: RunState }) {
-  const doneIds = new Set(run.steps.map((s) => s.id));
-  const firstPending = run.planned.find((p) => !doneIds.has(p.id));
-  const failed = run.steps.find((s) => s.ok === false && !s.id.startsWith('undo-'));
+  const doneIds = new Set(run.steps.map(idOf));
+  const firstPending = run.planned.find((p) => !doneIds.has(idOf(p)));
+  const failed = run.steps.find((s) => s.ok === false && !isUndo(s));
   const rows: Array<{ key: string; title: string; command: string; status: 'pending' | 'running' | 'ok' | 'failed'; step?: StepDto }> = [
     ...run.planned.map((p) => {
-      const r = run.steps.find((s) => s.id === p.id);
+      const r = run.steps.find((s) => idOf(s) === idOf(p));
       const status = r ? (r.ok ? 'ok' : 'failed') : run.phase === 'running' && p === firstPending ? 'running' : 'pending';
-      return { key: p.id, title: p.title, command: p.command, status, step: r } as const;
+      return { key: idOf(p), title: p.title, command: p.command, status, step: r } as const;
     }),
-    ...run.steps.filter((s) => !s.id.startsWith('undo-') && !run.planned.some((p) => p.id === s.id)).map((s) => ({ key: s.id, title: s.title, command: s.command, status: s.ok ? 'ok' : 'failed', step: s }) as const),
-    ...run.steps.filter((s) => s.id.startsWith('undo-')).map((s) => ({ key: s.id, title: `Undo: ${s.title}`, command: s.command, status: s.ok ? 'ok' : 'failed', step: s }) as const),
+    ...run.steps.filter((s) => !isUndo(s) && !run.planned.some((p) => idOf(p) === idOf(s))).map((s) => ({ key: idOf(s), title: s.title, command: s.command, status: s.ok ? 'ok' : 'failed', step: s }) as const),
+    ...run.steps.filter(isUndo).map((s) => ({ key: idOf(s), title: `Undo: ${s.title}`, command: s.command, status: s.ok ? 'ok' : 'failed', step: s }) as const),
   ];
   return (
     <section aria-label="Progress" className="space-y-3">
@@ -57,10 +70,10 @@ export function RunProgress({ hostId, name, run }: { hostId: string; name: strin
       )}
       {run.phase === 'failed' && failed && (
         <ErrorPanel title={`“${failed.title}” failed — the pool was not created`} error={{ message: failed.error ?? 'failed', detail: { command: failed.command, stderr: failed.error } }}>
-          {run.steps.some((s) => s.id.startsWith('undo-')) ? (
+          {run.steps.some(isUndo) ? (
             <p>
-              What had been done was undone ({run.steps.filter((s) => s.id.startsWith('undo-')).map((s) => s.title.toLowerCase()).join(', ')}
-              {run.steps.some((s) => s.id.startsWith('undo-') && !s.ok) ? ' — but an undo step failed: check the host' : ''}). The form keeps your input: fix it and try again.
+              What had been done was undone ({run.steps.filter(isUndo).map((s) => s.title.toLowerCase()).join(', ')}
+              {run.steps.some((s) => isUndo(s) && !s.ok) ? ' — but an undo step failed: check the host' : ''}). The form keeps your input: fix it and try again.
             </p>
           ) : (
             <p>Nothing had been changed on the host. The form keeps your input: fix it and try again.</p>

@@ -1,3 +1,4 @@
+import { NextResponse } from 'next/server';
 import { errorResponse, handle, readJson, type Params } from '@/server/http';
 import { listPools } from '@/server/hosts/service';
 import { createPool } from '@/server/hosts/pool-service';
@@ -10,51 +11,21 @@ export async function GET(_req: Request, { params }: Params<'host'>) {
 }
 
 /**
- * Create a pool. With `Accept: application/x-ndjson` the answer streams one JSON line per step
- * as it finishes (`{"step": …}`), then `{"result": …}` — the wizard's live progress. A refusal
- * (validation, duplicate name, guard) happens before any step runs and is a plain JSON error.
+ * Create a pool (server/virsh/pool-create.ts, an operation run as a short job). With
+ * `Prefer: respond-async` the answer is 202 `{jobId, xml, steps}` at once and the steps' results
+ * arrive on the job's event stream (`/api/jobs/{id}/events`): the wizard's live progress.
+ * Without it the request waits: 200 with the result, or the operation's failure (502, the step
+ * list in detail). A refusal (validation, duplicate name, path policy, guard) comes before any
+ * step runs, either way.
  */
 export async function POST(req: Request, { params }: Params<'host'>) {
   const { host } = await params;
-  if (!(req.headers.get('accept') ?? '').includes('application/x-ndjson')) return handle(async () => createPool(host, await readJson(req)));
-  let body: unknown;
+  const async = /\brespond-async\b/.test(req.headers.get('prefer') ?? '');
   try {
-    body = await readJson(req);
+    const body = await readJson(req);
+    const r = async ? await createPool(host, body, { async: true }) : await createPool(host, body);
+    return NextResponse.json(r, { status: 'jobId' in r ? 202 : 200, headers: { 'cache-control': 'no-store' } });
   } catch (e) {
     return errorResponse(e);
   }
-  const enc = new TextEncoder();
-  let push: (line: unknown) => void = () => {};
-  const buffered: unknown[] = [];
-  let firstStep!: () => void;
-  const started = new Promise<void>((resolve) => (firstStep = resolve));
-  const run = createPool(host, body, (step) => {
-    buffered.push({ step });
-    push({ step });
-    firstStep();
-  });
-  // Wait until either a step has run (stream from here) or the call ended (refusal or dry run).
-  const early = await Promise.race([started.then(() => null), run.then((r) => ({ r }), (e: unknown) => ({ e }))]);
-  if (early && 'e' in early) return errorResponse(early.e);
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const write = (line: unknown) => controller.enqueue(enc.encode(JSON.stringify(line) + '\n'));
-      for (const l of buffered) write(l);
-      push = write;
-      run.then(
-        (result) => {
-          write({ result });
-          controller.close();
-        },
-        (e: unknown) => {
-          const res = errorResponse(e);
-          void res.json().then((j: unknown) => {
-            write(j);
-            controller.close();
-          });
-        },
-      );
-    },
-  });
-  return new Response(stream, { headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', 'x-accel-buffering': 'no' } });
 }

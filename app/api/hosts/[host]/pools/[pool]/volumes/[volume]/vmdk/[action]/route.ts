@@ -1,5 +1,5 @@
 import { volumeActionResponse, type Params, type VolumeAction } from '@/server/http';
-import { compareVmdk, convertVmdk } from '@/server/volumes/vmdk-migration';
+import { compareVmdk, convertVmdk, deleteVmdk } from '@/server/volumes/vmdk-migration';
 import { requireNamed } from '@/server/hosts/lookup';
 
 export const dynamic = 'force-dynamic';
@@ -8,9 +8,9 @@ export const dynamic = 'force-dynamic';
 const named =
   (fn: VolumeAction): VolumeAction =>
   async (h, p, v, body) => (await requireNamed(h, { pool: p, volume: v }), fn(h, p, v, body));
-const ACTIONS: Record<string, VolumeAction> = { convert: named(convertVmdk), compare: named(compareVmdk) };
+const ACTIONS: Record<string, VolumeAction> = { convert: named(convertVmdk), compare: named(compareVmdk), delete: named(deleteVmdk) };
 
-/** POST …/volumes/{vol}/vmdk/convert (202 with the job, or the plan with dryRun) | compare */
+/** POST …/volumes/{vol}/vmdk/convert (202 with the job, or the plan with dryRun) | compare | delete (descriptor + extents, one typed confirmation) */
 export async function POST(req: Request, { params }: Params<'host' | 'pool' | 'volume' | 'action'>) {
   const { host, pool, volume, action } = await params;
   return volumeActionResponse(req, ACTIONS, action, 'vmdk action', { host, pool, volume });

@@ -1,0 +1,95 @@
+import 'server-only';
+import type { OperationFailureDetail, StepResult } from '@/lib/schemas';
+import { renderInvocation } from '../commands/shell';
+import { AppError } from '../errors';
+import type { ExecOptions, ExecResult, Transport } from '../transport/types';
+import { describeStep, type Plan, type Step } from './plan';
+
+export interface RunOptions {
+  /** Default per-step timeout (a step's own `timeoutMs` wins). Default 600 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Each step's result as it finishes (undo steps too): a job's progress, for example. */
+  onStep?: (r: StepResult, phase: 'do' | 'undo') => void;
+  /** Streamed stdout of the steps (progress parsers). */
+  onStdout?: ExecOptions['onStdout'];
+}
+
+/** virsh's most specific line: the last `error: …` (the first only says "Failed to …"); else all of stderr. */
+export function lastErrorLine(stderr: string): string | null {
+  const errs = stderr
+    .split('\n')
+    .filter((l) => l.startsWith('error: '))
+    .map((l) => l.slice(7));
+  return errs[errs.length - 1] ?? (stderr.trim() || null);
+}
+
+const failed = (r: ExecResult) => r.exitCode !== 0 || r.timedOut || r.aborted;
+
+function resultOf(s: Step, r: ExecResult): StepResult {
+  const ok = !failed(r);
+  const err = r.stderr.trim() || (r.aborted ? 'cancelled' : r.timedOut ? 'timed out' : `exit ${r.exitCode}`);
+  return { ...describeStep(s), ok, output: (r.stdout + (ok ? r.stderr : '')).trim(), ...(ok ? {} : { error: err }) };
+}
+
+async function exec(t: Transport, s: Step, opts: RunOptions): Promise<ExecResult> {
+  const once = () =>
+    t.exec(s.inv, {
+      timeoutMs: s.timeoutMs ?? opts.timeoutMs ?? 600_000,
+      ...(s.stdin !== undefined ? { stdin: s.stdin } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
+    });
+  let r = await once();
+  // A transient failure the step declares (Step.retryIf): run it again, at most 3 times in all.
+  for (let attempt = 1; attempt < 3 && s.retryIf && failed(r) && !r.aborted && s.retryIf.test(r.stderr); attempt++) r = await once();
+  return r;
+}
+
+/**
+ * Run a plan step by step. The one failure model: at the first failing step, the undo steps of
+ * the steps done before it run in reverse, and one AppError is thrown — 502 `command-failed`
+ * (`command-timeout`, `cancelled`) whose detail is `{failedStep, command, stderr, exitCode,
+ * timedOut, stepsDone, undone}`. A failed operation never answers 2xx. Secret stdin is fed to
+ * its command and appears nowhere in the results.
+ */
+export async function runPlan(t: Transport, plan: Plan | Step[], opts: RunOptions = {}): Promise<StepResult[]> {
+  const steps = Array.isArray(plan) ? plan : plan.steps;
+  const done: Array<{ step: Step; result: StepResult }> = [];
+  for (const s of steps) {
+    const r = await exec(t, s, opts);
+    const res = resultOf(s, r);
+    opts.onStep?.(res, 'do');
+    if (res.ok) {
+      done.push({ step: s, result: res });
+      continue;
+    }
+    const undone: StepResult[] = [];
+    for (const d of [...done].reverse()) {
+      if (!d.step.undo) continue;
+      // An undo runs even when the operation was cancelled: it must not leave a half-made object.
+      const u = resultOf(d.step.undo, await t.exec(d.step.undo.inv, { timeoutMs: d.step.undo.timeoutMs ?? 60_000, ...(d.step.undo.stdin !== undefined ? { stdin: d.step.undo.stdin } : {}) }).catch(
+        (e: unknown): ExecResult => ({ exitCode: null, stdout: '', stderr: (e as Error).message, timedOut: false, aborted: false, durationMs: 0 }),
+      ));
+      undone.push(u);
+      opts.onStep?.(u, 'undo');
+    }
+    const detail: OperationFailureDetail = {
+      failedStep: res,
+      command: renderInvocation(s.inv),
+      stderr: r.stderr.trim(),
+      exitCode: r.exitCode,
+      timedOut: r.timedOut,
+      stepsDone: done.map((d) => d.result),
+      undone,
+    };
+    const code = r.aborted ? 'cancelled' : r.timedOut ? 'command-timeout' : 'command-failed';
+    const why = r.aborted ? 'cancelled' : r.timedOut ? 'timed out' : (lastErrorLine(r.stderr) ?? `exit ${r.exitCode}`);
+    const undoneWords = undone.length ? ` (undone: ${undone.filter((u) => u.ok).length} of ${undone.length} step${undone.length === 1 ? '' : 's'})` : '';
+    throw new AppError(code, `${s.title} failed: ${why}${undoneWords}`, { status: 502, detail });
+  }
+  return done.map((d) => d.result);
+}
+
+/** Run one step alone (same failure model). */
+export const runStep = async (t: Transport, s: Step, opts: RunOptions = {}): Promise<StepResult> => (await runPlan(t, [s], opts))[0]!;
