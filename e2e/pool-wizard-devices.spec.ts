@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { virsh } from './virsh';
+import { virsh } from '../test/helpers/virsh';
 import { allPools, createAndWait, next, ok, openWizard, pick, poolInfo as info, poolsTagged, removePools, sh, slow, step } from './wizard';
 
 /**

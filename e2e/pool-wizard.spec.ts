@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { virsh } from './virsh';
+import { virsh } from '../test/helpers/virsh';
 import { allPools, createAndWait, next, openWizard, poolInfo as info, poolsTagged, removePools, slow, step } from './wizard';
 
 /**

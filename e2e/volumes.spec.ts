@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { quiet, virsh } from '../test/helpers/virsh';
 
 /**
  * Volumes in the browser against the real lab: create (and a differencing disk), resize (grow,
@@ -15,14 +16,6 @@ const DIR2 = '/var/lib/ksc-t4/e2e2';
 // The upload's source file lives outside both pools.
 const SRC = '/var/lib/ksc-t4/e2e-src';
 const PASS = 'e2e passphrase 31415';
-const virsh = (...a: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const quiet = (...a: string[]) => {
-  try {
-    virsh(...a);
-  } catch {
-    /* absent */
-  }
-};
 const info = (file: string) => JSON.parse(execFileSync('qemu-img', ['info', '-U', '--output=json', file], { encoding: 'utf8' })) as { 'virtual-size': number; 'backing-filename'?: string; 'backing-filename-format'?: string; snapshots?: Array<{ name: string }> };
 const qemuIo = (file: string, cmd: string) => execFileSync('qemu-io', ['-f', 'qcow2', '-c', cmd, file], { encoding: 'utf8' });
 const M = 1024 * 1024;

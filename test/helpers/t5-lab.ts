@@ -9,19 +9,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tryVirsh, virsh as virshSys } from './virsh';
 
 export const POOL = 'ksc-t5';
 export const DIR = '/var/lib/ksc-t5';
 const env = { ...process.env, LC_ALL: 'C' };
 
-export const virshSys = (...args: string[]): string => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], { encoding: 'utf8', env });
-export const tryVirsh = (...args: string[]): string | null => {
-  try {
-    return virshSys(...args);
-  } catch {
-    return null;
-  }
-};
+export { virsh as virshSys, tryVirsh } from './virsh';
 export const qemuImg = (...args: string[]): string => execFileSync('qemu-img', args, { encoding: 'utf8', env });
 export const qemuIo = (file: string, cmd: string, fmt = 'qcow2'): string => execFileSync('qemu-io', ['-f', fmt, '-c', cmd, file], { encoding: 'utf8', env });
 export const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');

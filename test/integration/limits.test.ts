@@ -10,6 +10,7 @@ import { invalidate } from '@/server/hosts/storage-cache';
 import { getJob, hostJobCounts, waitForJob } from '@/server/jobs/jobs';
 import { convertVolume } from '@/server/volumes/long';
 import { sh, setupEnv, sys } from '../helpers/volumes';
+import { quiet } from '../helpers/virsh';
 
 // Bounded resources against the real lab over SSH: a 2 MiB JSON body, an upload that cannot
 // fit its pool (refused before a byte is written; stopped and cleaned up if the pool fills
@@ -23,13 +24,6 @@ const dirS = path.join(ROOT, S);
 const data = mkdtempSync(path.join(tmpdir(), 'ksc-lim-data-'));
 const params = <T extends Record<string, string>>(p: T) => ({ params: Promise.resolve(p) });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quiet = (...a: string[]) => {
-  try {
-    sys(...a);
-  } catch {
-    /* not there */
-  }
-};
 const vols = (pool: string) => sys('vol-list', pool).split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean).sort();
 const poolBytes = (pool: string) => {
   const kv = Object.fromEntries(sys('pool-info', '--bytes', pool).split('\n').map((l) => l.split(/:\s+/)));

@@ -1,14 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, deletePool, poolAction, setPoolAutostart } from '@/server/hosts/pool-service';
 import { listPools } from '@/server/hosts/service';
 import { LAB_INVENTORY } from '../helpers/lab';
+import { virsh as sys } from '../helpers/virsh';
 
 // The pool lifecycle through the project's own server code, over SSH to the lab host, each
 // step checked with virsh run locally on the same libvirt.
-const sys = (...args: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], { encoding: 'utf8' });
 const exists = (name: string) => sys('pool-list', '--all', '--name').split('\n').map((s) => s.trim()).includes(name);
 const suffix = Math.random().toString(36).slice(2, 8);
 const DIR_POOL = `ksc-test-dir-${suffix}`;
