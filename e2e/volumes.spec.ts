@@ -120,23 +120,28 @@ test('convert a 1 GiB image: progress rises live, then cancel leaves no process 
   await ops.getByRole('button', { name: 'Convert', exact: true }).click();
   const bar = ops.getByRole('progressbar');
   const seen: number[] = [];
-  for (let i = 0; i < 120 && seen.filter((x) => x > 0).length < 3; i++) {
-    const v = Number((await bar.getAttribute('aria-valuenow')) ?? 'NaN');
-    if (Number.isFinite(v) && v !== seen[seen.length - 1]) seen.push(v);
-    await page.waitForTimeout(500);
-  }
-  expect(seen.filter((x) => x > 0).length).toBeGreaterThanOrEqual(3);
+  // Sampled every 500 ms until three distinct readings above 0, for at most a minute.
+  await expect
+    .poll(
+      async () => {
+        const v = Number((await bar.getAttribute('aria-valuenow')) ?? 'NaN');
+        if (Number.isFinite(v) && v !== seen[seen.length - 1]) seen.push(v);
+        return seen.filter((x) => x > 0).length;
+      },
+      { timeout: 60_000, intervals: [500] },
+    )
+    .toBeGreaterThanOrEqual(3);
   expect([...seen].sort((a, b) => a - b)).toEqual(seen);
   await page.getByRole('region', { name: 'Operations' }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'docs/screenshots/volume-ops.png', fullPage: false });
   await ops.getByRole('button', { name: 'Cancel job' }).click();
   await expect(ops.getByText('cancelled', { exact: true })).toBeVisible({ timeout: 15_000 });
-  await page.waitForTimeout(1500);
   // `[q]emu-img` matches qemu-img but not this pgrep's own command line.
-  const left = execFileSync('sh', ['-c', `pgrep -af '[q]emu-img convert' || true`], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.includes(`${DIR}/big.qcow2`));
-  expect(left).toEqual([]);
+  const left = () =>
+    execFileSync('sh', ['-c', `pgrep -af '[q]emu-img convert' || true`], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(`${DIR}/big.qcow2`));
+  await expect.poll(left, { timeout: 15_000 }).toEqual([]);
   expect(execFileSync('sh', ['-c', `ls ${DIR}`], { encoding: 'utf8' })).not.toContain('big.qcow2');
 
   await page.goto('/jobs');

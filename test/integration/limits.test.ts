@@ -10,6 +10,7 @@ import { invalidate } from '@/server/hosts/storage-cache';
 import { getJob, hostJobCounts, waitForJob } from '@/server/jobs/jobs';
 import { convertVolume } from '@/server/volumes/long';
 import { sh, setupEnv, sys } from '../helpers/volumes';
+import { holds, settled, until } from '../helpers/until';
 import { quiet } from '../helpers/virsh';
 
 // Bounded resources against the real lab over SSH: a 2 MiB JSON body, an upload that cannot
@@ -23,6 +24,7 @@ const dirP = path.join(ROOT, P);
 const dirS = path.join(ROOT, S);
 const data = mkdtempSync(path.join(tmpdir(), 'ksc-lim-data-'));
 const params = <T extends Record<string, string>>(p: T) => ({ params: Promise.resolve(p) });
+/** The pace of a slow request body (a throttle, not a wait for something). */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const vols = (pool: string) => sys('vol-list', pool).split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean).sort();
 const poolBytes = (pool: string) => {
@@ -112,7 +114,7 @@ describe('uploads must fit the pool', () => {
     const ac = new AbortController();
     const req = new Request('http://x/api', { method: 'PUT', body: stream, duplex: 'half', signal: ac.signal, headers: { 'content-length': String(size) } } as RequestInit);
     const pending = contentPUT(req, params({ host: 'lab', pool: S, volume: 'lim-half.raw' }));
-    for (let i = 0; i < 200 && seen.pulled < 2 * 1024 * 1024; i++) await sleep(50);
+    await until(() => seen.pulled >= 2 * 1024 * 1024, { timeoutMs: 10_000, intervalMs: 50, what: '2 MiB of the body read' });
     expect(vols(S)).toContain('lim-half.raw'); // created, being written
     ac.abort(); // the browser goes away
     const res = await pending;
@@ -132,17 +134,16 @@ describe('uploads must fit the pool', () => {
     const { stream, seen } = slowBody(size, 5);
     const req = new Request('http://x/api?confirm=lim-sparse.raw', { method: 'PUT', body: stream, duplex: 'half', headers: { 'content-length': String(size) } } as RequestInit);
     const pending = contentPUT(req, params({ host: 'lab', pool: S, volume: 'lim-sparse.raw' }));
-    for (let i = 0; i < 200 && seen.pulled < 4 * 1024 * 1024; i++) await sleep(50);
+    await until(() => seen.pulled >= 4 * 1024 * 1024, { timeoutMs: 10_000, intervalMs: 50, what: '4 MiB of the body read' });
     sh(`head -c 40M /dev/zero > ${dirS}/filler 2>/dev/null || true`);
     const res = await pending;
     const job = (await res.json()) as { state: string; error: { code: string; detail: { needed: number; stderr: string } } };
     expect(job.state).toBe('failed');
     expect(job.error.code).toBe('pool-full');
     expect(job.error.detail.stderr).toMatch(/space/i);
-    await sleep(300); // a read already asked for may still land…
-    const at = seen.pulled;
-    await sleep(1000);
-    expect(seen.pulled).toBe(at); // …then nothing more is pulled from the request
+    // A read already asked for may still land: wait until the count stops moving…
+    const at = await settled(() => seen.pulled, { settleMs: 300, timeoutMs: 5000 });
+    await holds(() => seen.pulled === at, 1000, { what: 'no more of the body read' }); // …then nothing more is pulled from the request
     expect(seen.pulled).toBeLessThan(size);
     rmSync(path.join(dirS, 'filler'));
   }, 120_000);
@@ -168,7 +169,7 @@ describe('per-host job limit', () => {
       maxProcs = Math.max(maxProcs, procs);
     }, 100);
     // A host read while the jobs run: a real round trip (the cache is dropped first).
-    await sleep(300);
+    await until(() => sh('ps -C qemu-img -o args= || true').includes(`${dirP}/src.raw`), { timeoutMs: 30_000, what: 'a convert running on the host' });
     invalidate('lab');
     const t0 = Date.now();
     const pools = await listPools('lab');
