@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { shot } from './shots';
 import { virsh } from '../test/helpers/virsh';
 import { allPools, createAndWait, next, ok, openWizard, pick, poolInfo as info, poolsTagged, removePools, sh, slow, step } from './wizard';
 
@@ -60,14 +61,14 @@ test('fs pool on a loop device: picked from the block devices, built with overwr
   await devices.getByRole('radio', { name: `Use ${loop}` }).check();
   await slow(page.getByLabel('Device path')).toHaveValue(loop);
   await page.getByLabel('Filesystem').selectOption('ext4');
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-source.png', fullPage: true });
+  await page.screenshot({ path: shot('pool-wizard-source'), fullPage: true });
   await next(page);
   await step(page, 3);
   await page.getByLabel('Target path').fill(MNT);
   await page.getByLabel('Build the pool').check();
   await page.getByLabel('Overwrite existing data').check();
   await slow(page.getByText(`Everything on ${loop} will be destroyed.`)).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-options.png', fullPage: true });
+  await page.screenshot({ path: shot('pool-wizard-options'), fullPage: true });
   await next(page);
   await slow(page.getByText(`type the pool name “${FS_POOL}” to allow overwriting`)).toBeVisible();
   await page.getByLabel(`Type the pool name “${FS_POOL}” to allow it`).fill(FS_POOL);

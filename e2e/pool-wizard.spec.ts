@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { shot } from './shots';
 import { virsh } from '../test/helpers/virsh';
 import { allPools, createAndWait, next, openWizard, poolInfo as info, poolsTagged, removePools, slow, step } from './wizard';
 
@@ -61,7 +62,7 @@ test('dir pool: the wizard creates, builds, starts and autostarts it; virsh agre
   await page.getByLabel('Pool name').fill(DIR_POOL);
   await slow(page.getByRole('complementary', { name: 'Preview' }).getByRole('region', { name: 'Pool XML' })).toContainText(`<name>${DIR_POOL}</name>`);
   await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-type.png' });
+  await page.screenshot({ path: shot('pool-wizard-type') });
   await page.setViewportSize({ width: 1440, height: 900 });
   await next(page);
   await step(page, 2);
@@ -81,7 +82,7 @@ test('dir pool: the wizard creates, builds, starts and autostarts it; virsh agre
   await slow(cmds).toContainText(`pool-build -- ${DIR_POOL}`);
   await slow(cmds).toContainText(`pool-start -- ${DIR_POOL}`);
   await slow(cmds).toContainText(`pool-autostart -- ${DIR_POOL}`);
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-review.png', fullPage: true });
+  await page.screenshot({ path: shot('pool-wizard-review'), fullPage: true });
   await createAndWait(page, DIR_POOL);
   await slow(page.getByRole('listitem', { name: /Start the pool: ok/ })).toBeVisible();
 
@@ -137,7 +138,7 @@ test('lifecycle on the pool page: stop, start, refresh, autostart off, XML edit 
   await dialog.getByLabel('Also delete the storage (pool-delete)').check();
   await slow(dialog.getByRole('region', { name: 'Commands, in order' })).toContainText(`pool-delete -- ${DIR_POOL}`);
   await slow(dialog).toContainText('only if it is empty');
-  await page.screenshot({ path: 'docs/screenshots/pool-lifecycle.png', fullPage: false });
+  await page.screenshot({ path: shot('pool-lifecycle'), fullPage: false });
   const del = dialog.getByRole('button', { name: `Delete pool ${DIR_POOL}` });
   await dialog.getByLabel(/Type the pool name/).fill('ksc-t6-wrong');
   await slow(del).toBeDisabled();
@@ -175,7 +176,7 @@ test('a failing start shows libvirt’s error, undoes the define and keeps the f
   await slow(alert).toContainText('What had been done was undone');
   await slow(page.getByRole('listitem', { name: /Undo: Undefine the half-made pool: ok/ })).toBeVisible();
   await alert.getByText('Details').click();
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-failure.png', fullPage: true });
+  await page.screenshot({ path: shot('pool-wizard-failure'), fullPage: true });
   expect(allPools()).not.toContain(FAIL_POOL);
   await page.getByRole('button', { name: 'Back' }).click();
   await slow(page.getByLabel('Target path')).toHaveValue(`${BASE}/afile`);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { shot as shotPath } from './shots';
 import { virsh, volumeNames } from '../test/helpers/virsh';
 
 /**
@@ -20,7 +21,7 @@ const OUT_DIR = `${BASE}/out`;
 const WORK = `${BASE}/work`;
 const M = 1024 * 1024;
 const slow = expect.configure({ timeout: 120_000 });
-const shot = (page: Page, name: string) => page.screenshot({ path: `docs/screenshots/vmdk-migration-${name}.png`, fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: shotPath(`vmdk-migration-${name}`), fullPage: true });
 
 const run = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
 const quiet = (f: () => unknown) => {

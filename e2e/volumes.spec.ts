@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { shot } from './shots';
 import { quiet, virsh } from '../test/helpers/virsh';
 
 /**
@@ -133,7 +134,7 @@ test('convert a 1 GiB image: progress rises live, then cancel leaves no process 
     .toBeGreaterThanOrEqual(3);
   expect([...seen].sort((a, b) => a - b)).toEqual(seen);
   await page.getByRole('region', { name: 'Operations' }).scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'docs/screenshots/volume-ops.png', fullPage: false });
+  await page.screenshot({ path: shot('volume-ops'), fullPage: false });
   await ops.getByRole('button', { name: 'Cancel job' }).click();
   await expect(ops.getByText('cancelled', { exact: true })).toBeVisible({ timeout: 15_000 });
   // `[q]emu-img` matches qemu-img but not this pgrep's own command line.
@@ -147,7 +148,7 @@ test('convert a 1 GiB image: progress rises live, then cancel leaves no process 
   await page.goto('/jobs');
   const jobs = page.getByRole('table', { name: 'Jobs' });
   await expect(jobs.getByRole('row').filter({ hasText: 'to big.qcow2' }).first()).toContainText('cancelled');
-  await page.screenshot({ path: 'docs/screenshots/jobs.png', fullPage: false });
+  await page.screenshot({ path: shot('jobs'), fullPage: false });
 });
 
 test('internal snapshot: create, change the data, revert with the name typed', async ({ page }) => {
@@ -181,7 +182,7 @@ test('backing-chain view: base.qcow2 with its overlay, and the seeded chain with
   await expect(tree.getByRole('link', { name: 'e2e-overlay.qcow2' })).toBeVisible();
   const seeded = page.getByRole('tree', { name: 'Backing tree of base-centos7.qcow2' });
   await expect(seeded).toContainText('VM vm001 (running)');
-  await page.screenshot({ path: 'docs/screenshots/chains.png', fullPage: true });
+  await page.screenshot({ path: shot('chains'), fullPage: true });
 });
 
 /** The console's server: the process listening on the Playwright port (next start's worker). */
@@ -233,7 +234,7 @@ test('create a LUKS-encrypted volume: the passphrase is never shown; the image i
   const cmds = d.getByRole('region', { name: 'Commands this will run' });
   await expect(cmds).toContainText(`qemu-img create --object secret,id=ksc-sec0,file=/dev/stdin,format=raw -f qcow2 -o encrypt.format=luks,encrypt.key-secret=ksc-sec0 -- ${DIR}/e2e-enc.qcow2 32M`);
   await expect(cmds).toContainText('Set the secret’s value (read from stdin, not shown)');
-  await d.screenshot({ path: 'docs/screenshots/volume-create-encrypted.png' });
+  await d.screenshot({ path: shot('volume-create-encrypted') });
   await d.getByRole('button', { name: 'Create', exact: true }).click();
   await expect(d.getByText('Done.')).toBeVisible();
   expect(await d.textContent()).not.toContain(PASS);
@@ -254,7 +255,7 @@ test('row menu: Clone… opens the volume’s clone form; a copy into another po
   await page.getByRole('button', { name: 'Actions for base.qcow2' }).click();
   const menu = page.getByRole('menu', { name: 'Actions for base.qcow2' });
   await expect(menu.getByRole('menuitem')).toHaveText(['Open', 'Resize…', 'Convert…', 'Clone…', 'Check…', 'Compare…', 'Rebase…', 'Commit…', 'Amend…', 'Wipe…', 'Delete…', 'Download']);
-  await page.screenshot({ path: 'docs/screenshots/volume-row-menu.png' });
+  await page.screenshot({ path: shot('volume-row-menu') });
   await menu.getByRole('menuitem', { name: 'Clone…' }).click();
   await expect(page).toHaveURL(/\/volumes\/base\.qcow2\?op=clone$/);
   const ops = page.getByRole('region', { name: 'Operations' });
