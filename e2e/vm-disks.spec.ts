@@ -1,12 +1,12 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { shot } from './shots';
-import { createImage, defineVm, diskXml, ensurePool, refreshPool, removeFiles, removeVm, snapshotNames, targets, virshSys } from '../test/helpers/t5-lab';
+import { DIR, POOL, createImage, defineVm, diskXml, ensurePool, refreshPool, removeFiles, removeVm, snapshotNames, targets, virshSys } from '../test/helpers/domains';
 import { formatBytes } from '../lib/format';
 
 // The issue asks for a live attach on vm001; a live *detach* from a guest without an OS never
 // completes, so vm001 could not be left exactly as it was. This spec uses its own running VM,
 // defined like the lab's vm001 (firmware only, TCG, ACPI on), and removes it afterwards.
-const VM = 'ksc-t5-e2e';
+const VM = 'ksc-dom-e2e';
 const F = 'e2e-';
 
 /** Click until the dialog opens: on a loaded machine the first click can land before React has hydrated the button. */
@@ -40,7 +40,7 @@ test('attach a new volume live and see it in the disks view', async ({ page }) =
   const dialog = page.getByRole('dialog', { name: `Attach a disk to ${VM}` });
   await openDialog(page.getByRole('button', { name: 'Attach disk…' }), dialog);
   await dialog.getByRole('radio', { name: 'New volume' }).check();
-  await dialog.getByLabel('Pool').selectOption('ksc-t5');
+  await dialog.getByLabel('Pool').selectOption(POOL);
   await dialog.getByLabel('Volume name').fill(`${F}data.qcow2`);
   await dialog.getByRole('textbox', { name: /^Size/ }).fill('16');
   await dialog.getByLabel('Size unit').selectOption('MiB');
@@ -49,17 +49,17 @@ test('attach a new volume live and see it in the disks view', async ({ page }) =
   // The preview: the exact disk XML and virsh commands, before anything runs.
   const preview = dialog.getByLabel('Preview');
   await expect(preview.getByRole('region', { name: 'XML (on stdin)' })).toContainText(`<target dev='vdb' bus='virtio'/>`);
-  await expect(preview.getByRole('region', { name: 'Commands this will run' })).toContainText(`vol-create-as --format qcow2 -- ksc-t5 ${F}data.qcow2 16777216`);
+  await expect(preview.getByRole('region', { name: 'Commands this will run' })).toContainText(`vol-create-as --format qcow2 -- ${POOL} ${F}data.qcow2 16777216`);
   await expect(preview.getByRole('region', { name: 'Commands this will run' })).toContainText(`attach-device --file /dev/stdin --live --config -- ${VM} < disk.xml`);
   expect(targets(VM)).toEqual(['vda']);
   await page.screenshot({ path: shot('vm-attach') });
 
   await dialog.getByRole('button', { name: 'Attach', exact: true }).click();
-  await expect(dialog.getByRole('status')).toContainText(`Attached /var/lib/ksc-t5/${F}data.qcow2 as vdb on virtio, live and persistent`);
+  await expect(dialog.getByRole('status')).toContainText(`Attached ${DIR}/${F}data.qcow2 as vdb on virtio, live and persistent`);
   await dialog.getByRole('button', { name: 'Done' }).click();
 
   const vdb = disks.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'vdb' }) });
-  await expect(vdb).toContainText(`ksc-t5/${F}data.qcow2`);
+  await expect(vdb).toContainText(`${POOL}/${F}data.qcow2`);
   await expect(vdb).toContainText('live');
   await expect(vdb).toContainText('persistent');
   expect(targets(VM)).toEqual(['vda', 'vdb']);

@@ -9,13 +9,13 @@ import { quiet, virsh } from '../test/helpers/virsh';
  * then a guarded shrink), convert of a 1 GiB image with live progress and cancel, internal
  * snapshot create/revert, and the host's backing-chain view. Each result is checked on the host.
  */
-const POOL = 'ksc-t4-e';
-const DIR = '/var/lib/ksc-t4/e2e';
+const POOL = 'ksc-vol-e';
+const DIR = '/var/lib/libvirt/images/ksc-vol/e2e';
 // A second pool, for copies into another pool.
-const POOL2 = 'ksc-t4-e2';
-const DIR2 = '/var/lib/ksc-t4/e2e2';
+const POOL2 = 'ksc-vol-e2';
+const DIR2 = '/var/lib/libvirt/images/ksc-vol/e2e2';
 // The upload's source file lives outside both pools.
-const SRC = '/var/lib/ksc-t4/e2e-src';
+const SRC = '/var/lib/libvirt/images/ksc-vol/e2e-src';
 const PASS = 'e2e passphrase 31415';
 const info = (file: string) => JSON.parse(execFileSync('qemu-img', ['info', '-U', '--output=json', file], { encoding: 'utf8' })) as { 'virtual-size': number; 'backing-filename'?: string; 'backing-filename-format'?: string; snapshots?: Array<{ name: string }> };
 const qemuIo = (file: string, cmd: string) => execFileSync('qemu-io', ['-f', 'qcow2', '-c', cmd, file], { encoding: 'utf8' });
@@ -29,7 +29,7 @@ function dropLabObjects() {
     quiet('pool-undefine', p);
   }
   for (const line of virsh('secret-list').split('\n')) {
-    const m = /^\s*([0-9a-f-]{36})\s+volume (\/var\/lib\/ksc-t4\/e2e\/.*?)\s*$/.exec(line);
+    const m = /^\s*([0-9a-f-]{36})\s+volume (\/var\/lib\/libvirt\/images\/ksc-vol\/e2e\/.*?)\s*$/.exec(line);
     if (m) quiet('secret-undefine', m[1]!);
   }
   for (const d of [DIR, DIR2, SRC]) rmSync(d, { recursive: true, force: true });

@@ -8,9 +8,9 @@ import { virsh as sys } from '../helpers/virsh';
 
 // Editing a pool's XML (pool-define on stdin) and the dry-run previews of the lifecycle actions,
 // through the project's server code over SSH to the lab, checked with a local virsh.
-const POOL = `ksc-t6-xml-${Math.random().toString(36).slice(2, 8)}`;
+const POOL = `ksc-pool-xml-${Math.random().toString(36).slice(2, 8)}`;
 // Inside /var/lib/libvirt/images: the path policy's default root (server/policy/paths.ts).
-const base = mkdtempSync('/var/lib/libvirt/images/ksc-t6-xml-');
+const base = mkdtempSync('/var/lib/libvirt/images/ksc-pool-xml-');
 
 beforeAll(async () => {
   process.env.KSC_INVENTORY = LAB_INVENTORY;

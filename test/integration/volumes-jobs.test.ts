@@ -19,9 +19,9 @@ import { cleanLab, exists, makePool, setupEnv, sh, sha256, sys } from '../helper
 // Jobs: a ≥1 GiB convert with rising progress, cancelled with no process left on the host;
 // outcomes kept in SQLite across a restart of a real server process; one failure beside a success; SSE; streamed
 // upload/download of 512 MiB with the server's memory measured.
-const J = 'ksc-t4-j';
+const J = 'ksc-vol-j';
 let dir = '';
-const data = mkdtempSync(path.join(tmpdir(), 'ksc-t4-data-'));
+const data = mkdtempSync(path.join(tmpdir(), 'ksc-vol-data-'));
 const f = (n: string) => path.join(dir, n);
 const procs = (needle: string) => sh(`pgrep -af -- '${needle}' || true`).split('\n').filter((l) => l && !l.includes('pgrep'));
 

@@ -1,6 +1,6 @@
 /**
- * Throwaway VMs for the domain tests (issue 5), in their own dir pool `ksc-t5` under
- * /var/lib/ksc-t5: firmware-only guests like the lab's seed VMs (TCG, ACPI on, 128 MiB),
+ * Throwaway VMs for the domain tests, in their own dir pool `ksc-dom` under
+ * /var/lib/libvirt/images/ksc-dom (a default root of the path policy): firmware-only guests like the lab's seed VMs (TCG, ACPI on, 128 MiB),
  * so the seeded vm001/vm002 stay untouched. Made with the local virsh (test setup, not
  * the code under test) and removed again, leftovers of a crashed run included.
  */
@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tryVirsh, virsh as virshSys } from './virsh';
 
-export const POOL = 'ksc-t5';
-export const DIR = '/var/lib/ksc-t5';
+export const POOL = 'ksc-dom';
+export const DIR = '/var/lib/libvirt/images/ksc-dom';
 const env = { ...process.env, LC_ALL: 'C' };
 
 export { virsh as virshSys, tryVirsh } from './virsh';
@@ -30,7 +30,7 @@ export const refreshPool = () => virshSys('pool-refresh', POOL);
 
 /** Remove a VM of ours with its snapshot metadata (never one without our prefix). */
 export function removeVm(name: string): void {
-  if (!name.startsWith('ksc-t5-')) throw new Error(`refusing to remove ${name}: not a ksc-t5- VM`);
+  if (!name.startsWith(`${POOL}-`)) throw new Error(`refusing to remove ${name}: not a ${POOL}- VM`);
   if (tryVirsh('dominfo', name) === null) return;
   tryVirsh('destroy', name);
   for (const s of (tryVirsh('snapshot-list', '--name', name) ?? '').split('\n').map((x) => x.trim()).filter(Boolean)) tryVirsh('snapshot-delete', name, s, '--metadata');
