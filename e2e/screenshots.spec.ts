@@ -16,10 +16,12 @@ const PAGES: Array<[name: string, path: string]> = [
 test.describe('README pages', { tag: '@screenshots' }, () => {
   for (const [name, path] of PAGES) {
     test(`${name}: ${path}`, async ({ page }) => {
+      // A cold read of every lab host (thousands of volumes in some pools) on a busy machine.
+      test.setTimeout(360_000);
       await page.goto(path, { waitUntil: 'networkidle' });
       // Pages stream: wait until no skeleton and no "Loading …" text is left.
-      await expect(page.locator('.animate-pulse')).toHaveCount(0, { timeout: 120_000 });
-      await expect(page.getByText(/^Loading\b/)).toHaveCount(0, { timeout: 120_000 });
+      await expect(page.locator('.animate-pulse')).toHaveCount(0, { timeout: 300_000 });
+      await expect(page.getByText(/^Loading\b/)).toHaveCount(0, { timeout: 60_000 });
       await page.screenshot({ path: shot(name), animations: 'disabled' });
     });
   }

@@ -114,7 +114,7 @@ describe('uploads must fit the pool', () => {
     const ac = new AbortController();
     const req = new Request('http://x/api', { method: 'PUT', body: stream, duplex: 'half', signal: ac.signal, headers: { 'content-length': String(size) } } as RequestInit);
     const pending = contentPUT(req, params({ host: 'lab', pool: S, volume: 'lim-half.raw' }));
-    await until(() => seen.pulled >= 2 * 1024 * 1024, { timeoutMs: 10_000, intervalMs: 50, what: '2 MiB of the body read' });
+    await until(() => seen.pulled >= 2 * 1024 * 1024, { timeoutMs: 60_000, intervalMs: 50, what: '2 MiB of the body read' });
     expect(vols(S)).toContain('lim-half.raw'); // created, being written
     ac.abort(); // the browser goes away
     const res = await pending;
@@ -134,7 +134,7 @@ describe('uploads must fit the pool', () => {
     const { stream, seen } = slowBody(size, 5);
     const req = new Request('http://x/api?confirm=lim-sparse.raw', { method: 'PUT', body: stream, duplex: 'half', headers: { 'content-length': String(size) } } as RequestInit);
     const pending = contentPUT(req, params({ host: 'lab', pool: S, volume: 'lim-sparse.raw' }));
-    await until(() => seen.pulled >= 4 * 1024 * 1024, { timeoutMs: 10_000, intervalMs: 50, what: '4 MiB of the body read' });
+    await until(() => seen.pulled >= 4 * 1024 * 1024, { timeoutMs: 60_000, intervalMs: 50, what: '4 MiB of the body read' });
     sh(`head -c 40M /dev/zero > ${dirS}/filler 2>/dev/null || true`);
     const res = await pending;
     const job = (await res.json()) as { state: string; error: { code: string; detail: { needed: number; stderr: string } } };
