@@ -19,6 +19,9 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 30_000 },
   reporter: process.env.CI ? 'line' : [['list']],
+  // Screenshots: specs write theirs to the test's output folder (e2e/shots.ts). The README-only
+  // shots (@screenshots) run only under `npm run screenshots`, which sets KSC_SCREENSHOTS_DIR.
+  grepInvert: process.env.KSC_SCREENSHOTS_DIR ? undefined : /@screenshots/,
   use: {
     ...devices['Desktop Chrome'],
     baseURL: external ?? `http://127.0.0.1:${port}`,

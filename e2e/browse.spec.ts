@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { formatBytes } from '../lib/format';
-import { backingPath, poolInfo, volumeFormat, volumeInfo, volumeNames, volumePath, vmsUsing } from './virsh';
+import { backingPath, poolInfo, volumeFormat, volumeInfo, volumeNames, volumePath, vmsUsing } from '../test/helpers/virsh';
 
 /** The cells of the row whose name link is `name`, keyed by column header. */
 async function rowCells(table: Locator, name: string): Promise<Record<string, Locator>> {

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, expect, test, type Page } from '@playwright/test';
+import { quiet, virsh } from '../test/helpers/virsh';
 
 /**
  * Another site attacks the console through its user's browser. An attacker page is served from
@@ -18,14 +19,6 @@ const EVIL_POOL = 'ksc-x-evil';
 const ATTACKER = '127.0.0.3';
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const virsh = (...a: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-const quiet = (...a: string[]) => {
-  try {
-    virsh(...a);
-  } catch {
-    /* absent */
-  }
-};
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const poolState = (name: string) => /State:\s+(\S+)/.exec(virsh('pool-info', name))?.[1];
 const poolNames = () => virsh('pool-list', '--all', '--name').split('\n').map((s) => s.trim()).filter(Boolean);

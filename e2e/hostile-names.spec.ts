@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { quiet, virsh } from '../test/helpers/virsh';
 
 /**
  * Every request value is hostile. Two sweeps over the real API (through `next start` and its
@@ -20,14 +20,6 @@ const PASSPHRASE = `never-shown-${Date.now()}-passphrase`;
 const HOSTILE = ['constructor', '__proto__', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'];
 const API = path.resolve(import.meta.dirname, '../app/api');
 
-const virsh = (...a: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-const quiet = (...a: string[]) => {
-  try {
-    virsh(...a);
-  } catch {
-    /* absent */
-  }
-};
 function dropPool() {
   quiet('pool-destroy', POOL);
   quiet('pool-undefine', POOL);

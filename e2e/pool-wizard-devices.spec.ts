@@ -1,27 +1,28 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { virsh } from './virsh';
+import { shot } from './shots';
+import { virsh } from '../test/helpers/virsh';
 import { allPools, createAndWait, next, ok, openWizard, pick, poolInfo as info, poolsTagged, removePools, sh, slow, step } from './wizard';
 
 /**
  * Block-device pools in the wizard, in the browser against the lab host `lab`, checked with virsh:
  * fs on a loop device (picked from the block devices, built with overwrite after the typed name)
  * and iscsi-direct on a tgt target of our own (IQNs validated, CHAP never shown). Everything here
- * is named ksc-t6d-… and lives under /var/lib/ksc-t6d; leftovers of a crashed run are removed first.
+ * is named ksc-devices-… and lives under /var/lib/ksc-devices; leftovers of a crashed run are removed first.
  */
-const BASE = '/var/lib/ksc-t6d';
+const BASE = '/var/lib/ksc-devices';
 // The fs pool's mount point: under /var/lib/libvirt/fs, a default root of the path policy.
-const MNT = '/var/lib/libvirt/fs/ksc-t6d-mnt';
+const MNT = '/var/lib/libvirt/fs/ksc-devices-mnt';
 const TID = '606';
-const IQN = 'iqn.2026-11.lab.ksc:ksc-t6-target';
-const INITIATOR = 'iqn.2026-11.lab.ksc:ksc-t6-init';
-const FS_POOL = 'ksc-t6d-fs';
-const ISCSI_POOL = 'ksc-t6d-iscsi';
-const mine = () => poolsTagged('ksc-t6d-');
+const IQN = 'iqn.2026-11.lab.ksc:ksc-devices-target';
+const INITIATOR = 'iqn.2026-11.lab.ksc:ksc-devices-init';
+const FS_POOL = 'ksc-devices-fs';
+const ISCSI_POOL = 'ksc-devices-iscsi';
+const mine = () => poolsTagged('ksc-devices-');
 let loop = '';
 
 function cleanup() {
-  removePools('ksc-t6d-');
+  removePools('ksc-devices-');
   for (const line of sh('losetup', '-a').split('\n'))
     if (line.includes(`${BASE}/`)) ok(() => sh('losetup', '-d', line.split(':')[0]!));
   ok(() => sh('tgtadm', '--lld', 'iscsi', '--op', 'delete', '--mode', 'target', '--tid', TID, '--force'));
@@ -60,14 +61,14 @@ test('fs pool on a loop device: picked from the block devices, built with overwr
   await devices.getByRole('radio', { name: `Use ${loop}` }).check();
   await slow(page.getByLabel('Device path')).toHaveValue(loop);
   await page.getByLabel('Filesystem').selectOption('ext4');
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-source.png', fullPage: true });
+  await page.screenshot({ path: shot('pool-wizard-source'), fullPage: true });
   await next(page);
   await step(page, 3);
   await page.getByLabel('Target path').fill(MNT);
   await page.getByLabel('Build the pool').check();
   await page.getByLabel('Overwrite existing data').check();
   await slow(page.getByText(`Everything on ${loop} will be destroyed.`)).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-options.png', fullPage: true });
+  await page.screenshot({ path: shot('pool-wizard-options'), fullPage: true });
   await next(page);
   await slow(page.getByText(`type the pool name “${FS_POOL}” to allow overwriting`)).toBeVisible();
   await page.getByLabel(`Type the pool name “${FS_POOL}” to allow it`).fill(FS_POOL);
@@ -124,13 +125,13 @@ test('iscsi-direct pool: target IQN and initiator IQN validated; CHAP password n
   await slow(page.getByText('an iSCSI name such as iqn.2026-11.com.example:target')).toBeVisible();
   await page.getByLabel('Target IQN').fill(IQN);
   // CHAP: the password goes into a libvirt secret on stdin; it never appears on the page.
-  const secret = 'ksc-t6-S3cret!';
+  const secret = 'kscdev-S3cret!';
   await page.getByLabel('CHAP authentication').check();
-  await page.getByLabel('CHAP user name').fill('ksc-t6-user');
+  await page.getByLabel('CHAP user name').fill('ksc-devices-user');
   await page.getByLabel('CHAP password').fill(secret);
   const preview = page.getByRole('complementary', { name: 'Preview' });
   await slow(preview.getByRole('region', { name: 'virsh commands, in order' })).toContainText('secret-set-value');
-  await slow(preview.getByRole('region', { name: 'Pool XML' })).toContainText("<auth type='chap' username='ksc-t6-user'>");
+  await slow(preview.getByRole('region', { name: 'Pool XML' })).toContainText("<auth type='chap' username='ksc-devices-user'>");
   expect(await page.locator('body').innerText()).not.toContain(secret);
   await page.getByLabel('CHAP authentication').uncheck(); // tgt's target here has no CHAP account
   await next(page);

@@ -11,19 +11,19 @@ const slow = expect.configure({ timeout: 180_000 });
  * The pool wizard for the types that need a real Debian kernel — logical, netfs, iscsi — on the
  * nested full-lab host `nestlab` (bash lab/full/up). Each pool is created through the browser,
  * checked with virsh inside the guest, and deleted through the UI. This spec makes its own
- * storage in the guest (a loop device for LVM, an NFS export, a tgt target), all named ksc-t6-…,
+ * storage in the guest (a loop device for LVM, an NFS export, a tgt target), all named ksc-nested-…,
  * so it does not touch the guest's seeded /dev/vdb, /nfsshare or iqn.2026-11.lab.ksc:nest,
  * which other specs may be using.
  */
 const STATE = path.resolve(import.meta.dirname, '../lab/state');
 const HOST = 'nestlab';
-const VG = 'ksc-t6-vg';
-const LVM_POOL = 'ksc-t6-lvm';
-const NFS_POOL = 'ksc-t6-nfs';
-const ISCSI_POOL = 'ksc-t6-iscsi';
-const EXPORT = '/srv/ksc-t6-export';
+const VG = 'ksc-nested-vg';
+const LVM_POOL = 'ksc-nested-lvm';
+const NFS_POOL = 'ksc-nested-nfs';
+const ISCSI_POOL = 'ksc-nested-iscsi';
+const EXPORT = '/srv/ksc-nested-export';
 const TID = '606';
-const IQN = 'iqn.2026-11.lab.ksc:ksc-t6-nest';
+const IQN = 'iqn.2026-11.lab.ksc:ksc-nested-nest';
 
 /** The inventory the console under test reads (KSC_INVENTORY, as for the server; default the lab's). */
 function inventory() {
@@ -53,10 +53,10 @@ const tryNest = (script: string) => {
 const pools = () => nest('virsh -q pool-list --all --name').split('\n').map((s) => s.trim()).filter(Boolean);
 
 function cleanup() {
-  for (const p of pools().filter((x) => x.startsWith('ksc-t6-'))) tryNest(`virsh pool-destroy '${p}'; virsh pool-undefine '${p}'`);
-  tryNest(`vgremove -f ${VG} 2>/dev/null; for l in $(losetup -j /root/ksc-t6-pv.img -O NAME -n); do pvremove -ff -y $l; losetup -d $l; done; rm -f /root/ksc-t6-pv.img`);
+  for (const p of pools().filter((x) => x.startsWith('ksc-nested-'))) tryNest(`virsh pool-destroy '${p}'; virsh pool-undefine '${p}'`);
+  tryNest(`vgremove -f ${VG} 2>/dev/null; for l in $(losetup -j /root/ksc-nested-pv.img -O NAME -n); do pvremove -ff -y $l; losetup -d $l; done; rm -f /root/ksc-nested-pv.img`);
   tryNest(`exportfs -u 127.0.0.1:${EXPORT} 2>/dev/null; rm -rf ${EXPORT}`);
-  tryNest(`tgtadm --lld iscsi --op delete --mode target --tid ${TID} --force; rm -f /root/ksc-t6-lun.img; iscsiadm -m node -T ${IQN} -o delete 2>/dev/null`);
+  tryNest(`tgtadm --lld iscsi --op delete --mode target --tid ${TID} --force; rm -f /root/ksc-nested-lun.img; iscsiadm -m node -T ${IQN} -o delete 2>/dev/null`);
 }
 
 let pv = '';
@@ -65,17 +65,17 @@ test.describe.configure({ mode: 'serial', timeout: 480_000 });
 test.beforeAll(() => {
   inventory();
   cleanup();
-  pv = nest('truncate -s 96M /root/ksc-t6-pv.img && losetup -f --show /root/ksc-t6-pv.img').trim();
+  pv = nest('truncate -s 96M /root/ksc-nested-pv.img && losetup -f --show /root/ksc-nested-pv.img').trim();
   nest(`mkdir -p ${EXPORT} && chmod 777 ${EXPORT} && exportfs -o rw,sync,no_root_squash,no_subtree_check 127.0.0.1:${EXPORT}`);
   nest(
-    `truncate -s 32M /root/ksc-t6-lun.img && tgtadm --lld iscsi --op new --mode target --tid ${TID} -T ${IQN} && ` +
-      `tgtadm --lld iscsi --op new --mode logicalunit --tid ${TID} --lun 1 -b /root/ksc-t6-lun.img && tgtadm --lld iscsi --op bind --mode target --tid ${TID} -I ALL`,
+    `truncate -s 32M /root/ksc-nested-lun.img && tgtadm --lld iscsi --op new --mode target --tid ${TID} -T ${IQN} && ` +
+      `tgtadm --lld iscsi --op new --mode logicalunit --tid ${TID} --lun 1 -b /root/ksc-nested-lun.img && tgtadm --lld iscsi --op bind --mode target --tid ${TID} -I ALL`,
   );
 });
 
 test.afterAll(() => {
   cleanup();
-  expect(pools().filter((p) => p.startsWith('ksc-t6-'))).toEqual([]);
+  expect(pools().filter((p) => p.startsWith('ksc-nested-'))).toEqual([]);
 });
 
 async function openWizard(page: Page, name: string, type: string) {
@@ -147,12 +147,12 @@ test('netfs: exports discovered from the server, mounted by libvirt', async ({ p
   await slow(page.getByLabel('Export path')).toHaveValue(EXPORT);
   await page.getByLabel('Format').selectOption('nfs');
   await next(page);
-  await page.getByLabel('Target path').fill('/var/lib/libvirt/netfs/ksc-t6-nfs');
+  await page.getByLabel('Target path').fill('/var/lib/libvirt/netfs/ksc-nested-nfs');
   await next(page);
   await createAndCheck(page, NFS_POOL);
   const xml = nest(`virsh pool-dumpxml ${NFS_POOL}`);
   expect(xml).toContain(`<dir path='${EXPORT}'/>`);
-  expect(nest('findmnt -n -o SOURCE /var/lib/libvirt/netfs/ksc-t6-nfs').trim()).toBe(`127.0.0.1:${EXPORT}`);
+  expect(nest('findmnt -n -o SOURCE /var/lib/libvirt/netfs/ksc-nested-nfs').trim()).toBe(`127.0.0.1:${EXPORT}`);
   await deleteThroughUi(page, NFS_POOL, false);
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { virsh } from './virsh';
+import { shot } from './shots';
+import { virsh } from '../test/helpers/virsh';
 import { allPools, createAndWait, next, openWizard, poolInfo as info, poolsTagged, removePools, slow, step } from './wizard';
 
 /**
@@ -8,24 +9,24 @@ import { allPools, createAndWait, next, openWizard, poolInfo as info, poolsTagge
  * `lab`, each result checked with virsh on the same libvirt: create, a duplicate name, stop/start/
  * refresh/autostart/XML edit/delete, a failing start rolled back, hostile input. Block-device
  * pools (fs on a loop device, iscsi-direct) are in pool-wizard-devices.spec.ts. Everything here is
- * named ksc-t6-… and lives under /var/lib/ksc-t6; leftovers of a crashed run are removed first.
+ * named ksc-wizard-… and lives under /var/lib/libvirt/images/ksc-wizard; leftovers of a crashed run are removed first.
  */
 // Inside /var/lib/libvirt/images: the path policy's default root (a target elsewhere is refused).
-const BASE = '/var/lib/libvirt/images/ksc-t6';
-const MARKER = '/tmp/ksc-t6-pwned';
-const DIR_POOL = 'ksc-t6-dir';
-const FAIL_POOL = 'ksc-t6-fail';
-const HOSTILE_POOL = `-ksc-t6-h'";$(touch ${'${IFS}'}ksc-t6-pwned)\`id\``;
+const BASE = '/var/lib/libvirt/images/ksc-wizard';
+const MARKER = '/tmp/ksc-wizard-pwned';
+const DIR_POOL = 'ksc-wizard-dir';
+const FAIL_POOL = 'ksc-wizard-fail';
+const HOSTILE_POOL = `-ksc-wizard-h'";$(touch ${'${IFS}'}ksc-wizard-pwned)\`id\``;
 // kscadmin's home: where a `touch` in the pool name would land if the remote shell ran it.
 const HOME = '/var/lib/ksc-lab/admin';
 const HOSTILE_PATH = `${BASE}/x$(touch ${MARKER});y'"\`touch ${MARKER}\`&|<>*`;
-const mine = () => poolsTagged('ksc-t6-');
+const mine = () => poolsTagged('ksc-wizard-');
 
 function cleanup() {
-  removePools('ksc-t6-');
+  removePools('ksc-wizard-');
   rmSync(BASE, { recursive: true, force: true });
   rmSync(MARKER, { force: true });
-  rmSync(`${HOME}/ksc-t6-pwned`, { force: true });
+  rmSync(`${HOME}/ksc-wizard-pwned`, { force: true });
 }
 
 // Each action re-reads the whole lab host (shared by several test runs): allow minutes per test.
@@ -61,7 +62,7 @@ test('dir pool: the wizard creates, builds, starts and autostarts it; virsh agre
   await page.getByLabel('Pool name').fill(DIR_POOL);
   await slow(page.getByRole('complementary', { name: 'Preview' }).getByRole('region', { name: 'Pool XML' })).toContainText(`<name>${DIR_POOL}</name>`);
   await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-type.png' });
+  await page.screenshot({ path: shot('pool-wizard-type') });
   await page.setViewportSize({ width: 1440, height: 900 });
   await next(page);
   await step(page, 2);
@@ -81,7 +82,7 @@ test('dir pool: the wizard creates, builds, starts and autostarts it; virsh agre
   await slow(cmds).toContainText(`pool-build -- ${DIR_POOL}`);
   await slow(cmds).toContainText(`pool-start -- ${DIR_POOL}`);
   await slow(cmds).toContainText(`pool-autostart -- ${DIR_POOL}`);
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-review.png', fullPage: true });
+  await page.screenshot({ path: shot('pool-wizard-review'), fullPage: true });
   await createAndWait(page, DIR_POOL);
   await slow(page.getByRole('listitem', { name: /Start the pool: ok/ })).toBeVisible();
 
@@ -118,7 +119,7 @@ test('lifecycle on the pool page: stop, start, refresh, autostart off, XML edit 
   await page.getByRole('button', { name: 'Edit XML' }).click();
   const editor = page.getByLabel('Pool XML');
   const original = await editor.inputValue();
-  await editor.fill(original.replace(`<name>${DIR_POOL}</name>`, '<name>ksc-t6-renamed</name>'));
+  await editor.fill(original.replace(`<name>${DIR_POOL}</name>`, '<name>ksc-wizard-renamed</name>'));
   await page.getByRole('button', { name: 'Review changes' }).click();
   await slow(page.getByRole('alert').filter({ hasText: 'must stay' })).toContainText(`<name> must stay “${DIR_POOL}”`);
   await editor.fill(original.replace('<mode>0750</mode>', '<mode>0700</mode>'));
@@ -137,9 +138,9 @@ test('lifecycle on the pool page: stop, start, refresh, autostart off, XML edit 
   await dialog.getByLabel('Also delete the storage (pool-delete)').check();
   await slow(dialog.getByRole('region', { name: 'Commands, in order' })).toContainText(`pool-delete -- ${DIR_POOL}`);
   await slow(dialog).toContainText('only if it is empty');
-  await page.screenshot({ path: 'docs/screenshots/pool-lifecycle.png', fullPage: false });
+  await page.screenshot({ path: shot('pool-lifecycle'), fullPage: false });
   const del = dialog.getByRole('button', { name: `Delete pool ${DIR_POOL}` });
-  await dialog.getByLabel(/Type the pool name/).fill('ksc-t6-wrong');
+  await dialog.getByLabel(/Type the pool name/).fill('ksc-wizard-wrong');
   await slow(del).toBeDisabled();
   await dialog.getByLabel(/Type the pool name/).fill(DIR_POOL);
   await del.click();
@@ -150,16 +151,16 @@ test('lifecycle on the pool page: stop, start, refresh, autostart off, XML edit 
 
 test('a target outside the host’s path policy: the roots are said up front, the preview says why, nothing is defined', async ({ page }) => {
   await openWizard(page);
-  await page.getByLabel('Pool name').fill('ksc-t6-out');
+  await page.getByLabel('Pool name').fill('ksc-wizard-out');
   await next(page);
   await next(page);
   await slow(page.getByRole('note', { name: 'Path policy' })).toContainText('/var/lib/libvirt/images');
-  await page.getByLabel('Target path').fill('/etc/ksc-t6-out');
+  await page.getByLabel('Target path').fill('/etc/ksc-wizard-out');
   const preview = page.getByRole('complementary', { name: 'Preview' });
   await slow(preview).toContainText('The server refuses this pool');
-  await slow(preview).toContainText('/etc/ksc-t6-out');
+  await slow(preview).toContainText('/etc/ksc-wizard-out');
   await slow(preview).toContainText('is not inside the path policy of lab');
-  expect(allPools()).not.toContain('ksc-t6-out');
+  expect(allPools()).not.toContain('ksc-wizard-out');
 });
 
 test('a failing start shows libvirt’s error, undoes the define and keeps the form filled', async ({ page }) => {
@@ -175,7 +176,7 @@ test('a failing start shows libvirt’s error, undoes the define and keeps the f
   await slow(alert).toContainText('What had been done was undone');
   await slow(page.getByRole('listitem', { name: /Undo: Undefine the half-made pool: ok/ })).toBeVisible();
   await alert.getByText('Details').click();
-  await page.screenshot({ path: 'docs/screenshots/pool-wizard-failure.png', fullPage: true });
+  await page.screenshot({ path: shot('pool-wizard-failure'), fullPage: true });
   expect(allPools()).not.toContain(FAIL_POOL);
   await page.getByRole('button', { name: 'Back' }).click();
   await slow(page.getByLabel('Target path')).toHaveValue(`${BASE}/afile`);
@@ -185,7 +186,7 @@ test('hostile text in wizard fields is rejected or passed literally — nothing 
   rmSync(MARKER, { force: true });
   await openWizard(page);
   // "/" is not allowed in a pool name: refused with the reason.
-  await page.getByLabel('Pool name').fill(`ksc-t6-$(touch ${MARKER})`);
+  await page.getByLabel('Pool name').fill(`ksc-wizard-$(touch ${MARKER})`);
   await next(page);
   await slow(page.getByText('a pool name cannot contain “/”')).toBeVisible();
   // Quotes, ;, $(), backticks and a leading "-" are legal in a libvirt name: they go through literally.
@@ -208,7 +209,7 @@ test('hostile text in wizard fields is rejected or passed literally — nothing 
   expect(existsSync(MARKER)).toBe(false);
 
   // Newlines cannot be typed into a one-line field; sent to the API they are refused with the reason.
-  const r = await page.request.post('/api/hosts/lab/pools', { data: { name: 'ksc-t6-nl\ntouch /tmp/x', type: 'dir', dryRun: true }, headers: { origin: new URL(page.url()).origin } });
+  const r = await page.request.post('/api/hosts/lab/pools', { data: { name: 'ksc-wizard-nl\ntouch /tmp/x', type: 'dir', dryRun: true }, headers: { origin: new URL(page.url()).origin } });
   expect(r.status()).toBe(422);
   expect(JSON.stringify(await r.json())).toContain('control characters');
 
@@ -224,5 +225,5 @@ test('hostile text in wizard fields is rejected or passed literally — nothing 
   expect(allPools()).not.toContain(HOSTILE_POOL);
   expect(existsSync(HOSTILE_PATH)).toBe(false);
   expect(existsSync(MARKER)).toBe(false);
-  expect(existsSync(`${HOME}/ksc-t6-pwned`)).toBe(false);
+  expect(existsSync(`${HOME}/ksc-wizard-pwned`)).toBe(false);
 });

@@ -1,11 +1,12 @@
 import { expect, test, type Locator } from '@playwright/test';
-import { createImage, defineVm, diskXml, ensurePool, refreshPool, removeFiles, removeVm, snapshotNames, targets, virshSys } from '../test/helpers/t5-lab';
+import { shot } from './shots';
+import { DIR, POOL, createImage, defineVm, diskXml, ensurePool, refreshPool, removeFiles, removeVm, snapshotNames, targets, virshSys } from '../test/helpers/domains';
 import { formatBytes } from '../lib/format';
 
 // The issue asks for a live attach on vm001; a live *detach* from a guest without an OS never
 // completes, so vm001 could not be left exactly as it was. This spec uses its own running VM,
 // defined like the lab's vm001 (firmware only, TCG, ACPI on), and removes it afterwards.
-const VM = 'ksc-t5-e2e';
+const VM = 'ksc-dom-e2e';
 const F = 'e2e-';
 
 /** Click until the dialog opens: on a loaded machine the first click can land before React has hydrated the button. */
@@ -39,7 +40,7 @@ test('attach a new volume live and see it in the disks view', async ({ page }) =
   const dialog = page.getByRole('dialog', { name: `Attach a disk to ${VM}` });
   await openDialog(page.getByRole('button', { name: 'Attach disk…' }), dialog);
   await dialog.getByRole('radio', { name: 'New volume' }).check();
-  await dialog.getByLabel('Pool').selectOption('ksc-t5');
+  await dialog.getByLabel('Pool').selectOption(POOL);
   await dialog.getByLabel('Volume name').fill(`${F}data.qcow2`);
   await dialog.getByRole('textbox', { name: /^Size/ }).fill('16');
   await dialog.getByLabel('Size unit').selectOption('MiB');
@@ -48,22 +49,22 @@ test('attach a new volume live and see it in the disks view', async ({ page }) =
   // The preview: the exact disk XML and virsh commands, before anything runs.
   const preview = dialog.getByLabel('Preview');
   await expect(preview.getByRole('region', { name: 'XML (on stdin)' })).toContainText(`<target dev='vdb' bus='virtio'/>`);
-  await expect(preview.getByRole('region', { name: 'Commands this will run' })).toContainText(`vol-create-as --format qcow2 -- ksc-t5 ${F}data.qcow2 16777216`);
+  await expect(preview.getByRole('region', { name: 'Commands this will run' })).toContainText(`vol-create-as --format qcow2 -- ${POOL} ${F}data.qcow2 16777216`);
   await expect(preview.getByRole('region', { name: 'Commands this will run' })).toContainText(`attach-device --file /dev/stdin --live --config -- ${VM} < disk.xml`);
   expect(targets(VM)).toEqual(['vda']);
-  await page.screenshot({ path: 'docs/screenshots/vm-attach.png' });
+  await page.screenshot({ path: shot('vm-attach') });
 
   await dialog.getByRole('button', { name: 'Attach', exact: true }).click();
-  await expect(dialog.getByRole('status')).toContainText(`Attached /var/lib/ksc-t5/${F}data.qcow2 as vdb on virtio, live and persistent`);
+  await expect(dialog.getByRole('status')).toContainText(`Attached ${DIR}/${F}data.qcow2 as vdb on virtio, live and persistent`);
   await dialog.getByRole('button', { name: 'Done' }).click();
 
   const vdb = disks.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'vdb' }) });
-  await expect(vdb).toContainText(`ksc-t5/${F}data.qcow2`);
+  await expect(vdb).toContainText(`${POOL}/${F}data.qcow2`);
   await expect(vdb).toContainText('live');
   await expect(vdb).toContainText('persistent');
   expect(targets(VM)).toEqual(['vda', 'vdb']);
   expect(targets(VM, true)).toEqual(['vda', 'vdb']);
-  await page.screenshot({ path: 'docs/screenshots/vm-disks.png', fullPage: true });
+  await page.screenshot({ path: shot('vm-disks'), fullPage: true });
 });
 
 test('two snapshots on the timeline in order, then revert to the first', async ({ page }) => {
@@ -91,13 +92,13 @@ test('two snapshots on the timeline in order, then revert to the first', async (
   await expect(items.nth(2)).toHaveAccessibleName('You are here');
   await expect(items.nth(1)).toContainText('after first');
   await expect(items.nth(0)).toContainText('with memory');
-  await page.screenshot({ path: 'docs/screenshots/vm-snapshots.png', fullPage: true });
+  await page.screenshot({ path: shot('vm-snapshots'), fullPage: true });
 
   const dialog = page.getByRole('dialog', { name: `Revert ${VM} to first` });
   await openDialog(page.getByRole('button', { name: 'Revert to first' }), dialog);
   await expect(dialog.getByRole('note', { name: 'What this discards' })).toContainText('everything written to vda');
   await expect(dialog.getByRole('button', { name: 'Revert' })).toBeDisabled();
-  await page.screenshot({ path: 'docs/screenshots/vm-revert.png' });
+  await page.screenshot({ path: shot('vm-revert') });
   await dialog.getByLabel(/Type .* to confirm/).fill(VM);
   await dialog.getByRole('button', { name: 'Revert' }).click();
   await expect(dialog.getByRole('status')).toContainText(`Reverted ${VM} to first`, { timeout: 120_000 });
@@ -125,10 +126,10 @@ test('the VM list shows state, vCPUs, memory and disk count as virsh does', asyn
     await expect(cells.nth(3)).toHaveText(String(targets(vm).length));
   }
   await page.setViewportSize({ width: 1024, height: 768 });
-  await page.screenshot({ path: 'docs/screenshots/vm-list.png' });
+  await page.screenshot({ path: shot('vm-list') });
   await table.getByRole('link', { name: VM, exact: true }).click();
   await expect(page.getByRole('table', { name: `Disks of ${VM}` })).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/vm-disks-1024.png' });
+  await page.screenshot({ path: shot('vm-disks-1024') });
 });
 
 test('a live detach the guest never acknowledges is shown as such, not as success', async ({ page }) => {
@@ -140,7 +141,7 @@ test('a live detach the guest never acknowledges is shown as such, not as succes
   // The firmware-only guest has no OS to answer the ACPI unplug request.
   await expect(dialog.getByRole('alert')).toContainText(`${VM} did not release vdb within 10 s`, { timeout: 90_000 });
   await expect(dialog.getByRole('status')).toHaveCount(0);
-  await page.screenshot({ path: 'docs/screenshots/vm-detach-not-released.png' });
+  await page.screenshot({ path: shot('vm-detach-not-released') });
   expect(targets(VM)).toContain('vdb');
   expect(targets(VM, true)).not.toContain('vdb');
 });

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { virsh, volumeNames } from './virsh';
+import { shot as shotPath } from './shots';
+import { virsh, volumeNames } from '../test/helpers/virsh';
 
 /**
  * The guided VMware vmdk → qcow2 migration in the browser against the lab host `lab`: a
@@ -20,7 +21,7 @@ const OUT_DIR = `${BASE}/out`;
 const WORK = `${BASE}/work`;
 const M = 1024 * 1024;
 const slow = expect.configure({ timeout: 120_000 });
-const shot = (page: Page, name: string) => page.screenshot({ path: `docs/screenshots/vmdk-migration-${name}.png`, fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: shotPath(`vmdk-migration-${name}`), fullPage: true });
 
 const run = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
 const quiet = (f: () => unknown) => {
@@ -45,10 +46,9 @@ const fill = (file: string, byte: number, offsetM: number, lenM: number) =>
   run('sh', '-c', `tr '\\0' '\\${byte.toString(8)}' < /dev/zero | head -c ${lenM}M | dd of='${file}' bs=1M seek=${offsetM} conv=notrunc status=none`);
 
 function cleanup() {
-  const v = (...a: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...a], { stdio: 'ignore' });
   for (const p of [SRC, OUT]) {
-    quiet(() => v('pool-destroy', '--', p));
-    quiet(() => v('pool-undefine', '--', p));
+    quiet(() => virsh('pool-destroy', '--', p));
+    quiet(() => virsh('pool-undefine', '--', p));
   }
   rmSync(BASE, { recursive: true, force: true });
 }

@@ -1,28 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { shot } from './shots';
+import { quiet, virsh } from '../test/helpers/virsh';
 
 /**
  * Volumes in the browser against the real lab: create (and a differencing disk), resize (grow,
  * then a guarded shrink), convert of a 1 GiB image with live progress and cancel, internal
  * snapshot create/revert, and the host's backing-chain view. Each result is checked on the host.
  */
-const POOL = 'ksc-t4-e';
-const DIR = '/var/lib/ksc-t4/e2e';
+const POOL = 'ksc-vol-e';
+const DIR = '/var/lib/libvirt/images/ksc-vol/e2e';
 // A second pool, for copies into another pool.
-const POOL2 = 'ksc-t4-e2';
-const DIR2 = '/var/lib/ksc-t4/e2e2';
+const POOL2 = 'ksc-vol-e2';
+const DIR2 = '/var/lib/libvirt/images/ksc-vol/e2e2';
 // The upload's source file lives outside both pools.
-const SRC = '/var/lib/ksc-t4/e2e-src';
+const SRC = '/var/lib/libvirt/images/ksc-vol/e2e-src';
 const PASS = 'e2e passphrase 31415';
-const virsh = (...a: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const quiet = (...a: string[]) => {
-  try {
-    virsh(...a);
-  } catch {
-    /* absent */
-  }
-};
 const info = (file: string) => JSON.parse(execFileSync('qemu-img', ['info', '-U', '--output=json', file], { encoding: 'utf8' })) as { 'virtual-size': number; 'backing-filename'?: string; 'backing-filename-format'?: string; snapshots?: Array<{ name: string }> };
 const qemuIo = (file: string, cmd: string) => execFileSync('qemu-io', ['-f', 'qcow2', '-c', cmd, file], { encoding: 'utf8' });
 const M = 1024 * 1024;
@@ -35,7 +29,7 @@ function dropLabObjects() {
     quiet('pool-undefine', p);
   }
   for (const line of virsh('secret-list').split('\n')) {
-    const m = /^\s*([0-9a-f-]{36})\s+volume (\/var\/lib\/ksc-t4\/e2e\/.*?)\s*$/.exec(line);
+    const m = /^\s*([0-9a-f-]{36})\s+volume (\/var\/lib\/libvirt\/images\/ksc-vol\/e2e\/.*?)\s*$/.exec(line);
     if (m) quiet('secret-undefine', m[1]!);
   }
   for (const d of [DIR, DIR2, SRC]) rmSync(d, { recursive: true, force: true });
@@ -127,29 +121,34 @@ test('convert a 1 GiB image: progress rises live, then cancel leaves no process 
   await ops.getByRole('button', { name: 'Convert', exact: true }).click();
   const bar = ops.getByRole('progressbar');
   const seen: number[] = [];
-  for (let i = 0; i < 120 && seen.filter((x) => x > 0).length < 3; i++) {
-    const v = Number((await bar.getAttribute('aria-valuenow')) ?? 'NaN');
-    if (Number.isFinite(v) && v !== seen[seen.length - 1]) seen.push(v);
-    await page.waitForTimeout(500);
-  }
-  expect(seen.filter((x) => x > 0).length).toBeGreaterThanOrEqual(3);
+  // Sampled every 500 ms until three distinct readings above 0, for at most a minute.
+  await expect
+    .poll(
+      async () => {
+        const v = Number((await bar.getAttribute('aria-valuenow')) ?? 'NaN');
+        if (Number.isFinite(v) && v !== seen[seen.length - 1]) seen.push(v);
+        return seen.filter((x) => x > 0).length;
+      },
+      { timeout: 60_000, intervals: [500] },
+    )
+    .toBeGreaterThanOrEqual(3);
   expect([...seen].sort((a, b) => a - b)).toEqual(seen);
   await page.getByRole('region', { name: 'Operations' }).scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'docs/screenshots/volume-ops.png', fullPage: false });
+  await page.screenshot({ path: shot('volume-ops'), fullPage: false });
   await ops.getByRole('button', { name: 'Cancel job' }).click();
   await expect(ops.getByText('cancelled', { exact: true })).toBeVisible({ timeout: 15_000 });
-  await page.waitForTimeout(1500);
   // `[q]emu-img` matches qemu-img but not this pgrep's own command line.
-  const left = execFileSync('sh', ['-c', `pgrep -af '[q]emu-img convert' || true`], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.includes(`${DIR}/big.qcow2`));
-  expect(left).toEqual([]);
+  const left = () =>
+    execFileSync('sh', ['-c', `pgrep -af '[q]emu-img convert' || true`], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(`${DIR}/big.qcow2`));
+  await expect.poll(left, { timeout: 15_000 }).toEqual([]);
   expect(execFileSync('sh', ['-c', `ls ${DIR}`], { encoding: 'utf8' })).not.toContain('big.qcow2');
 
   await page.goto('/jobs');
   const jobs = page.getByRole('table', { name: 'Jobs' });
   await expect(jobs.getByRole('row').filter({ hasText: 'to big.qcow2' }).first()).toContainText('cancelled');
-  await page.screenshot({ path: 'docs/screenshots/jobs.png', fullPage: false });
+  await page.screenshot({ path: shot('jobs'), fullPage: false });
 });
 
 test('internal snapshot: create, change the data, revert with the name typed', async ({ page }) => {
@@ -183,7 +182,7 @@ test('backing-chain view: base.qcow2 with its overlay, and the seeded chain with
   await expect(tree.getByRole('link', { name: 'e2e-overlay.qcow2' })).toBeVisible();
   const seeded = page.getByRole('tree', { name: 'Backing tree of base-centos7.qcow2' });
   await expect(seeded).toContainText('VM vm001 (running)');
-  await page.screenshot({ path: 'docs/screenshots/chains.png', fullPage: true });
+  await page.screenshot({ path: shot('chains'), fullPage: true });
 });
 
 /** The console's server: the process listening on the Playwright port (next start's worker). */
@@ -235,7 +234,7 @@ test('create a LUKS-encrypted volume: the passphrase is never shown; the image i
   const cmds = d.getByRole('region', { name: 'Commands this will run' });
   await expect(cmds).toContainText(`qemu-img create --object secret,id=ksc-sec0,file=/dev/stdin,format=raw -f qcow2 -o encrypt.format=luks,encrypt.key-secret=ksc-sec0 -- ${DIR}/e2e-enc.qcow2 32M`);
   await expect(cmds).toContainText('Set the secret’s value (read from stdin, not shown)');
-  await d.screenshot({ path: 'docs/screenshots/volume-create-encrypted.png' });
+  await d.screenshot({ path: shot('volume-create-encrypted') });
   await d.getByRole('button', { name: 'Create', exact: true }).click();
   await expect(d.getByText('Done.')).toBeVisible();
   expect(await d.textContent()).not.toContain(PASS);
@@ -256,7 +255,7 @@ test('row menu: Clone… opens the volume’s clone form; a copy into another po
   await page.getByRole('button', { name: 'Actions for base.qcow2' }).click();
   const menu = page.getByRole('menu', { name: 'Actions for base.qcow2' });
   await expect(menu.getByRole('menuitem')).toHaveText(['Open', 'Resize…', 'Convert…', 'Clone…', 'Check…', 'Compare…', 'Rebase…', 'Commit…', 'Amend…', 'Wipe…', 'Delete…', 'Download']);
-  await page.screenshot({ path: 'docs/screenshots/volume-row-menu.png' });
+  await page.screenshot({ path: shot('volume-row-menu') });
   await menu.getByRole('menuitem', { name: 'Clone…' }).click();
   await expect(page).toHaveURL(/\/volumes\/base\.qcow2\?op=clone$/);
   const ops = page.getByRole('region', { name: 'Operations' });

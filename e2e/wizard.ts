@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect, type Page } from '@playwright/test';
-import { virsh } from './virsh';
+import { virsh } from '../test/helpers/virsh';
 
 /** Driving the pool wizard (/hosts/{host}/new-pool), shared by the lab and nested-lab specs. */
 export const next = (page: Page) => page.getByRole('button', { name: 'Next' }).click();

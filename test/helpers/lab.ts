@@ -73,8 +73,8 @@ export function localSync(program: string, ...args: string[]): string {
   return execFileSync(program, args, { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8', maxBuffer: 64 << 20 });
 }
 
-/** `virsh -q -c qemu:///system …` on this machine: the lab host's truth, read without the console. */
-export const sysVirsh = (...args: string[]) => local('virsh', '-q', '-c', 'qemu:///system', ...args);
+/** `virsh -q -c qemu:///system …` on this machine (async): the lab host's truth, read without the console. */
+export { virshAsync as sysVirsh } from './virsh';
 
 /** A short random suffix for throwaway names and marker strings. */
 export const rand = () => Math.random().toString(36).slice(2, 10);

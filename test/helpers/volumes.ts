@@ -1,22 +1,18 @@
 /**
- * Shared set-up for the volume suites: this helper's own dir pools under /var/lib/ksc-t4 and a
- * throwaway VM, all named ksc-t4-*, cleaned at the start (leftovers of a crashed run) and end.
+ * Shared set-up for the volume suites: this helper's own dir pools under
+ * /var/lib/libvirt/images/ksc-vol (a default root of the path policy) and a throwaway VM, all
+ * named ksc-vol-*, cleaned at the start (leftovers of a crashed run) and end.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LAB_INVENTORY } from './lab';
+import { quiet, virsh as sys } from './virsh';
 
-export const ROOT = '/var/lib/ksc-t4';
-export const sys = (...args: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const quiet = (...args: string[]) => {
-  try {
-    sys(...args);
-  } catch {
-    /* not there */
-  }
-};
+export const ROOT = '/var/lib/libvirt/images/ksc-vol';
+/** The tests' virsh (./virsh.ts), under the name these suites use. */
+export { virsh as sys } from './virsh';
 export const sh = (cmd: string) => execFileSync('sh', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 << 20 });
 
 export function sha256(file: string): string {
@@ -47,7 +43,7 @@ export function hasPattern(file: string, fmt: string, pattern: number, offset: s
   return !/Pattern verification failed/.test(out);
 }
 
-export function cleanLab(prefix = 'ksc-t4-') {
+export function cleanLab(prefix = 'ksc-vol-') {
   const doms = sys('list', '--all', '--name').split('\n').map((s) => s.trim()).filter((n) => n.startsWith(prefix));
   for (const d of doms) {
     quiet('destroy', d);
@@ -57,6 +53,8 @@ export function cleanLab(prefix = 'ksc-t4-') {
   for (const p of pools) {
     quiet('pool-destroy', p);
     quiet('pool-undefine', p);
+    // Its directory (makePool's) too: ROOT lies inside the lab's `default` pool directory.
+    rmSync(path.join(ROOT, p), { recursive: true, force: true });
   }
 }
 

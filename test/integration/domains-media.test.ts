@@ -2,12 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeMedia } from '@/server/domains/disks';
 import { LAB_INVENTORY } from '../helpers/lab';
-import { DIR, createImage, defineVm, diskXml, domblklist, ensurePool, removeFiles, removeVm, virshSys } from '../helpers/t5-lab';
+import { DIR, createImage, defineVm, diskXml, domblklist, ensurePool, removeFiles, removeVm, virshSys } from '../helpers/domains';
 
 // CD-ROM media through the project's server code over SSH to the lab (change-media), each
-// result checked with the local virsh. Own VMs: ksc-t5-cdr (running) and ksc-t5-cdo (off).
-const RUN = 'ksc-t5-cdr';
-const OFF = 'ksc-t5-cdo';
+// result checked with the local virsh. Own VMs: ksc-dom-cdr (running) and ksc-dom-cdo (off).
+const RUN = 'ksc-dom-cdr';
+const OFF = 'ksc-dom-cdo';
 const F = 'it-cd-';
 const CDROM = "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/></disk>";
 let iso: string;

@@ -3,15 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDomain } from '@/server/domains/read';
 import { createSnapshot, deleteSnapshot, listSnapshots, revertSnapshot } from '@/server/domains/snapshots';
 import { LAB_INVENTORY } from '../helpers/lab';
-import { DIR, createImage, defineVm, diskXml, ensurePool, qemuImg, qemuIo, refreshPool, removeFiles, removeVm, sha256, snapshotNames, targets, tryVirsh, virshSys } from '../helpers/t5-lab';
+import { DIR, createImage, defineVm, diskXml, ensurePool, qemuImg, qemuIo, refreshPool, removeFiles, removeVm, sha256, snapshotNames, targets, tryVirsh, virshSys } from '../helpers/domains';
 
 // Snapshots through the project's server code over SSH, checked with the local virsh
 // (snapshot-list) and qemu-img/qemu-io on the files. Own VMs only:
-//   ksc-t5-so: shut off, one qcow2 disk + one raw disk (internal impossible) → then qcow2 only
-//   ksc-t5-sr: running (TCG, firmware only), one qcow2 disk.
-const OFF = 'ksc-t5-so';
-const OFF2 = 'ksc-t5-sq';
-const RUN = 'ksc-t5-sr';
+//   ksc-dom-so: shut off, one qcow2 disk + one raw disk (internal impossible) → then qcow2 only
+//   ksc-dom-sr: running (TCG, firmware only), one qcow2 disk.
+const OFF = 'ksc-dom-so';
+const OFF2 = 'ksc-dom-sq';
+const RUN = 'ksc-dom-sr';
 const F = 'it-s-';
 const imageSnapshots = (file: string) => (JSON.parse(qemuImg('info', '-U', '--output=json', file)) as { snapshots?: Array<{ name: string }> }).snapshots?.map((s) => s.name) ?? [];
 const backing = (file: string) => (JSON.parse(qemuImg('info', '-U', '--output=json', file)) as { 'backing-filename'?: string })['backing-filename'] ?? null;
@@ -99,7 +99,7 @@ describe('internal snapshots', () => {
     ]);
     expect(imageSnapshots(`${DIR}/${F}run.qcow2`)).toEqual(['m1', 'm2']);
     const dry = await revertSnapshot('lab', RUN, 'm1', { dryRun: true });
-    expect(dry.discards.join('\n')).toMatch(/running state of ksc-t5-sr/);
+    expect(dry.discards.join('\n')).toMatch(/running state of ksc-dom-sr/);
     await revertSnapshot('lab', RUN, 'm1', { confirm: RUN });
     expect(virshSys('snapshot-current', '--name', RUN).trim()).toBe('m1');
     expect(virshSys('domstate', RUN).trim()).toBe('running');

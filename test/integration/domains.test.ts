@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachDisk, detachDisk } from '@/server/domains/disks';
 import { getDomain } from '@/server/domains/read';
 import { LAB_INVENTORY } from '../helpers/lab';
-import { DIR, POOL, createImage, defineVm, diskXml, ensurePool, qemuImg, refreshPool, removeFiles, removeVm, sha256, targets, virshSys, domblklist } from '../helpers/t5-lab';
+import { DIR, POOL, createImage, defineVm, diskXml, ensurePool, qemuImg, refreshPool, removeFiles, removeVm, sha256, targets, virshSys, domblklist } from '../helpers/domains';
 
 // Disk attach/detach through the project's server code over SSH to the lab, each result
-// checked with the local virsh (domblklist --details, dumpxml). Own VMs: ksc-t5-dr (running)
-// and ksc-t5-do (shut off); vm001 is only read.
-const RUN = 'ksc-t5-dr';
-const OFF = 'ksc-t5-do';
+// checked with the local virsh (domblklist --details, dumpxml). Own VMs: ksc-dom-dr (running)
+// and ksc-dom-do (shut off); vm001 is only read.
+const RUN = 'ksc-dom-dr';
+const OFF = 'ksc-dom-do';
 const F = 'it-d-';
 const inactiveXml = (vm: string) => virshSys('dumpxml', '--inactive', vm);
 const liveXml = (vm: string) => virshSys('dumpxml', vm);
@@ -54,7 +54,7 @@ describe('VM detail', () => {
   });
 
   it('an unknown VM is a 404', async () => {
-    await expect(getDomain('lab', 'ksc-t5-no-such-vm')).rejects.toMatchObject({ status: 404, code: 'not-found' });
+    await expect(getDomain('lab', 'ksc-dom-no-such-vm')).rejects.toMatchObject({ status: 404, code: 'not-found' });
   });
 });
 

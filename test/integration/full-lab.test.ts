@@ -15,7 +15,7 @@ import { deleteVolume, resizeVolume } from '@/server/volumes/operations';
 import { NEST_ID, NEST_IQN, closeNest, nest, openNest, nestVirsh, requireFullLab, virshInfo } from '../helpers/full-lab';
 import { LAB_INVENTORY, type LabHost } from '../helpers/lab';
 
-const P = 'ksc-t3-';
+const P = 'ksc-full-';
 const LVM_POOL = `${P}lvm`;
 const VG = `${P}vg`;
 const NFS_POOL = `${P}nfs`;

@@ -10,6 +10,8 @@ import { invalidate } from '@/server/hosts/storage-cache';
 import { getJob, hostJobCounts, waitForJob } from '@/server/jobs/jobs';
 import { convertVolume } from '@/server/volumes/job-operations';
 import { sh, setupEnv, sys } from '../helpers/volumes';
+import { holds, settled, until } from '../helpers/until';
+import { quiet } from '../helpers/virsh';
 
 // The content route passes the request gate itself (proxy.ts does not front it): a request as the
 // console's own page sends it — its Host and Origin, and the upload header a form cannot send.
@@ -27,14 +29,8 @@ const dirP = path.join(ROOT, P);
 const dirS = path.join(ROOT, S);
 const data = mkdtempSync(path.join(tmpdir(), 'ksc-lim-data-'));
 const params = <T extends Record<string, string>>(p: T) => ({ params: Promise.resolve(p) });
+/** The pace of a slow request body (a throttle, not a wait for something). */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quiet = (...a: string[]) => {
-  try {
-    sys(...a);
-  } catch {
-    /* not there */
-  }
-};
 const vols = (pool: string) => sys('vol-list', pool).split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean).sort();
 const poolBytes = (pool: string) => {
   const kv = Object.fromEntries(sys('pool-info', '--bytes', pool).split('\n').map((l) => l.split(/:\s+/)));
@@ -123,7 +119,7 @@ describe('uploads must fit the pool', () => {
     const ac = new AbortController();
     const req = new Request(`${CONSOLE}/api/hosts/lab/pools/x/volumes/y/content`, { method: 'PUT', body: stream, duplex: 'half', signal: ac.signal, headers: { ...UPLOAD, 'content-length': String(size) } } as RequestInit);
     const pending = contentPUT(req, params({ host: 'lab', pool: S, volume: 'lim-half.raw' }));
-    for (let i = 0; i < 200 && seen.pulled < 2 * 1024 * 1024; i++) await sleep(50);
+    await until(() => seen.pulled >= 2 * 1024 * 1024, { timeoutMs: 60_000, intervalMs: 50, what: '2 MiB of the body read' });
     expect(vols(S)).toContain('lim-half.raw'); // created, being written
     ac.abort(); // the browser goes away
     const res = await pending;
@@ -143,17 +139,16 @@ describe('uploads must fit the pool', () => {
     const { stream, seen } = slowBody(size, 5);
     const req = new Request(`${CONSOLE}/api/hosts/lab/pools/x/volumes/y/content?confirm=lim-sparse.raw`, { method: 'PUT', body: stream, duplex: 'half', headers: { ...UPLOAD, 'content-length': String(size) } } as RequestInit);
     const pending = contentPUT(req, params({ host: 'lab', pool: S, volume: 'lim-sparse.raw' }));
-    for (let i = 0; i < 200 && seen.pulled < 4 * 1024 * 1024; i++) await sleep(50);
+    await until(() => seen.pulled >= 4 * 1024 * 1024, { timeoutMs: 60_000, intervalMs: 50, what: '4 MiB of the body read' });
     sh(`head -c 40M /dev/zero > ${dirS}/filler 2>/dev/null || true`);
     const res = await pending;
     const job = (await res.json()) as { state: string; error: { code: string; detail: { needed: number; stderr: string } } };
     expect(job.state).toBe('failed');
     expect(job.error.code).toBe('pool-full');
     expect(job.error.detail.stderr).toMatch(/space/i);
-    await sleep(300); // a read already asked for may still land…
-    const at = seen.pulled;
-    await sleep(1000);
-    expect(seen.pulled).toBe(at); // …then nothing more is pulled from the request
+    // A read already asked for may still land: wait until the count stops moving…
+    const at = await settled(() => seen.pulled, { settleMs: 300, timeoutMs: 5000 });
+    await holds(() => seen.pulled === at, 1000, { what: 'no more of the body read' }); // …then nothing more is pulled from the request
     expect(seen.pulled).toBeLessThan(size);
     rmSync(path.join(dirS, 'filler'));
   }, 120_000);

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listHosts, listPools } from '@/server/hosts/service';
+import { virsh } from '../helpers/virsh';
 
 // With no inventory file, the console offers this machine's libvirt through the local
 // transport (virt-manager's "QEMU/KVM localhost"). The lab machine has libvirt, so it reads.
@@ -21,7 +21,7 @@ describe('no inventory: the local libvirt is the default host', () => {
       const hosts = await listHosts();
       expect(hosts).toHaveLength(1);
       expect(hosts[0]).toMatchObject({ id: 'localhost', transport: 'local', uri: 'qemu:///system', status: 'ok', address: 'local' });
-      const expected = execFileSync('virsh', ['-q', '-c', 'qemu:///system', 'pool-list', '--all', '--name'], { encoding: 'utf8' })
+      const expected = virsh('pool-list', '--all', '--name')
         .split('\n')
         .map((s) => s.trim())
         .filter(Boolean)

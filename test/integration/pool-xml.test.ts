@@ -1,17 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, findPoolSources, isDryRun, poolAction, previewPoolDelete, setPoolAutostart } from '@/server/hosts/pool-service';
 import { getPoolXml, putPoolXml } from '@/server/hosts/pool-xml-service';
 import { LAB_INVENTORY } from '../helpers/lab';
+import { virsh as sys } from '../helpers/virsh';
 
 // Editing a pool's XML (pool-define on stdin) and the dry-run previews of the lifecycle actions,
 // through the project's server code over SSH to the lab, checked with a local virsh.
-const sys = (...args: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], { encoding: 'utf8' });
-const POOL = `ksc-t6-xml-${Math.random().toString(36).slice(2, 8)}`;
+const POOL = `ksc-pool-xml-${Math.random().toString(36).slice(2, 8)}`;
 // Inside /var/lib/libvirt/images: the path policy's default root (server/policy/paths.ts).
-const base = mkdtempSync('/var/lib/libvirt/images/ksc-t6-xml-');
+const base = mkdtempSync('/var/lib/libvirt/images/ksc-pool-xml-');
 
 beforeAll(async () => {
   process.env.KSC_INVENTORY = LAB_INVENTORY;

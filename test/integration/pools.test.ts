@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,10 +5,10 @@ import { createPool, deletePool, poolAction, setPoolAutostart } from '@/server/h
 import { listPools } from '@/server/hosts/service';
 import type { OperationFailureDetail } from '@/lib/schemas';
 import { LAB_INVENTORY } from '../helpers/lab';
+import { virsh as sys } from '../helpers/virsh';
 
 // The pool lifecycle through the project's own server code, over SSH to the lab host, each
 // step checked with virsh run locally on the same libvirt.
-const sys = (...args: string[]) => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], { encoding: 'utf8' });
 const exists = (name: string) => sys('pool-list', '--all', '--name').split('\n').map((s) => s.trim()).includes(name);
 const suffix = Math.random().toString(36).slice(2, 8);
 const DIR_POOL = `ksc-test-dir-${suffix}`;

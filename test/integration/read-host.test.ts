@@ -27,10 +27,9 @@ const kv = (text: string) =>
 
 /** `vol-list POOL` read the simple way (the lab's names have no runs of spaces). */
 async function localVolNames(pool: string): Promise<string[]> {
-  const out = await local('virsh', '-c', URI, 'vol-list', '--', pool);
+  const out = await sysVirsh('vol-list', '--', pool);
   return out
     .split('\n')
-    .slice(2)
     .map((l) => /^ (.+?) {3,}\S.*$/.exec(l)?.[1])
     .filter((n): n is string => !!n);
 }
@@ -77,7 +76,7 @@ describe('readHostStorage on lab (qemu:///system)', () => {
 
   it('knows the host', async () => {
     expect(s.hostname).toBe((await sysVirsh('hostname')).trim());
-    const ver = kv(await local('virsh', '-c', URI, 'version'));
+    const ver = kv(await sysVirsh('version'));
     expect(s.libvirtVersion).toBe(ver.get('Using library')?.replace(/^libvirt /, ''));
     expect(s.qemuVersion).toBe(ver.get('Running hypervisor')?.replace(/^QEMU /, ''));
   });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { command, type Invocation } from '@/server/commands/command';
 import type { SshTransport } from '@/server/transport/ssh';
 import { labTransport } from '../helpers/lab';
+import { until } from '../helpers/until';
 
 let lab: SshTransport;
 const checker = () => (lab ??= labTransport('lab'));
@@ -21,31 +22,25 @@ async function remotePids(needle: string): Promise<string[]> {
   // `[3]00.123` matches "300.123" but not this pgrep's own command line (nor its parent shells').
   const pattern = needle.replace(/^./, (c) => `[${c}]`).replace(/\./g, '[.]');
   const r = await checker().exec(command('pgrep', '-f', pattern), { timeoutMs: 10_000 });
-  expect([0, 1, null]).toContain(r.exitCode); // 1: none found (null: the exit-status race, see concurrency.test.ts)
+  expect([0, 1], r.stderr).toContain(r.exitCode); // 1: none found
   return r.stdout.split('\n').filter(Boolean);
 }
 
 /** Wait until no remote process matches, up to `ms`; returns the pids still there. */
 async function gone(needle: string, ms = 3000): Promise<string[]> {
-  const until = Date.now() + ms;
-  let left = await remotePids(needle);
-  while (left.length && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 200));
-    left = await remotePids(needle);
-  }
+  let left: string[] = [];
+  await until(async () => (left = await remotePids(needle)).length === 0, { timeoutMs: ms, intervalMs: 200 }).catch(() => {});
   return left;
 }
 
-async function whileRunning(t: SshTransport, inv: Invocation, needle: string, opts: { timeoutMs?: number; signal?: AbortSignal }) {
+/** Run `inv`, see its process on the host (then call `onSeen`), and wait for the result. */
+async function whileRunning(t: SshTransport, inv: Invocation, needle: string, opts: { timeoutMs?: number; signal?: AbortSignal }, onSeen?: () => void) {
   const started = Date.now();
   const p = t.exec(inv, opts);
   // The check must be able to fail: the process is seen while it runs.
-  let seen: string[] = [];
-  for (let i = 0; i < 20 && !seen.length; i++) {
-    seen = await remotePids(needle);
-    if (!seen.length) await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(seen.length, `never saw ${needle} running`).toBeGreaterThan(0);
+  const seen = await until(async () => (await remotePids(needle)).length > 0, { timeoutMs: 5000, what: `${needle} running on the host` }).catch(() => false);
+  expect(seen, `never saw ${needle} running`).toBe(true);
+  onSeen?.();
   const r = await p;
   return { r, ms: Date.now() - started };
 }
@@ -100,8 +95,8 @@ describe('timeouts and aborts kill the remote command', () => {
     try {
       const mark = uniqueSleep();
       const ac = new AbortController();
-      setTimeout(() => ac.abort(), 800);
-      const { r, ms } = await whileRunning(t, command('sleep', mark), mark, { signal: ac.signal, timeoutMs: 60_000 });
+      // Aborted once the process is seen running on the host (not after a guessed delay).
+      const { r, ms } = await whileRunning(t, command('sleep', mark), mark, { signal: ac.signal, timeoutMs: 60_000 }, () => ac.abort());
       expect(r.aborted).toBe(true);
       expect(r.timedOut).toBe(false);
       expect(ms).toBeLessThan(6000);

@@ -14,11 +14,11 @@ import { cloneVolume, convertVolume } from '@/server/volumes/job-operations';
 import { checkVolume, deleteVolume, resizeVolume, volumeInfo } from '@/server/volumes/operations';
 import { createSnapshot } from '@/server/volumes/snapshots';
 import { parseSecretList } from '@/server/virsh/secrets';
-import { cleanLab, exists, hasPattern, info, makePool, setupEnv, sh, sys, writePattern } from '../helpers/volumes';
+import { ROOT, cleanLab, exists, hasPattern, info, makePool, setupEnv, sh, sys, writePattern } from '../helpers/volumes';
 
 // LUKS-encrypted volumes and copies into another pool, through the project's server code over
 // SSH to the lab; every result checked on the host (qemu-img with the passphrase, virsh, /proc).
-const PREFIX = 'ksc-t4e-';
+const PREFIX = 'ksc-enc-';
 const A = `${PREFIX}a`;
 const B = `${PREFIX}b`;
 const VM = `${PREFIX}vm`;
@@ -26,12 +26,12 @@ const PASS = 'correct horse battery staple 7';
 const M = 1024 ** 2;
 let dirA = '';
 let dirB = '';
-const data = mkdtempSync(path.join(tmpdir(), 'ksc-t4e-data-'));
+const data = mkdtempSync(path.join(tmpdir(), 'ksc-enc-data-'));
 
 const secrets = () => parseSecretList(sys('secret-list'));
 const secretOf = (file: string) => secrets().find((s) => s.usage === `volume ${file}`)?.uuid ?? null;
 function dropSecrets() {
-  for (const s of secrets()) if (s.usage.startsWith(`volume /var/lib/ksc-t4/${PREFIX}`)) sys('secret-undefine', s.uuid);
+  for (const s of secrets()) if (s.usage.startsWith(`volume ${ROOT}/${PREFIX}`)) sys('secret-undefine', s.uuid);
 }
 
 /** Opens the image's data with a passphrase (a LUKS header check alone would not prove the key). */

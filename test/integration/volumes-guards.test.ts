@@ -12,10 +12,10 @@ import { cleanLab, makePool, setupEnv, sha256, startVm, sys } from '../helpers/v
 
 // The guard matrix: every hazard refused without confirmation (409, code naming the hazard,
 // detail listing what would be hurt), and the bytes of every affected image unchanged.
-const G = 'ksc-t4-g';
-const VM = 'ksc-t4-vm';
+const G = 'ksc-vol-g';
+const VM = 'ksc-vol-vm';
 let dir = '';
-const data = mkdtempSync(path.join(tmpdir(), 'ksc-t4-data-'));
+const data = mkdtempSync(path.join(tmpdir(), 'ksc-vol-data-'));
 const f = (n: string) => path.join(dir, n);
 
 beforeAll(async () => {
@@ -42,9 +42,9 @@ afterAll(() => {
 type Row = [string, () => Promise<unknown>, string, string[], RegExp?];
 const rows: Row[] = [
   ['shrink', () => resizeVolume('lab', G, 'fixed.raw', { capacity: '4M' }), 'shrink', ['fixed.raw']],
-  ['resize of an image in use (even confirmed)', () => resizeVolume('lab', G, 'run.qcow2', { capacity: '32M', confirm: 'run.qcow2' }), 'volume-in-use', ['run.qcow2'], /ksc-t4-vm/],
-  ['commit of an image in use (even confirmed)', () => commitVolume('lab', G, 'run.qcow2', { confirm: 'runbase.qcow2' }), 'volume-in-use', ['run.qcow2', 'runbase.qcow2'], /ksc-t4-vm/],
-  ['snapshot apply on an image in use (even confirmed)', () => applySnapshot('lab', G, 'run.qcow2', 's1', { confirm: 'run.qcow2' }), 'volume-in-use', ['run.qcow2'], /ksc-t4-vm/],
+  ['resize of an image in use (even confirmed)', () => resizeVolume('lab', G, 'run.qcow2', { capacity: '32M', confirm: 'run.qcow2' }), 'volume-in-use', ['run.qcow2'], /ksc-vol-vm/],
+  ['commit of an image in use (even confirmed)', () => commitVolume('lab', G, 'run.qcow2', { confirm: 'runbase.qcow2' }), 'volume-in-use', ['run.qcow2', 'runbase.qcow2'], /ksc-vol-vm/],
+  ['snapshot apply on an image in use (even confirmed)', () => applySnapshot('lab', G, 'run.qcow2', 's1', { confirm: 'run.qcow2' }), 'volume-in-use', ['run.qcow2'], /ksc-vol-vm/],
   ['snapshot create on an image in use', () => createSnapshot('lab', G, 'run.qcow2', { name: 's2' }), 'volume-in-use', ['run.qcow2']],
   ['wipe of an image in use (even confirmed)', () => wipeVolume('lab', G, 'run.qcow2', { confirm: 'run.qcow2' }), 'volume-in-use', ['run.qcow2']],
   ['delete of an image in use (even confirmed)', () => deleteVolume('lab', G, 'run.qcow2', { confirm: 'run.qcow2' }), 'volume-in-use', ['run.qcow2']],
@@ -78,7 +78,7 @@ describe('guard matrix', () => {
 });
 
 describe('writes read the host fresh', () => {
-  const VM2 = 'ksc-t4-vm2';
+  const VM2 = 'ksc-vol-vm2';
   afterAll(() => {
     delete process.env.KSC_STORAGE_CACHE_MS;
     try {

@@ -4,24 +4,25 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { JobDto } from '@/lib/schemas';
 import { GET as jobEvents } from '@/app/api/jobs/[job]/events/route';
 import { invalidate } from '@/server/hosts/storage-cache';
-import { closeDb } from '@/server/jobs/db';
-import { cancelJob, getJob, listJobs, waitForJob } from '@/server/jobs/jobs';
+import { cancelJob, getJob, waitForJob } from '@/server/jobs/jobs';
 import { cloneVolume, convertVolume } from '@/server/volumes/job-operations';
 import { downloadVolume, uploadVolume } from '@/server/volumes/transfer';
+import { LAB_INVENTORY } from '../helpers/lab';
+import { startServerProcess } from '../helpers/server-process';
+import { until } from '../helpers/until';
 import { cleanLab, exists, makePool, setupEnv, sh, sha256, sys } from '../helpers/volumes';
 
 // Jobs: a ≥1 GiB convert with rising progress, cancelled with no process left on the host;
-// outcomes kept in SQLite across a "restart"; one failure beside a success; SSE; streamed
+// outcomes kept in SQLite across a restart of a real server process; one failure beside a success; SSE; streamed
 // upload/download of 512 MiB with the server's memory measured.
-const J = 'ksc-t4-j';
+const J = 'ksc-vol-j';
 let dir = '';
-const data = mkdtempSync(path.join(tmpdir(), 'ksc-t4-data-'));
+const data = mkdtempSync(path.join(tmpdir(), 'ksc-vol-data-'));
 const f = (n: string) => path.join(dir, n);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const procs = (needle: string) => sh(`pgrep -af -- '${needle}' || true`).split('\n').filter((l) => l && !l.includes('pgrep'));
 
 beforeAll(() => {
@@ -43,11 +44,15 @@ describe('jobs', () => {
     const r = await convertVolume('lab', J, 'big.raw', { name: 'big.qcow2', format: 'qcow2', compress: true });
     expect(r.jobId).toBeTruthy();
     const seen: number[] = [];
-    for (let i = 0; i < 120 && seen.filter((p) => p > 0).length < 3; i++) {
-      await sleep(500);
-      const p = getJob(r.jobId!).progress;
-      if (p !== null && p !== seen[seen.length - 1]) seen.push(p);
-    }
+    // Sampled every 500 ms until three distinct readings above 0, for at most a minute.
+    await until(
+      () => {
+        const p = getJob(r.jobId!).progress;
+        if (p !== null && p !== seen[seen.length - 1]) seen.push(p);
+        return seen.filter((x) => x > 0).length >= 3;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'three rising progress readings' },
+    ).catch(() => {});
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
     expect(seen[seen.length - 1]!).toBeLessThan(100);
@@ -56,29 +61,45 @@ describe('jobs', () => {
     const done = await cancelJob(r.jobId!);
     expect(done.state).toBe('cancelled');
     expect(Date.now() - t0).toBeLessThan(8000);
-    await sleep(1500);
-    expect(procs(`qemu-img convert -p -f raw -O qcow2 -c -- ${f('big.raw')}`)).toEqual([]);
+    await vi.waitFor(() => expect(procs(`qemu-img convert -p -f raw -O qcow2 -c -- ${f('big.raw')}`)).toEqual([]), { timeout: 10_000, interval: 200 });
     expect(exists(f('big.qcow2'))).toBe(false);
     console.log('convert progress seen:', seen.join(' → '));
   }, 120_000);
 
-  it('after a "restart" a job that was running is listed as interrupted; finished ones keep their outcome', async () => {
-    const r = await convertVolume('lab', J, 'big.raw', { name: 'big2.qcow2', format: 'qcow2', compress: true });
-    await sleep(1500);
-    const g = globalThis as { __kscJobs?: Map<string, { controller: AbortController; done: Promise<void> }> };
-    const saved = new Map(g.__kscJobs);
-    g.__kscJobs!.clear(); // the new process knows nothing in memory…
-    closeDb(); // …and opens the database afresh
-    const jobs = listJobs();
-    expect(jobs.find((j) => j.id === r.jobId)).toMatchObject({ state: 'interrupted', error: { code: 'interrupted' } });
-    expect(jobs.find((j) => j.kind === 'convert' && j.state === 'cancelled')).toBeTruthy();
-    // Stop the real process the "dead" server left behind.
-    const l = saved.get(r.jobId!)!;
-    l.controller.abort();
-    await l.done;
-    await sleep(1500);
-    expect(procs(f('big2.qcow2'))).toEqual([]);
-  }, 60_000);
+  it('a job running when its server process is killed is listed as interrupted after a restart; finished ones keep their outcome', async () => {
+    // A console server of its own (same KSC_DATA_DIR, same lab inventory): a real process to kill.
+    const env = { KSC_DATA_DIR: data, KSC_INVENTORY: LAB_INVENTORY };
+    const first = await startServerProcess(env);
+    let second: Awaited<ReturnType<typeof startServerProcess>> | undefined;
+    const target = f('big2.qcow2');
+    try {
+      const started = await first.request<{ jobId?: string }>('POST', `/api/hosts/lab/pools/${J}/volumes/big.raw/convert`, { name: 'big2.qcow2', format: 'qcow2', compress: true });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const id = started.body.jobId!;
+      // Running for real: the job says so and its qemu-img is on the host.
+      await vi.waitFor(async () => expect((await first.request<JobDto>('GET', `/api/jobs/${id}`)).body.state).toBe('running'), { timeout: 30_000, interval: 200 });
+      await vi.waitFor(() => expect(procs(target).length).toBeGreaterThan(0), { timeout: 30_000, interval: 200 });
+
+      await first.kill(); // SIGKILL: no clean-up of any kind
+      second = await startServerProcess(env);
+      const jobs = (await second.request<JobDto[]>('GET', '/api/jobs')).body;
+      expect(jobs.find((j) => j.id === id)).toMatchObject({ state: 'interrupted', error: { code: 'interrupted' } });
+      expect(jobs.find((j) => j.kind === 'convert' && j.state === 'cancelled')).toBeTruthy(); // the first test's
+      // This process (another "server" on the same file) reads the same outcome.
+      expect(getJob(id)).toMatchObject({ state: 'interrupted' });
+    } finally {
+      await first.kill();
+      await second?.stop();
+      // The dead server's qemu-img lost its SSH channel; it ends at its next write to it (SIGPIPE).
+      // Whatever is left of it after 15 s is killed here, by pid, so the next tests start clean.
+      const ended = await until(() => procs(target).length === 0, { timeoutMs: 15_000, intervalMs: 250 }).catch(() => false);
+      if (!ended) {
+        console.log(`qemu-img of the killed server still running after 15 s: ${procs(target).join('; ')}`);
+        for (const line of procs(target)) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+      }
+    }
+    await vi.waitFor(() => expect(procs(target)).toEqual([]), { timeout: 10_000, interval: 200 });
+  }, 180_000);
 
   it('one failing job does not block another; the failure carries the host’s stderr', async () => {
     await cloneVolume('lab', J, 'big.raw', { name: 'victim.raw', dryRun: true });

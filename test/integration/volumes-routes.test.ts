@@ -12,19 +12,19 @@ import { cleanLab, exists, info, makePool, setupEnv, sha256 } from '../helpers/v
 
 // The HTTP contract through the route handlers themselves: status codes (201/202/409/422),
 // the guard body shape, check as a job, and the job routes.
-const R = 'ksc-t4-r';
+const R = 'ksc-vol-r';
 let dir = '';
-const data = mkdtempSync(path.join(tmpdir(), 'ksc-t4-data-'));
+const data = mkdtempSync(path.join(tmpdir(), 'ksc-vol-data-'));
 const req = (method: string, body?: unknown) => new Request('http://x/api', { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
 const params = <T extends Record<string, string>>(p: T) => ({ params: Promise.resolve(p) });
 
 beforeAll(() => {
   setupEnv(data);
-  cleanLab('ksc-t4-r');
+  cleanLab('ksc-vol-r');
   dir = makePool(R);
 });
 afterAll(() => {
-  cleanLab('ksc-t4-r');
+  cleanLab('ksc-vol-r');
   rmSync(data, { recursive: true, force: true });
 });
 

@@ -23,11 +23,11 @@ import { cleanLab, exists, hasPattern, info, makePool, setupEnv, sha256, sys, wr
 
 // Every volume operation through the project's server code over SSH to the lab, each result
 // checked on the host itself (qemu-img info, qemu-io reads, sha256sum, virsh).
-const A = 'ksc-t4-a';
-const B = 'ksc-t4-b';
+const A = 'ksc-vol-a';
+const B = 'ksc-vol-b';
 let dirA = '';
 let dirB = '';
-const data = mkdtempSync(path.join(tmpdir(), 'ksc-t4-data-'));
+const data = mkdtempSync(path.join(tmpdir(), 'ksc-vol-data-'));
 const M = 1024 ** 2;
 
 beforeAll(() => {

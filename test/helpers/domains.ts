@@ -1,6 +1,6 @@
 /**
- * Throwaway VMs for the domain tests (issue 5), in their own dir pool `ksc-t5` under
- * /var/lib/ksc-t5: firmware-only guests like the lab's seed VMs (TCG, ACPI on, 128 MiB),
+ * Throwaway VMs for the domain tests, in their own dir pool `ksc-dom` under
+ * /var/lib/libvirt/images/ksc-dom (a default root of the path policy): firmware-only guests like the lab's seed VMs (TCG, ACPI on, 128 MiB),
  * so the seeded vm001/vm002 stay untouched. Made with the local virsh (test setup, not
  * the code under test) and removed again, leftovers of a crashed run included.
  */
@@ -9,19 +9,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tryVirsh, virsh as virshSys } from './virsh';
 
-export const POOL = 'ksc-t5';
-export const DIR = '/var/lib/ksc-t5';
+export const POOL = 'ksc-dom';
+export const DIR = '/var/lib/libvirt/images/ksc-dom';
 const env = { ...process.env, LC_ALL: 'C' };
 
-export const virshSys = (...args: string[]): string => execFileSync('virsh', ['-q', '-c', 'qemu:///system', ...args], { encoding: 'utf8', env });
-export const tryVirsh = (...args: string[]): string | null => {
-  try {
-    return virshSys(...args);
-  } catch {
-    return null;
-  }
-};
+export { virsh as virshSys, tryVirsh } from './virsh';
 export const qemuImg = (...args: string[]): string => execFileSync('qemu-img', args, { encoding: 'utf8', env });
 export const qemuIo = (file: string, cmd: string, fmt = 'qcow2'): string => execFileSync('qemu-io', ['-f', fmt, '-c', cmd, file], { encoding: 'utf8', env });
 export const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -36,7 +30,7 @@ export const refreshPool = () => virshSys('pool-refresh', POOL);
 
 /** Remove a VM of ours with its snapshot metadata (never one without our prefix). */
 export function removeVm(name: string): void {
-  if (!name.startsWith('ksc-t5-')) throw new Error(`refusing to remove ${name}: not a ksc-t5- VM`);
+  if (!name.startsWith(`${POOL}-`)) throw new Error(`refusing to remove ${name}: not a ${POOL}- VM`);
   if (tryVirsh('dominfo', name) === null) return;
   tryVirsh('destroy', name);
   for (const s of (tryVirsh('snapshot-list', '--name', name) ?? '').split('\n').map((x) => x.trim()).filter(Boolean)) tryVirsh('snapshot-delete', name, s, '--metadata');
