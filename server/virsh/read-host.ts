@@ -105,7 +105,15 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
       warnings.push(`pool ${uuid}: ${xmlRes?.error || infoRes?.error || 'not read'}`);
       continue;
     }
-    const p = parsePoolXml(xmlRes.output);
+    // A pool deleted between the listing and its pool-dumpxml leaves an empty frame (virsh's
+    // error went to the stderr section): it is gone, not a malformed answer.
+    let p: ReturnType<typeof parsePoolXml>;
+    try {
+      p = parsePoolXml(xmlRes.output);
+    } catch (e) {
+      warnings.push(`pool ${uuid}: ${xmlRes.output.trim() ? `unreadable XML (${(e as Error).message})` : 'vanished while the host was read'}`);
+      continue;
+    }
     const info = parseKeyValues(infoRes.output);
     const state = (info.get('State') ?? (active.has(uuid) ? 'running' : 'inactive')) as PoolDto['state'];
     const pool = {
@@ -176,7 +184,13 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
       warnings.push(`domain ${uuid}: ${xmlRes?.error ?? 'not read'}`);
       return;
     }
-    const d = parseDomainXml(xmlRes.output);
+    let d: ReturnType<typeof parseDomainXml>;
+    try {
+      d = parseDomainXml(xmlRes.output);
+    } catch (e) {
+      warnings.push(`domain ${uuid}: ${xmlRes.output.trim() ? `unreadable XML (${(e as Error).message})` : 'vanished while the host was read'}`);
+      return;
+    }
     const state = (stateRes?.ok ? stateRes.output.trim() : 'unknown') as DomainDto['state'];
     const info = infoRes?.ok ? parseKeyValues(infoRes.output) : new Map<string, string>();
     domains.push({
