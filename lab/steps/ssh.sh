@@ -16,10 +16,22 @@ fi
 # useradd leaves the account locked ('!'), which sshd refuses even for keys when UsePAM is off.
 usermod -p '*' "$LAB_USER"
 # A new client key at every lab/up: no key the console held before (a demo, a leak) outlives it.
-# The lab's sshd instances read the new public key below; nestlab gets it at its next boot
-# (lab/full/up reboots a VM that was started with an older key).
-rm -f "$STATE/id_ed25519" "$STATE/id_ed25519.pub"
-ssh-keygen -q -t ed25519 -N '' -C ksc-console@lab -f "$STATE/id_ed25519"
+# The lab's sshd instances read the new public key below. A running nestlab is handed it over SSH
+# with the old key (and forgets the old one); one that cannot be reached gets it at its next boot
+# (lab/full/up boots a VM again that was started with another key: lab/state/full/run.key).
+rm -f "$STATE/id_ed25519.new" "$STATE/id_ed25519.new.pub"
+ssh-keygen -q -t ed25519 -N '' -C ksc-console@lab -f "$STATE/id_ed25519.new"
+nest="$STATE/full"
+if [ -f "$STATE/id_ed25519" ] && [ -s "$nest/qemu.pid" ] && kill -0 "$(cat "$nest/qemu.pid")" 2>/dev/null && [ -s "$nest/port" ] &&
+  timeout 60 ssh -i "$STATE/id_ed25519" -p "$(cat "$nest/port")" -o BatchMode=yes -o ConnectTimeout=20 \
+    -o UserKnownHostsFile="$nest/known_hosts" -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR \
+    root@127.0.0.1 'umask 077; cat > /root/.ssh/authorized_keys.new && mv /root/.ssh/authorized_keys.new /root/.ssh/authorized_keys' \
+    < "$STATE/id_ed25519.new.pub"; then
+  cp "$STATE/id_ed25519.new.pub" "$nest/run.key"
+  log "nestlab now trusts the new client key"
+fi
+mv -f "$STATE/id_ed25519.new" "$STATE/id_ed25519"
+mv -f "$STATE/id_ed25519.new.pub" "$STATE/id_ed25519.pub"
 # sshd reads the keys file as the logging-in user, so it lives outside the (private) state folder.
 AUTH_KEYS_DIR=/etc/ssh/ksc-lab
 mkdir -p "$AUTH_KEYS_DIR"
