@@ -20,7 +20,7 @@ export interface Step {
   /** How the preview names a shown stdin document (`virsh … < disk.xml`); default: no suffix. */
   stdinName?: string;
   timeoutMs?: number;
-  /** A failure whose stderr matches is transient: the step is run again (at most 3 times in all). */
+  /** A failure whose stderr matches is transient: the step is run again (at most RETRY_ATTEMPTS times in all, run.ts). */
   retryIf?: RegExp;
   /** What takes this step back when a later step fails (run in reverse order). */
   undo?: Step;

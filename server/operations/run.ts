@@ -32,6 +32,12 @@ function resultOf(s: Step, r: ExecResult): StepResult {
   return { ...describeStep(s), ok, output: (r.stdout + (ok ? r.stderr : '')).trim(), ...(ok ? {} : { error: err }) };
 }
 
+/**
+ * How often a step with `retryIf` runs at most. qemu's LUKS benchmark failure comes in runs on a
+ * fast, quiet machine (three in a row were seen): each try costs milliseconds, so allow plenty.
+ */
+export const RETRY_ATTEMPTS = 10;
+
 async function exec(t: Transport, s: Step, opts: RunOptions): Promise<ExecResult> {
   const once = () =>
     t.exec(s.inv, {
@@ -41,8 +47,11 @@ async function exec(t: Transport, s: Step, opts: RunOptions): Promise<ExecResult
       ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
     });
   let r = await once();
-  // A transient failure the step declares (Step.retryIf): run it again, at most 3 times in all.
-  for (let attempt = 1; attempt < 3 && s.retryIf && failed(r) && !r.aborted && s.retryIf.test(r.stderr); attempt++) r = await once();
+  // A transient failure the step declares (Step.retryIf): run it again, at most RETRY_ATTEMPTS times in all.
+  for (let attempt = 1; attempt < RETRY_ATTEMPTS && s.retryIf && failed(r) && !r.aborted && s.retryIf.test(r.stderr); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt)); // failures come in bursts: spread the tries
+    r = await once();
+  }
   return r;
 }
 

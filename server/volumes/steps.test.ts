@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { command } from '../commands/command';
 import type { ExecResult, Transport } from '../transport/types';
+import { RETRY_ATTEMPTS } from '../operations/run';
 import { LUKS_BENCHMARK_FLAKE, runSteps } from './steps';
 
 /** A transport that answers from a script of results, one per exec, and counts the calls. */
@@ -30,10 +31,10 @@ describe('runSteps', () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ title: 'Create enc.qcow2', command: 'qemu-img create', ok: true, output: 'Formatting' });
   });
-  it('gives up after 3 tries, and never retries a step without retryIf or another error', async () => {
+  it('gives up after RETRY_ATTEMPTS tries, and never retries a step without retryIf or another error', async () => {
     const t1 = scripted([flake]);
     await expect(runSteps(t1, [step(true)])).rejects.toMatchObject({ code: 'command-failed' });
-    expect(t1.calls).toBe(3);
+    expect(t1.calls).toBe(RETRY_ATTEMPTS);
     const t2 = scripted([flake]);
     await expect(runSteps(t2, [step(false)])).rejects.toMatchObject({ code: 'command-failed' });
     expect(t2.calls).toBe(1);
