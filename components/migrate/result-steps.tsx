@@ -7,7 +7,7 @@ import { useDomains } from '@/lib/api/domains';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
 import { pageHrefs } from '@/lib/api/paths';
 import { busForAdapter, vmdkCompare, vmdkDelete } from '@/lib/api/vmdk-migration';
-import { guardOf } from '@/lib/api/errors';
+import { guardOf, routeGuardError } from '@/lib/api/errors';
 import { volumeQuery } from '@/lib/api/volumes';
 import { formatBytes } from '@/lib/format';
 import type { JobDto, VmdkInspectDto } from '@/lib/schemas';
@@ -215,9 +215,7 @@ function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; 
       await vmdkDelete(hostId, source.pool, source.name, { dryRun: true });
       setGuard({ code: 'delete-vmdk', message: '', confirmWith: source.name, affected: null });
     } catch (e) {
-      const g = guardOf(e);
-      if (g) setGuard(g);
-      else setError(e);
+      routeGuardError(e, setGuard, setError);
     } finally {
       setBusy(false);
     }
@@ -230,9 +228,7 @@ function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; 
       const r = await vmdkDelete(hostId, source.pool, source.name, { confirm: typed });
       setDeleted(names.length === r.steps.length ? names : r.steps.map((s) => s.title.replace(/^Delete /, '')));
     } catch (e) {
-      const g = guardOf(e);
-      if (g) setGuard(g);
-      else setError(e);
+      routeGuardError(e, setGuard, setError);
     } finally {
       setBusy(false);
       void qc.invalidateQueries({ queryKey: hostKeys.detail(hostId) });

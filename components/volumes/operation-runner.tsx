@@ -2,7 +2,7 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { guardOf } from '@/lib/api/errors';
+import { guardOf, routeGuardError } from '@/lib/api/errors';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
 import type { OperationResult } from '@/lib/schemas';
 import { CodePanel } from '@/components/ui/code-panel';
@@ -57,10 +57,8 @@ export function OperationRunner(props: {
     try {
       setPreview(await props.call({ ...b, dryRun: true }));
     } catch (e) {
-      const g = guardOf(e);
       setPreview(null);
-      if (g) setGuard(g);
-      else setError(e);
+      routeGuardError(e, setGuard, setError);
     } finally {
       setBusy(false);
     }
@@ -80,9 +78,7 @@ export function OperationRunner(props: {
       refresh();
       if (!r.jobId) props.onDone?.();
     } catch (e) {
-      const g = guardOf(e);
-      if (g) setGuard(g);
-      else setError(e);
+      routeGuardError(e, setGuard, setError);
     } finally {
       setBusy(false);
     }

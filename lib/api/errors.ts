@@ -112,3 +112,10 @@ export function guardOf(error: unknown): { code: string; message: string; confir
   if (!d || typeof d.confirmWith !== 'string') return null;
   return { code: error.code, message: error.message, confirmWith: d.confirmWith, affected: d.affected };
 }
+
+/** A failed call's error, routed: a guard (409 with a name to type) to the confirmation, anything else to the error panel. */
+export function routeGuardError(error: unknown, onGuard: (g: NonNullable<ReturnType<typeof guardOf>>) => void, onError: (e: unknown) => void): void {
+  const g = guardOf(error);
+  if (g) onGuard(g);
+  else onError(error);
+}
