@@ -17,10 +17,10 @@ import { transportFor } from './transports';
  * back: past `budgetMs` it is listed as `connecting` while its read goes on (and lands in the
  * storage cache), so the next request — the UI polls while any host is connecting — has it.
  */
-export async function listHosts(opts: { budgetMs?: number } = {}): Promise<HostDto[]> {
+export async function listHosts(opts: { budgetMs?: number; only?: (hostId: string) => boolean } = {}): Promise<HostDto[]> {
   const budget = opts.budgetMs ?? Number(process.env.KSC_HOST_LIST_BUDGET_MS ?? 4000);
   return Promise.all(
-    loadInventory().hosts.map((h) => {
+    loadInventory().hosts.filter((h) => !opts.only || opts.only(h.id)).map((h) => {
       const full = summarize(h);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<HostDto>((resolve) => {

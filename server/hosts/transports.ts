@@ -1,5 +1,6 @@
 import 'server-only';
 import { readFileSync, statSync } from 'node:fs';
+import { AuditedTransport } from '../audit/transport';
 import { AppError } from '../errors';
 import { LocalTransport } from '../transport/local';
 import { SshTransport } from '../transport/ssh';
@@ -19,7 +20,7 @@ export function transportFor(host: HostConfig): Transport {
   const existing = registry.get(host.id);
   if (existing && existing.key === key) return existing.transport;
   void existing?.transport.close();
-  const transport = host.transport === 'local' ? new LocalTransport() : makeSsh(host);
+  const transport = new AuditedTransport(host.transport === 'local' ? new LocalTransport() : makeSsh(host));
   registry.set(host.id, { key, transport });
   return transport;
 }

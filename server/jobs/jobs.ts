@@ -1,4 +1,5 @@
 import 'server-only';
+import { currentContext, jobEnded as reportJobEnded } from '../auth/context';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ZodError } from 'zod';
@@ -231,6 +232,9 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
     result: null,
     steps: [],
   };
+  // The request that started the job keeps its audit record open until the job ends.
+  const requestCtx = currentContext();
+  if (requestCtx) requestCtx.pendingJobs++;
   const controller = new AbortController();
   const events = new EventEmitter();
   events.setMaxListeners(100);
@@ -304,6 +308,7 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
     };
     emit(l, true);
     l.events.emit('end', l.dto);
+    reportJobEnded(requestCtx, { state, error, jobId: dto.id });
     // Keep finished jobs in memory a little while for late subscribers, then the db answers.
     setTimeout(() => live.delete(dto.id), 60_000).unref?.();
   })();
@@ -314,13 +319,26 @@ export const JOB_LIST_DEFAULT = 200;
 export const JOB_LIST_MAX = 500;
 
 /** Jobs, newest first; `limit` is clamped to 1..500 (a negative LIMIT means "all" to SQLite). */
-export function listJobs(opts: { limit?: number; hostId?: string } = {}): JobDto[] {
+export function listJobs(opts: { limit?: number; hostId?: string; /** only jobs on these hosts (the caller's) */ hosts?: readonly string[] } = {}): JobDto[] {
   const limit = clampInt(opts.limit, { min: 1, max: JOB_LIST_MAX, fallback: JOB_LIST_DEFAULT });
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (opts.hostId) (where.push('host_id = ?'), args.push(opts.hostId));
+  if (opts.hosts) (where.push(`host_id IN (${opts.hosts.map(() => '?').join(', ') || 'NULL'})`), args.push(...opts.hosts));
   const rows = db()
-    .prepare(`SELECT * FROM jobs ${opts.hostId ? 'WHERE host_id = ?' : ''} ORDER BY created_at DESC LIMIT ?`)
-    .all(...(opts.hostId ? [opts.hostId] : []), limit) as Row[];
+    .prepare(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`)
+    .all(...args, limit) as Row[];
   // Running jobs: the in-memory record is fresher than the throttled row.
   return rows.map((r) => live.get(r.id)?.dto ?? fromRow(r));
+}
+
+/** The host a job runs on, or null for no such job (permission checks). */
+export async function findJobHost(id: string): Promise<string | null> {
+  try {
+    return getJob(id).hostId;
+  } catch {
+    return null;
+  }
 }
 
 export function getJob(id: string): JobDto {

@@ -43,6 +43,7 @@ async function exec(t: Transport, s: Step, opts: RunOptions): Promise<ExecResult
     t.exec(s.inv, {
       timeoutMs: s.timeoutMs ?? opts.timeoutMs ?? 600_000,
       ...(s.stdin !== undefined ? { stdin: s.stdin } : {}),
+      audit: { title: s.title, stdinPublic: s.stdin !== undefined && !s.secret },
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
     });
@@ -77,7 +78,7 @@ export async function runPlan(t: Transport, plan: Plan | Step[], opts: RunOption
     for (const d of [...done].reverse()) {
       if (!d.step.undo) continue;
       // An undo runs even when the operation was cancelled: it must not leave a half-made object.
-      const u = resultOf(d.step.undo, await t.exec(d.step.undo.inv, { timeoutMs: d.step.undo.timeoutMs ?? 60_000, ...(d.step.undo.stdin !== undefined ? { stdin: d.step.undo.stdin } : {}) }).catch(
+      const u = resultOf(d.step.undo, await t.exec(d.step.undo.inv, { timeoutMs: d.step.undo.timeoutMs ?? 60_000, ...(d.step.undo.stdin !== undefined ? { stdin: d.step.undo.stdin } : {}), audit: { title: `Undo: ${d.step.undo.title}`, stdinPublic: !d.step.undo.secret } }).catch(
         (e: unknown): ExecResult => ({ exitCode: null, stdout: '', stderr: (e as Error).message, timedOut: false, aborted: false, durationMs: 0 }),
       ));
       undone.push(u);

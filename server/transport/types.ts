@@ -16,6 +16,11 @@ export interface ExecOptions {
   readonly stdinStream?: Readable;
   /** Streamed stdout (downloads): piped with backpressure; stdout is then not collected. */
   readonly stdoutSink?: Writable;
+  /**
+   * For the audit log (server/audit/transport.ts): the plan step's title, and whether its stdin
+   * may be recorded (a pool's XML yes, a passphrase never). Unmarked stdin is not recorded.
+   */
+  readonly audit?: { readonly title?: string; readonly stdinPublic?: boolean };
 }
 
 export interface ExecResult {

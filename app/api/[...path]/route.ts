@@ -1,4 +1,5 @@
 import { NextResponse } from 'next/server';
+import { api } from '@/server/route';
 
 /** Any /api path no route serves answers JSON, like every other API error. */
 function notFound(req: Request) {
@@ -6,4 +7,4 @@ function notFound(req: Request) {
   return NextResponse.json({ error: { code: 'not-found', message: `No API route ${req.method} ${pathname}; see docs/API.md` } }, { status: 404 });
 }
 
-export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE };
+export const { GET, POST, PUT, PATCH, DELETE } = api('/api/[...path]', { GET: notFound, POST: notFound, PUT: notFound, PATCH: notFound, DELETE: notFound });

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { closeDb, db } from '@/server/jobs/db';
 import { startJob, waitForJob } from '@/server/jobs/jobs';
 import { openStreams } from '@/server/jobs/streams';
+import { authHeaders } from '@/test/helpers/auth';
 import { GET as eventsGET } from './[job]/events/route';
 import { GET as jobsGET } from './route';
 
@@ -25,7 +26,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const get = (url: string, headers: Record<string, string> = {}) => new Request(`http://x${url}`, { headers });
+const get = async (url: string, headers: Record<string, string> = {}) => new Request(`http://x${url}`, { headers: { ...(await authHeaders()), ...headers } });
 const params = (job: string) => ({ params: Promise.resolve({ job }) });
 
 describe('GET /api/jobs?limit', () => {
@@ -34,7 +35,7 @@ describe('GET /api/jobs?limit', () => {
     db().transaction(() => {
       for (let i = 0; i < 600; i++) ins.run(`r${i}`, new Date(Date.now() - i * 1000).toISOString());
     })();
-    const count = async (q: string) => ((await (await jobsGET(get(`/api/jobs${q}`))).json()) as unknown[]).length;
+    const count = async (q: string) => ((await (await jobsGET(await get(`/api/jobs${q}`))).json()) as unknown[]).length;
     expect(await count('?limit=-1')).toBe(1);
     expect(await count('?limit=100000')).toBe(500);
     expect(await count('?limit=abc')).toBe(200);
@@ -43,12 +44,13 @@ describe('GET /api/jobs?limit', () => {
   });
 
   it('an unexpected failure (the data directory is a file) answers 500 internal with an id that the log has, never the raw message', async () => {
+    const req = await get('/api/jobs'); // signed in while the data directory still works
     const file = path.join(root, 'not-a-dir');
     writeFileSync(file, '');
     process.env.KSC_DATA_DIR = path.join(file, 'sub');
     closeDb();
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const res = await jobsGET(get('/api/jobs'));
+    const res = await jobsGET(req);
     expect(res.status).toBe(500);
     const { error } = (await res.json()) as { error: { code: string; message: string; id: string } };
     expect(error).toEqual({ code: 'internal', message: `Internal error (id ${error.id})`, id: error.id });
@@ -70,15 +72,15 @@ describe('GET /api/jobs/{id}/events is capped', () => {
     process.env.KSC_SSE_MAX = '2';
     const gate = deferred();
     const job = startJob({ kind: 'check', title: 'sse', hostId: 'sse-h', target: {}, command: 'c' }, () => gate.p);
-    const a = await eventsGET(get(`/api/jobs/${job.id}/events`), params(job.id));
-    const b = await eventsGET(get(`/api/jobs/${job.id}/events`), params(job.id));
+    const a = await eventsGET(await get(`/api/jobs/${job.id}/events`), params(job.id));
+    const b = await eventsGET(await get(`/api/jobs/${job.id}/events`), params(job.id));
     expect([a.status, b.status]).toEqual([200, 200]);
-    const c = await eventsGET(get(`/api/jobs/${job.id}/events`), params(job.id));
+    const c = await eventsGET(await get(`/api/jobs/${job.id}/events`), params(job.id));
     expect(c.status).toBe(429);
     expect(((await c.json()) as { error: { code: string } }).error.code).toBe('too-many-streams');
     await a.body!.cancel(); // the browser closes one
     expect(openStreams().total).toBe(1);
-    const d = await eventsGET(get(`/api/jobs/${job.id}/events`), params(job.id));
+    const d = await eventsGET(await get(`/api/jobs/${job.id}/events`), params(job.id));
     expect(d.status).toBe(200);
     gate.resolve();
     await waitForJob(job.id);
@@ -91,7 +93,7 @@ describe('GET /api/jobs/{id}/events is capped', () => {
     process.env.KSC_SSE_PER_CLIENT = '1';
     const gate = deferred();
     const job = startJob({ kind: 'check', title: 'sse2', hostId: 'sse-h2', target: {}, command: 'c' }, () => gate.p);
-    const ev = (xff: string) => eventsGET(get(`/api/jobs/${job.id}/events`, { 'x-forwarded-for': xff }), params(job.id));
+    const ev = async (xff: string) => eventsGET(await get(`/api/jobs/${job.id}/events`, { 'x-forwarded-for': xff }), params(job.id));
     const a1 = await ev('10.0.0.1');
     expect(a1.status).toBe(200);
     expect((await ev('10.0.0.1')).status).toBe(429);

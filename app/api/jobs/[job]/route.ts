@@ -1,15 +1,18 @@
 import { handle, type Params } from '@/server/http';
 import { cancelJob, getJob } from '@/server/jobs/jobs';
+import { api } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, { params }: Params<'job'>) {
+async function onGet(_req: Request, { params }: Params<'job'>) {
   const { job } = await params;
   return handle(async () => getJob(job));
 }
 
 /** Cancel: the job's process on the host is killed; answers the job as it ended. */
-export async function DELETE(_req: Request, { params }: Params<'job'>) {
+async function onDelete(_req: Request, { params }: Params<'job'>) {
   const { job } = await params;
   return handle(() => cancelJob(job));
 }
+
+export const { GET, DELETE } = api('/api/jobs/[job]', { GET: onGet, DELETE: onDelete });

@@ -1,9 +1,12 @@
 import { handle, type Params } from '@/server/http';
 import { listPoolTypes } from '@/server/hosts/pool-service';
+import { api } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, { params }: Params<'host'>) {
+async function onGet(_req: Request, { params }: Params<'host'>) {
   const { host } = await params;
   return handle(() => listPoolTypes(host));
 }
+
+export const { GET } = api('/api/hosts/[host]/pool-types', { GET: onGet });

@@ -2,10 +2,11 @@ import { NextResponse } from 'next/server';
 import { errorResponse, handle, readJson, type Params } from '@/server/http';
 import { listPools } from '@/server/hosts/service';
 import { createPool } from '@/server/hosts/pool-service';
+import { api } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, { params }: Params<'host'>) {
+async function onGet(_req: Request, { params }: Params<'host'>) {
   const { host } = await params;
   return handle(() => listPools(host));
 }
@@ -18,7 +19,7 @@ export async function GET(_req: Request, { params }: Params<'host'>) {
  * list in detail). A refusal (validation, duplicate name, path policy, guard) comes before any
  * step runs, either way.
  */
-export async function POST(req: Request, { params }: Params<'host'>) {
+async function onPost(req: Request, { params }: Params<'host'>) {
   const { host } = await params;
   const async = /\brespond-async\b/.test(req.headers.get('prefer') ?? '');
   try {
@@ -29,3 +30,5 @@ export async function POST(req: Request, { params }: Params<'host'>) {
     return errorResponse(e);
   }
 }
+
+export const { GET, POST } = api('/api/hosts/[host]/pools', { GET: onGet, POST: onPost });

@@ -1,6 +1,7 @@
 import { errorResponse, type Params } from '@/server/http';
 import { getJob, subscribe } from '@/server/jobs/jobs';
 import { openStream } from '@/server/jobs/streams';
+import { api } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
  * are capped (429 `too-many-streams`, see server/jobs/streams.ts); the slot is released when
  * the stream closes, whichever side closes it.
  */
-export async function GET(req: Request, { params }: Params<'job'>) {
+async function onGet(req: Request, { params }: Params<'job'>) {
   const { job } = await params;
   let release: () => void;
   try {
@@ -75,3 +76,5 @@ export async function GET(req: Request, { params }: Params<'job'>) {
   });
   return new Response(stream, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' } });
 }
+
+export const { GET } = api('/api/jobs/[job]/events', { GET: onGet });

@@ -2,16 +2,17 @@ import { handle, readJson, type Params } from '@/server/http';
 import { listVolumes } from '@/server/hosts/service';
 import { createVolume } from '@/server/volumes/create';
 import { requireNamed } from '@/server/hosts/lookup';
+import { api } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, { params }: Params<'host' | 'pool'>) {
+async function onGet(_req: Request, { params }: Params<'host' | 'pool'>) {
   const { host, pool } = await params;
   return handle(() => listVolumes(host, pool));
 }
 
 /** Create a volume (or a differencing disk); `"dryRun": true` answers the exact commands/XML. */
-export async function POST(req: Request, { params }: Params<'host' | 'pool'>) {
+async function onPost(req: Request, { params }: Params<'host' | 'pool'>) {
   const { host, pool } = await params;
   return handle(async () => {
     await requireNamed(host, { pool });
@@ -20,3 +21,5 @@ export async function POST(req: Request, { params }: Params<'host' | 'pool'>) {
     return r;
   });
 }
+
+export const { GET, POST } = api('/api/hosts/[host]/pools/[pool]/volumes', { GET: onGet, POST: onPost });

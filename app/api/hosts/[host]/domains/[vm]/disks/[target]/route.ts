@@ -1,10 +1,11 @@
 import { handle, readJson, type Params } from '@/server/http';
 import { detachDisk } from '@/server/domains/disks';
+import { api } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
 /** Body (or query): `live`, `persistent`, `waitMs`, `deleteVolume` + `confirm`, `dryRun`. */
-export async function DELETE(req: Request, { params }: Params<'host' | 'vm' | 'target'>) {
+async function onDelete(req: Request, { params }: Params<'host' | 'vm' | 'target'>) {
   const { host, vm, target } = await params;
   const q = new URL(req.url).searchParams;
   const bool = (k: string) => (q.has(k) ? q.get(k) === 'true' : undefined);
@@ -19,3 +20,5 @@ export async function DELETE(req: Request, { params }: Params<'host' | 'vm' | 't
     return detachDisk(host, vm, target, body);
   });
 }
+
+export const { DELETE } = api('/api/hosts/[host]/domains/[vm]/disks/[target]', { DELETE: onDelete });

@@ -1,10 +1,11 @@
 import { handle, readJson, type Params } from '@/server/http';
 import { deleteSnapshot } from '@/server/domains/snapshots';
+import { api } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
 /** Body (or query): `confirm` = the snapshot's name, `dryRun`. */
-export async function DELETE(req: Request, { params }: Params<'host' | 'vm' | 'name'>) {
+async function onDelete(req: Request, { params }: Params<'host' | 'vm' | 'name'>) {
   const { host, vm, name } = await params;
   const q = new URL(req.url).searchParams;
   return handle(async () => {
@@ -12,3 +13,5 @@ export async function DELETE(req: Request, { params }: Params<'host' | 'vm' | 'n
     return deleteSnapshot(host, vm, name, body);
   });
 }
+
+export const { DELETE } = api('/api/hosts/[host]/domains/[vm]/snapshots/[name]', { DELETE: onDelete });

@@ -1,16 +1,17 @@
 import { handle, readJson, type Params } from '@/server/http';
 import { getVolume } from '@/server/hosts/service';
 import { deleteVolume } from '@/server/volumes/operations';
+import { api } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, { params }: Params<'host' | 'pool' | 'volume'>) {
+async function onGet(_req: Request, { params }: Params<'host' | 'pool' | 'volume'>) {
   const { host, pool, volume } = await params;
   return handle(() => getVolume(host, pool, volume));
 }
 
 /** Body (or query) `{confirm, dryRun}`: refused with 409 unless `confirm` is the volume's name. */
-export async function DELETE(req: Request, { params }: Params<'host' | 'pool' | 'volume'>) {
+async function onDelete(req: Request, { params }: Params<'host' | 'pool' | 'volume'>) {
   const { host, pool, volume } = await params;
   return handle(async () => {
     const q = new URL(req.url).searchParams;
@@ -21,3 +22,5 @@ export async function DELETE(req: Request, { params }: Params<'host' | 'pool' | 
     return deleteVolume(host, pool, volume, body);
   });
 }
+
+export const { GET, DELETE } = api('/api/hosts/[host]/pools/[pool]/volumes/[volume]', { GET: onGet, DELETE: onDelete });

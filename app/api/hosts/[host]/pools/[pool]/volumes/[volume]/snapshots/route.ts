@@ -2,24 +2,25 @@ import { badRequest } from '@/server/errors';
 import { handle, readJson, type Params } from '@/server/http';
 import { createSnapshot, deleteSnapshot, listSnapshots } from '@/server/volumes/snapshots';
 import { requireNamed } from '@/server/hosts/lookup';
+import { api } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
 type P = Params<'host' | 'pool' | 'volume'>;
 
-export async function GET(_req: Request, { params }: P) {
+async function onGet(_req: Request, { params }: P) {
   const { host, pool, volume } = await params;
   return handle(() => listSnapshots(host, pool, volume));
 }
 
 /** `{name, dryRun?}`: qemu-img snapshot -c. */
-export async function POST(req: Request, { params }: P) {
+async function onPost(req: Request, { params }: P) {
   const { host, pool, volume } = await params;
   return handle(async () => (await requireNamed(host, { pool, volume }), createSnapshot(host, pool, volume, await readJson(req))));
 }
 
 /** `{name, confirm, dryRun?}` (or DELETE …/snapshots/{name}). */
-export async function DELETE(req: Request, { params }: P) {
+async function onDelete(req: Request, { params }: P) {
   const { host, pool, volume } = await params;
   return handle(async () => {
     await requireNamed(host, { pool, volume });
@@ -28,3 +29,5 @@ export async function DELETE(req: Request, { params }: P) {
     return deleteSnapshot(host, pool, volume, body.name, body);
   });
 }
+
+export const { GET, POST, DELETE } = api('/api/hosts/[host]/pools/[pool]/volumes/[volume]/snapshots', { GET: onGet, POST: onPost, DELETE: onDelete });
