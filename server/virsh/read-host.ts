@@ -1,4 +1,5 @@
 import 'server-only';
+import { isFilePool } from '@/lib/pool-types';
 import type { DomainDto, PoolDto, VolumeDto } from '@/lib/schemas';
 import { command } from '../commands/command';
 import { call, hasControlChar, parseVirshBatch, splitFrame, stripPrompts, virshBatch, virshBatchTail, type VirshCall, type VirshCallResult } from '../commands/virsh';
@@ -63,9 +64,6 @@ const ROUND_TRIP_1 = [
 
 /** Scale the allowed time with the work: ~4 ms per volume is plenty even on a loaded host. */
 const timeoutFor = (base: number, calls: number) => base + calls * 4;
-
-/** Pool types whose volumes are the files in the pool's target directory, at `target/name`. */
-const FILE_POOLS = new Set(['dir', 'fs', 'netfs']);
 
 export async function readHostStorage(t: Transport, uri: string, opts: { timeoutMs?: number } = {}): Promise<HostStorage> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
@@ -150,7 +148,8 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
       }
       vols = parseVolList(table.output).map((v) => ({ name: v.name, path: v.path || null }));
     } else if (names?.ok) {
-      const dir = FILE_POOLS.has(pool.type) && pool.target?.path ? pool.target.path.replace(/\/+$/, '') : null;
+      // A file pool's volumes are the files in its target directory, at `target/name`.
+      const dir = isFilePool(pool.type) && pool.target?.path ? pool.target.path.replace(/\/+$/, '') : null;
       vols = parseCompletions(names.output).map((name) => ({ name, path: dir ? `${dir}/${name}` : null }));
     } else {
       warnings.push(`pool ${pool.name}: its volumes could not be listed: ${names?.error || 'no answer'}`);
