@@ -4,7 +4,7 @@ import type { VolumeXml } from './volume';
 
 /**
  * A fast reader for the volume documents of a host read (thousands per read): one pass of a
- * sticky regex over the well-formed subset libvirt prints — elements, single- or double-quoted
+ * regex over the well-formed subset libvirt prints — elements, single- or double-quoted
  * attributes (a repeated one is caught only where it is read: libvirt never repeats one), text
  * without `&` — instead of fast-xml-parser's validation and tree (~10× the time,
  * 0.1–0.3 ms per document on a loaded 2-core host, most of the read's own CPU at 5,000 volumes).
@@ -17,17 +17,17 @@ const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:'[^'<&]*
 const ATTR = /([A-Za-z_][\w.:-]*)\s*=\s*(?:'([^']*)'|"([^"]*)")/g;
 
 /** Elements whose text the result needs (by parent and name); the first one wins, like child(). */
-const LEAF: Record<string, Record<string, string>> = {
-  volume: { name: 'name', key: 'key', capacity: 'capacity', allocation: 'allocation', physical: 'physical' },
-  target: { path: 'path' },
-  backingStore: { path: 'bpath' },
-};
+const LEAF = new Map([
+  ['volume', new Map([['name', 'name'], ['key', 'key'], ['capacity', 'capacity'], ['allocation', 'allocation'], ['physical', 'physical']])],
+  ['target', new Map([['path', 'path']])],
+  ['backingStore', new Map([['path', 'bpath']])],
+]);
 /** Elements whose attributes the result needs. */
-const ATTRS: Record<string, Record<string, string>> = {
-  volume: { capacity: 'capacity', allocation: 'allocation', physical: 'physical' },
-  target: { format: 'format', encryption: 'encryption' },
-  backingStore: { format: 'bformat' },
-};
+const ATTRS = new Map([
+  ['volume', new Map([['capacity', 'capacity'], ['allocation', 'allocation'], ['physical', 'physical']])],
+  ['target', new Map([['format', 'format'], ['encryption', 'encryption']])],
+  ['backingStore', new Map([['format', 'bformat']])],
+]);
 
 const present = (s: string | undefined): string | undefined => (s !== undefined && s.trim() !== '' ? s : undefined);
 
@@ -84,13 +84,13 @@ export function fastVolumeXml(xml: string): VolumeXml | null {
     if (stack.length === 0) here = 'volume';
     else if (parentCtx === 'volume' && (name === 'target' || name === 'backingStore')) here = name;
     if (parentCtx !== null) {
-      const a = ATTRS[parentCtx]?.[name];
+      const a = ATTRS.get(parentCtx)?.get(name);
       if (a && !attrs.has(a)) {
         const got = attrText ? attrsOf(attrText) : new Map<string, string>();
         if (!got) return null;
         attrs.set(a, got);
       }
-      const l = LEAF[parentCtx]?.[name];
+      const l = LEAF.get(parentCtx)?.get(name);
       if (l && !selfClose) {
         leaf = l;
         leafStart = pos;
