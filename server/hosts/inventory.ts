@@ -1,4 +1,6 @@
 import 'server-only';
+import { noticeInventory } from '../audit/inventory';
+import { currentContext } from '../auth/context';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -100,6 +102,8 @@ export function loadInventory(): Inventory {
     })),
   };
   cache = { file, mtimeMs, inv };
+  // Inside a request (the server, not a test or the CLI reading it): record a changed inventory.
+  if (currentContext()) void noticeInventory(file, inv.hosts).catch((e: unknown) => console.error('[ksc] recording the inventory change failed:', e));
   return inv;
 }
 
