@@ -4,7 +4,7 @@ import { AttachDiskInput, DetachDiskInput, type DomainActionResultDto, type Volu
 import { command } from '../commands/command';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
-import { guardError, requireConfirmation } from '../operations/guards';
+import { guard, guardError } from '../operations/guards';
 import { runPlan } from '../operations/run';
 import { findHost } from '../hosts/inventory';
 import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
@@ -216,7 +216,7 @@ export async function detachDisk(hostId: string, vm: string, target: string, bod
   }
   if (input.dryRun)
     return { dryRun: true, ok: true, message: `Would detach ${target} (${disk.source ?? 'no media'}) from ${vm}, ${modeWords(input.live, input.persistent)}`, xml: null, steps: steps.map(previewStep), discards, warnings: liveWarning(input.live) };
-  if (vol) requireConfirmation({ hazard: 'delete-volume', name: vol.name, confirm: input.confirm, message: `Deleting ${vol.pool}/${vol.name} destroys its data`, detail: discards });
+  if (vol) guard({ hazard: 'delete-volume', name: vol.name, confirm: input.confirm, message: `Deleting ${vol.pool}/${vol.name} destroys its data`, affected: discards });
 
   const done: StepResult[] = [];
   try {

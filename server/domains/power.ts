@@ -2,7 +2,7 @@ import 'server-only';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { call, virsh } from '../commands/virsh';
 import { badRequest } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
 import { invalidate } from '../hosts/storage-cache';
 import { transportFor } from '../hosts/transports';
@@ -38,7 +38,7 @@ export async function domainPower(hostId: string, vm: string, body: unknown): Pr
   const discards = plan.destroys ?? [];
   if (b.dryRun === true) return { dryRun: true, ok: true, message: step.title, xml: null, steps: [previewStep(step)], discards, warnings: [] };
   if (action === 'destroy')
-    requireConfirmation({ hazard: 'force-off', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Forcing ${vm} off may lose data it has not written yet`, detail: discards });
+    guard({ hazard: 'force-off', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Forcing ${vm} off may lose data it has not written yet`, affected: discards });
   const done: StepResult[] = [];
   try {
     await runStep(transportFor(host), step, done);

@@ -2,7 +2,7 @@ import 'server-only';
 import { SnapshotCreateInput, type DomainActionResultDto, type SnapshotListDto } from '@/lib/schemas';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
 import { requireAllowedPaths } from '../policy/paths';
 import { invalidate } from '../hosts/storage-cache';
@@ -131,7 +131,7 @@ export async function revertSnapshot(hostId: string, vm: string, name: string, b
   if (dom.snapshots.current && dom.snapshots.current !== name) discards.push(`your position after ${dom.snapshots.current}: changes since then are in no snapshot`);
   const step: Step = { title: `Revert ${vm} to ${name}`, inv: virsh(host.uri, call('snapshot-revert', '--', vm, name)) };
   if (b.dryRun === true) return { dryRun: true, ok: true, message: `Would revert ${vm} to ${name}`, xml: null, steps: [previewStep(step)], discards, warnings: [] };
-  requireConfirmation({ hazard: 'snapshot-revert', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Reverting ${vm} to ${name} discards its current state`, detail: discards });
+  guard({ hazard: 'snapshot-revert', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Reverting ${vm} to ${name} discards its current state`, affected: discards });
   const t = transportFor(host);
   const done: StepResult[] = [];
   try {
@@ -180,7 +180,7 @@ export async function deleteSnapshot(hostId: string, vm: string, name: string, b
   const steps = plan.steps;
   const discards = plan.destroys ?? [];
   if (b.dryRun === true) return { dryRun: true, ok: true, message: `Would delete snapshot ${name}`, xml: null, steps: steps.map(previewStep), discards, warnings: [] };
-  requireConfirmation({ hazard: 'snapshot-delete', name, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Deleting snapshot ${name} of ${vm} cannot be undone`, detail: discards });
+  guard({ hazard: 'snapshot-delete', name, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Deleting snapshot ${name} of ${vm} cannot be undone`, affected: discards });
   const t = transportFor(host);
   const done: StepResult[] = [];
   try {

@@ -2,6 +2,7 @@ import 'server-only';
 import type { PlannedStep } from '@/lib/schemas';
 import type { Invocation } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
+import type { ConfirmableHazard } from './guards';
 
 /**
  * An operation is a plan: steps built by a pure planner from validated input and a fresh read
@@ -32,7 +33,7 @@ export interface Plan {
   /** Things the operation destroys or discards, said before the user confirms. */
   destroys?: string[];
   /** The guard that applies (hazard code and the name to type), when there is one. */
-  guard?: { hazard: string; confirmWith: string; message: string };
+  guard?: { hazard: ConfirmableHazard; confirmWith: string; message: string };
 }
 
 /** How one step is shown: the exact shell text, its stdin unless secret, the undo's command. */

@@ -2,7 +2,7 @@ import 'server-only';
 import { command } from '../commands/command';
 import { parseImageInfo } from '../qemu-img/info';
 import { AppError } from '../errors';
-import { guardError, requireConfirmation } from '../operations/guards';
+import { guard, guardError } from '../operations/guards';
 import type { VolumeContext } from './context';
 
 /**
@@ -68,11 +68,11 @@ export async function refuseVmdkDescriptor(ctx: VolumeContext, what: string): Pr
 
 export function guardOverlays(ctx: VolumeContext, what: string, confirm: string | undefined): void {
   if (ctx.dependants.length === 0) return;
-  requireConfirmation({
+  guard({
     hazard: 'has-overlays',
     name: ctx.volume.name,
     confirm,
     message: `${what} writes to ${ctx.volume.name}, which ${ctx.dependants.length} other image${ctx.dependants.length === 1 ? ' is' : 's are'} based on: they would be corrupted`,
-    detail: ctx.dependants,
+    affected: ctx.dependants,
   });
 }

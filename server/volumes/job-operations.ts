@@ -6,7 +6,7 @@ import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { startJob } from '../jobs/jobs';
 import { progressParser } from '../jobs/progress';
@@ -196,12 +196,12 @@ export async function wipeVolume(hostId: string, pool: string, name: string, bod
   const input = WipeInput.parse(body ?? {});
   const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   refuseIfRunning(ctx, `Wiping ${name}`);
-  requireConfirmation({
+  guard({
     hazard: 'wipe',
     name,
     confirm: input.confirm,
     message: `Wiping ${name} (${input.algorithm}) destroys its data${ctx.dependants.length ? `, and the ${ctx.dependants.length} image(s) based on it` : ''}`,
-    detail: { path: ctx.volume.path, usedBy: ctx.volume.usedBy, dependants: ctx.dependants },
+    affected: { path: ctx.volume.path, usedBy: ctx.volume.usedBy, dependants: ctx.dependants },
   });
   const step: Step = { title: `Wipe ${name} (${input.algorithm})`, inv: virsh(ctx.host.uri, call('vol-wipe', '--pool', pool, '--algorithm', input.algorithm, '--', name)) };
   if (input.dryRun) return preview([step]);

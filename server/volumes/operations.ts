@@ -18,7 +18,7 @@ import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard, guardError } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
 import { requireBackingInsidePools } from '../policy/paths';
@@ -73,12 +73,12 @@ export async function deleteVolume(hostId: string, pool: string, name: string, b
   const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
   refuseIfRunning(ctx, `Deleting ${name}`);
   guardOverlays(ctx, `Deleting ${name}`, input.confirm);
-  requireConfirmation({
+  guard({
     hazard: 'delete-volume',
     name,
     confirm: input.confirm,
     message: `Deleting ${name} destroys its data${ctx.volume.usedBy.length ? ` and breaks ${ctx.volume.usedBy.join(', ')}, which use${ctx.volume.usedBy.length === 1 ? 's' : ''} it` : ''}`,
-    detail: { path: ctx.volume.path, usedBy: ctx.volume.usedBy },
+    affected: { path: ctx.volume.path, usedBy: ctx.volume.usedBy },
   });
   // vol-delete removes this file only: its backing file (base) is never touched.
   const steps: Step[] = [{ title: `Delete ${name}`, inv: virsh(ctx.host.uri, call('vol-delete', '--pool', pool, '--', name)) }];
@@ -102,12 +102,12 @@ export async function resizeVolume(hostId: string, pool: string, name: string, b
   const shrink = input.capacity < current;
   guardOverlays(ctx, `Resizing ${name}`, input.confirm);
   if (shrink)
-    requireConfirmation({
+    guard({
       hazard: 'shrink',
       name,
       confirm: input.confirm,
       message: `Shrinking ${name} from ${current} to ${input.capacity} bytes cuts off the end of the disk: shrink the guest's filesystem and partition first, or data is lost`,
-      detail: { from: current, to: input.capacity, path: ctx.volume.path },
+      affected: { from: current, to: input.capacity, path: ctx.volume.path },
     });
   const steps: Step[] = [];
   // An encrypted image is resized by libvirt, which opens it with its secret; qemu-img could not.
@@ -273,12 +273,12 @@ export async function rebaseVolume(hostId: string, pool: string, name: string, b
     throw badRequest(`${nb.name} is ${nb.path === ctx.volume.path ? 'this image' : 'based on this image'}: that would make a loop`);
   if (!nb && input.unsafe) throw badRequest('an unsafe rebase onto no backing file would lose the backing data: use the safe mode to flatten');
   if (input.unsafe)
-    requireConfirmation({
+    guard({
       hazard: 'unsafe-rebase',
       name,
       confirm: input.confirm,
       message: `An unsafe rebase (-u) only rewrites the header of ${name}: if ${nb?.name} does not hold the same data as the current backing file, the guest sees a corrupted disk`,
-      detail: { from: ctx.volume.backingStore?.path ?? null, to: nb?.path ?? null },
+      affected: { from: ctx.volume.backingStore?.path ?? null, to: nb?.path ?? null },
     });
   // The path policy: the old chain (a safe rebase reads it) and the new base's chain inside the pools.
   await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: f }, ...(nb ? [{ path: nb.path, format: nb.format }] : [])], { storage: ctx.storage });
@@ -305,21 +305,18 @@ export async function commitVolume(hostId: string, pool: string, name: string, b
   const running = runningVms(ctx.storage);
   const baseRunning = base?.usedBy.filter((vm) => running.has(vm)) ?? [];
   if (baseRunning.length)
-    throw new AppError('volume-in-use', `Committing into ${base?.name ?? basePath} is refused: ${baseRunning.join(', ')} uses it and is running`, {
-      status: 409,
-      detail: { affected: { runningVms: baseRunning, volume: basePath } },
-    });
+    throw guardError({ hazard: 'volume-in-use', name: base?.name ?? basePath, message: `Committing into ${base?.name ?? basePath} is refused: ${baseRunning.join(', ')} uses it and is running`, affected: { runningVms: baseRunning, volume: basePath } });
   // Other images built on the base see its content change under them: the classic way to lose a base.
   const mine = new Set([ctx.volume.path, ...ctx.dependants.map((d) => d.path)]);
   const others = dependantsOf(ctx.storage, basePath).filter((d) => !mine.has(d.path));
   const baseName = base?.name ?? basePath;
   if (others.length)
-    requireConfirmation({
+    guard({
       hazard: 'base-has-other-overlays',
       name: baseName,
       confirm: input.confirm,
       message: `Committing ${name} writes into ${baseName}, which ${others.length} other image${others.length === 1 ? ' is' : 's are'} based on: they would be corrupted`,
-      detail: others,
+      affected: others,
     });
   const steps: Step[] = [{ title: `Commit ${name} into ${baseName}`, inv: command('qemu-img', 'commit', '-p', '-f', fmt(ctx), '--', ctx.volume.path) }];
   if (base && base.pool !== pool) steps.push(refreshStep(ctx.host.uri, base.pool));

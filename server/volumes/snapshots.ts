@@ -3,7 +3,7 @@ import { SnapshotActionInput, ImageSnapshotCreateInput, type OperationResult } f
 import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { AppError, badRequest, notFound } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
 import { volumeContext, type VolumeContext } from './context';
@@ -63,12 +63,12 @@ export async function applySnapshot(hostId: string, pool: string, name: string, 
   refuseIfRunning(ctx, `Reverting ${name} to snapshot ${snap}`);
   if (!(await existing(ctx, hostId, pool, snap))) throw notFound(`Snapshot “${snap}” of ${name}`);
   guardOverlays(ctx, `Reverting ${name}`, input.confirm);
-  requireConfirmation({
+  guard({
     hazard: 'snapshot-apply',
     name,
     confirm: input.confirm,
     message: `Reverting ${name} to “${snap}” discards everything written to it since that snapshot`,
-    detail: { snapshot: snap, path: ctx.volume.path },
+    affected: { snapshot: snap, path: ctx.volume.path },
   });
   return run(ctx, hostId, pool, [{ title: `Revert ${name} to snapshot ${snap}`, inv: command('qemu-img', 'snapshot', '-a', snap, '--', ctx.volume.path) }], input.dryRun);
 }
@@ -79,12 +79,12 @@ export async function deleteSnapshot(hostId: string, pool: string, name: string,
   requireQcow2(ctx);
   refuseIfRunning(ctx, `Deleting snapshot ${snap} of ${name}`);
   if (!(await existing(ctx, hostId, pool, snap))) throw notFound(`Snapshot “${snap}” of ${name}`);
-  requireConfirmation({
+  guard({
     hazard: 'snapshot-delete',
     name: snap,
     confirm: input.confirm,
     message: `Deleting snapshot “${snap}” of ${name} cannot be undone`,
-    detail: { snapshot: snap, path: ctx.volume.path },
+    affected: { snapshot: snap, path: ctx.volume.path },
   });
   return run(ctx, hostId, pool, [{ title: `Delete snapshot ${snap} of ${name}`, inv: command('qemu-img', 'snapshot', '-d', snap, '--', ctx.volume.path) }], input.dryRun);
 }

@@ -6,7 +6,7 @@ import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { startJob, waitForJob } from '../jobs/jobs';
 import type { Transport } from '../transport/types';
@@ -92,7 +92,7 @@ export async function uploadVolume(
     const ctx = await volumeContext(hostId, pool, name);
     refuseIfRunning(ctx, `Uploading into ${name}`);
     guardOverlays(ctx, `Uploading into ${name}`, opts.confirm);
-    requireConfirmation({ hazard: 'overwrite-volume', name, confirm: opts.confirm, message: `Uploading into ${name} replaces its content`, detail: { path: ctx.volume.path } });
+    guard({ hazard: 'overwrite-volume', name, confirm: opts.confirm, message: `Uploading into ${name} replaces its content`, affected: { path: ctx.volume.path } });
     if (ctx.volume.capacity < opts.length) throw badRequest(`${name} holds ${ctx.volume.capacity} bytes; the upload is ${opts.length}`);
     needed = Math.max(0, opts.length - ctx.volume.allocation);
   } else {
