@@ -13,6 +13,11 @@ export interface RunOptions {
   onStep?: (r: StepResult, phase: 'do' | 'undo') => void;
   /** Streamed stdout of the steps (progress parsers). */
   onStdout?: ExecOptions['onStdout'];
+  /**
+   * Steps an earlier stage of the same operation already ran (a detach, then its check, then the
+   * volume delete): a failure's `stepsDone` lists them first. Their undo steps are not run.
+   */
+  done?: readonly StepResult[];
 }
 
 /** virsh's most specific line: the last `error: …` (the first only says "Failed to …"); else all of stderr. */
@@ -89,7 +94,7 @@ export async function runPlan(t: Transport, plan: Plan | Step[], opts: RunOption
       stderr: r.stderr.trim(),
       exitCode: r.exitCode,
       timedOut: r.timedOut,
-      stepsDone: done.map((d) => d.result),
+      stepsDone: [...(opts.done ?? []), ...done.map((d) => d.result)],
       undone,
     };
     const code = r.aborted ? 'cancelled' : r.timedOut ? 'command-timeout' : 'command-failed';
