@@ -21,6 +21,11 @@ export interface Step {
   /** How the preview names a shown stdin document (`virsh … < disk.xml`); default: no suffix. */
   stdinName?: string;
   timeoutMs?: number;
+  /**
+   * Exit codes that are answers, not failures (qemu-img check: 2 corruptions, 3 leaks …); default
+   * only 0. The caller reads the answer through runPlan's `onExec`.
+   */
+  okExit?: readonly number[];
   /** A failure whose stderr matches is transient: the step is run again (at most RETRY_ATTEMPTS times in all, run.ts). */
   retryIf?: RegExp;
   /** What takes this step back when a later step fails (run in reverse order). */

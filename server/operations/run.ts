@@ -18,6 +18,8 @@ export interface RunOptions {
    * volume delete): a failure's `stepsDone` lists them first. Their undo steps are not run.
    */
   done?: readonly StepResult[];
+  /** Each step's raw exec result (exit code, stdout and stderr apart), for callers that parse an answer. */
+  onExec?: (s: Step, r: ExecResult) => void;
 }
 
 /** virsh's most specific line: the last `error: …` (the first only says "Failed to …"); else all of stderr. */
@@ -29,10 +31,10 @@ export function lastErrorLine(stderr: string): string | null {
   return errs[errs.length - 1] ?? (stderr.trim() || null);
 }
 
-const failed = (r: ExecResult) => r.exitCode !== 0 || r.timedOut || r.aborted;
+const failed = (r: ExecResult, s?: Step) => (r.exitCode !== 0 && !(r.exitCode !== null && s?.okExit?.includes(r.exitCode))) || r.timedOut || r.aborted;
 
 function resultOf(s: Step, r: ExecResult): StepResult {
-  const ok = !failed(r);
+  const ok = !failed(r, s);
   const err = r.stderr.trim() || (r.aborted ? 'cancelled' : r.timedOut ? 'timed out' : `exit ${r.exitCode}`);
   return { ...describeStep(s), ok, output: (r.stdout + (ok ? r.stderr : '')).trim(), ...(ok ? {} : { error: err }) };
 }
@@ -53,7 +55,7 @@ async function exec(t: Transport, s: Step, opts: RunOptions): Promise<ExecResult
     });
   let r = await once();
   // A transient failure the step declares (Step.retryIf): run it again, at most RETRY_ATTEMPTS times in all.
-  for (let attempt = 1; attempt < RETRY_ATTEMPTS && s.retryIf && failed(r) && !r.aborted && s.retryIf.test(r.stderr); attempt++) {
+  for (let attempt = 1; attempt < RETRY_ATTEMPTS && s.retryIf && failed(r, s) && !r.aborted && s.retryIf.test(r.stderr); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt)); // failures come in bursts: spread the tries
     r = await once();
   }
@@ -72,6 +74,7 @@ export async function runPlan(t: Transport, plan: Plan | Step[], opts: RunOption
   const done: Array<{ step: Step; result: StepResult }> = [];
   for (const s of steps) {
     const r = await exec(t, s, opts);
+    opts.onExec?.(s, r);
     const res = resultOf(s, r);
     opts.onStep?.(res, 'do');
     if (res.ok) {

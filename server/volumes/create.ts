@@ -13,7 +13,9 @@ import { escapeXml } from '../xml/escape';
 import { secretSteps, secretXml } from '../virsh/secrets';
 import { findPool, findVolume, FILE_POOLS, hostContext } from './context';
 import { hostImageFormats, hostSupportsLuks, NO_CREATE, PREALLOCATION_BY_FORMAT, qcow2OptionItems } from './formats';
-import { describeStep, LUKS_BENCHMARK_FLAKE, refreshStep, runSteps, type Step } from './steps';
+import { LUKS_BENCHMARK_FLAKE, refreshStep } from './steps';
+import { describeStep, type Step } from '../operations/plan';
+import { runPlan } from '../operations/run';
 
 type Input = ReturnType<typeof VolumeCreateInput.parse>;
 
@@ -165,7 +167,7 @@ export async function createVolume(hostId: string, poolName: string, body: unkno
   if (input.dryRun) return { dryRun: true, ...preview };
   // A failed encrypted create leaves no orphan secret behind: the secret step's undo removes it.
   try {
-    return { dryRun: false, ...preview, steps: await runSteps(t, plan.steps) };
+    return { dryRun: false, ...preview, steps: await runPlan(t, plan.steps) };
   } finally {
     invalidate(hostId);
   }

@@ -10,11 +10,10 @@ import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, par
 import { FILE_POOLS, findVolume, runningVms, volumeContext, type VolumeContext } from './context';
 import { planConvert, requireConvertPaths, startConvert } from './job-operations';
 import { compareImages } from './operations';
-import { describeStep } from './steps';
 import { call, virsh } from '../commands/virsh';
 import { invalidate } from '../hosts/storage-cache';
 import { guard, guardError } from '../operations/guards';
-import { planOf, type Plan } from '../operations/plan';
+import { describeStep, planOf, type Plan } from '../operations/plan';
 import { runPlan } from '../operations/run';
 
 /**
