@@ -7,7 +7,7 @@ import { AppError, badRequest, conflict, notFound } from '../errors';
 import { guard, guardError } from '../operations/guards';
 import { planOf, type Plan, type Step } from '../operations/plan';
 import { findHost } from '../hosts/inventory';
-import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
+import { requireAllowedPaths, requireBackingInsidePools } from '../policy/require-paths';
 import { transportFor } from '../hosts/transports';
 import type { Transport } from '../transport/types';
 import { volumeSecret } from '../virsh/secrets';

@@ -4,7 +4,7 @@ import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, conflict, notFound } from '../errors';
 import { guard } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
-import { requireAllowedPaths } from '../policy/paths';
+import { requireAllowedPaths } from '../policy/require-paths';
 import { transportFor } from '../hosts/transports';
 import { buildSnapshotXml, type SnapshotXmlInput } from '../xml/snapshot';
 import { previewResult, ranResult, runOnHost } from './action-result';

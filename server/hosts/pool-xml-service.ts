@@ -3,7 +3,7 @@ import { isFilePool } from '@/lib/pool-types';
 import { renderInvocation } from '../commands/shell';
 import { runChecked } from '../commands/run';
 import { AppError, badRequest, notFound } from '../errors';
-import { poolPathRequests, requireAllowedPaths } from '../policy/paths';
+import { poolPathRequests, requireAllowedPaths } from '../policy/require-paths';
 import { parsePoolXml } from '../xml/pool';
 import { checkEditedPoolXml, poolDefineCommand, poolDumpXmlCommand } from '../virsh/pool-xml';
 import { findHost } from './inventory';

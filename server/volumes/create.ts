@@ -8,7 +8,7 @@ import { command } from '../commands/command';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
 import { invalidate } from '../hosts/storage-cache';
-import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
+import { requireAllowedPaths, requireBackingInsidePools } from '../policy/require-paths';
 import { escapeXml } from '../xml/escape';
 import { secretSteps, secretXml } from '../virsh/secrets';
 import { findPool, findVolume, FILE_POOLS, hostContext } from './context';

@@ -9,7 +9,7 @@ import { guard } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { startJob } from '../jobs/jobs';
 import { progressParser } from '../jobs/progress';
-import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
+import { requireAllowedPaths, requireBackingInsidePools } from '../policy/require-paths';
 import { FILE_POOLS, findPool, volumeContext, type VolumeContext, type VolumeRead } from './context';
 import { escapeXml } from '../xml/escape';
 import { qcow2OptionItems } from './formats';

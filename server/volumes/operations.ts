@@ -21,7 +21,7 @@ import { AppError, badRequest } from '../errors';
 import { guard, guardError } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
-import { requireBackingInsidePools } from '../policy/paths';
+import { requireBackingInsidePools } from '../policy/require-paths';
 import { volumeSecret } from '../virsh/secrets';
 import { describeStep, planOf, type Plan, type Step } from '../operations/plan';
 import { runPlan, type RunOptions } from '../operations/run';
