@@ -16,6 +16,11 @@ export interface Step {
   inv: Invocation;
   /** Fed on stdin (XML documents, passphrases). */
   stdin?: string;
+  /**
+   * stdin is the caller's stream (RunOptions.stdinStream: an upload's HTTP body), piped with
+   * backpressure and never held in memory; the preview shows no stdin.
+   */
+  streamIn?: boolean;
   /** stdin holds a secret (a passphrase): it is fed to the command but never shown or returned. */
   secret?: boolean;
   /** How the preview names a shown stdin document (`virsh … < disk.xml`); default: no suffix. */

@@ -18,8 +18,14 @@ export interface RunOptions {
    * volume delete): a failure's `stepsDone` lists them first. Their undo steps are not run.
    */
   done?: readonly StepResult[];
-  /** Each step's raw exec result (exit code, stdout and stderr apart), for callers that parse an answer. */
-  onExec?: (s: Step, r: ExecResult) => void;
+  /**
+   * Each step's raw exec result (exit code, stdout and stderr apart), for callers that parse an
+   * answer. It may return the result to judge instead: an upload virsh finished with exit 0 from a
+   * body that broke off is a failure the caller knows of (then the undo steps run as for any failure).
+   */
+  onExec?: (s: Step, r: ExecResult) => ExecResult | void;
+  /** The stream a `streamIn` step reads, made when that step starts. */
+  stdinStream?: () => NonNullable<ExecOptions['stdinStream']>;
 }
 
 /** virsh's most specific line: the last `error: …` (the first only says "Failed to …"); else all of stderr. */
@@ -50,6 +56,7 @@ async function exec(t: Transport, s: Step, opts: RunOptions): Promise<ExecResult
     t.exec(s.inv, {
       timeoutMs: s.timeoutMs ?? opts.timeoutMs ?? 600_000,
       ...(s.stdin !== undefined ? { stdin: s.stdin } : {}),
+      ...(s.streamIn && opts.stdinStream ? { stdinStream: opts.stdinStream() } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
     });
@@ -73,8 +80,8 @@ export async function runPlan(t: Transport, plan: Plan | Step[], opts: RunOption
   const steps = Array.isArray(plan) ? plan : plan.steps;
   const done: Array<{ step: Step; result: StepResult }> = [];
   for (const s of steps) {
-    const r = await exec(t, s, opts);
-    opts.onExec?.(s, r);
+    const ran = await exec(t, s, opts);
+    const r = opts.onExec?.(s, ran) ?? ran;
     const res = resultOf(s, r);
     opts.onStep?.(res, 'do');
     if (res.ok) {
