@@ -1,9 +1,6 @@
 import 'server-only';
 import type { DomainActionResultDto, StepResult } from '@/lib/schemas';
-import { invalidate } from '../hosts/storage-cache';
 import { describePlan, type Plan } from '../operations/plan';
-import { runPlan, type RunOptions } from '../operations/run';
-import type { Transport } from '../transport/types';
 
 /**
  * What a VM write answers (`DomainActionResultDto`), made from its plan: the preview of a dry run
@@ -34,15 +31,3 @@ export const ranResult = (plan: Plan, steps: StepResult[], message: string, extr
   discards: plan.destroys ?? [],
   warnings: extra.warnings ?? [],
 });
-
-/**
- * Run a VM write's steps (server/operations failure model: undo in reverse, one 502 with
- * `failedStep`, `stepsDone`, `undone`) and drop the host's cached read whatever happened.
- */
-export async function runOnHost(hostId: string, t: Transport, plan: Plan | Plan['steps'], opts: RunOptions): Promise<StepResult[]> {
-  try {
-    return await runPlan(t, plan, opts);
-  } finally {
-    invalidate(hostId);
-  }
-}

@@ -14,7 +14,8 @@ import { volumeSecret } from '../virsh/secrets';
 import { buildDiskXml, nextFreeTarget, type DiskXmlInput } from '../xml/build-disk';
 import { parseDomainXml } from '../xml/domain';
 import { parseImageInfo } from '../qemu-img/info';
-import { previewResult, ranResult, runOnHost } from './action-result';
+import { previewResult, ranResult } from './action-result';
+import { runOnHost } from '../operations/run-on-host';
 import { readDomain, volumesByPath, type DomainRead } from './read';
 import { imageUsers, usersOf } from './users';
 

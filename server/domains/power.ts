@@ -5,7 +5,8 @@ import { badRequest } from '../errors';
 import { guard } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
 import { transportFor } from '../hosts/transports';
-import { previewResult, ranResult, runOnHost } from './action-result';
+import { previewResult, ranResult } from './action-result';
+import { runOnHost } from '../operations/run-on-host';
 import { readDomain } from './read';
 import { planOf, type Plan, type Step } from '../operations/plan';
 

@@ -7,7 +7,8 @@ import { findHost } from '../hosts/inventory';
 import { requireAllowedPaths } from '../policy/require-paths';
 import { transportFor } from '../hosts/transports';
 import { buildSnapshotXml, type SnapshotXmlInput } from '../xml/snapshot';
-import { previewResult, ranResult, runOnHost } from './action-result';
+import { previewResult, ranResult } from './action-result';
+import { runOnHost } from '../operations/run-on-host';
 import { planOf, type Plan, type Step } from '../operations/plan';
 import { readDomain, type DomainRead } from './read';
 

@@ -7,7 +7,6 @@ import { toQemuSize } from '@/lib/units';
 import { command } from '../commands/command';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
-import { invalidate } from '../hosts/storage-cache';
 import { requireAllowedPaths, requireBackingInsidePools } from '../policy/require-paths';
 import { escapeXml } from '../xml/escape';
 import { secretSteps, secretXml } from '../virsh/secrets';
@@ -15,7 +14,7 @@ import { findPool, findVolume, FILE_POOLS, hostContext } from './context';
 import { hostImageFormats, hostSupportsLuks, NO_CREATE, PREALLOCATION_BY_FORMAT, qcow2OptionItems } from './formats';
 import { LUKS_BENCHMARK_FLAKE, refreshStep } from './steps';
 import { describeStep, type Step } from '../operations/plan';
-import { runPlan } from '../operations/run';
+import { runOnHost } from '../operations/run-on-host';
 
 type Input = ReturnType<typeof VolumeCreateInput.parse>;
 
@@ -166,9 +165,5 @@ export async function createVolume(hostId: string, poolName: string, body: unkno
   const preview = { steps: plan.steps.map(describeStep), ...(plan.xml ? { xml: plan.xml } : {}), warnings };
   if (input.dryRun) return { dryRun: true, ...preview };
   // A failed encrypted create leaves no orphan secret behind: the secret step's undo removes it.
-  try {
-    return { dryRun: false, ...preview, steps: await runPlan(t, plan.steps) };
-  } finally {
-    invalidate(hostId);
-  }
+  return { dryRun: false, ...preview, steps: await runOnHost(hostId, t, plan.steps) };
 }

@@ -16,6 +16,7 @@ import { qcow2OptionItems } from './formats';
 import { refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
 import { planCheck, runCheck } from './operations';
 import { runPlan } from '../operations/run';
+import { runOnHost } from '../operations/run-on-host';
 import { refreshStep } from './steps';
 import { describeStep, planOf, type Plan, type Step } from '../operations/plan';
 
@@ -197,11 +198,7 @@ export async function cloneVolume(hostId: string, pool: string, name: string, bo
   const job = startJob(
     { kind: 'clone', title: step.title, hostId, target: { pool: target.name, volume: input.name, source: name }, command: renderInvocation(step.inv), bytesTotal: ctx.volume.capacity },
     async (job) => {
-      try {
-        await runPlan(ctx.t, plan, { timeoutMs: LONG, signal: job.signal });
-      } finally {
-        invalidate(hostId);
-      }
+      await runOnHost(hostId, ctx.t, plan, { timeoutMs: LONG, signal: job.signal });
       return { pool: target.name, name: input.name };
     },
   );
@@ -234,11 +231,7 @@ export async function wipeVolume(hostId: string, pool: string, name: string, bod
   const job = startJob(
     { kind: 'wipe', title: step.title, hostId, target: { pool, volume: name }, command: renderInvocation(step.inv), bytesTotal: ctx.volume.capacity },
     async (job) => {
-      try {
-        await runPlan(ctx.t, plan, { timeoutMs: LONG, signal: job.signal });
-      } finally {
-        invalidate(hostId);
-      }
+      await runOnHost(hostId, ctx.t, plan, { timeoutMs: LONG, signal: job.signal });
       return { pool, name, algorithm: input.algorithm };
     },
   );

@@ -25,6 +25,7 @@ import { requireBackingInsidePools } from '../policy/require-paths';
 import { volumeSecret } from '../virsh/secrets';
 import { describeStep, planOf, type Plan, type Step } from '../operations/plan';
 import { runPlan, type RunOptions } from '../operations/run';
+import { runOnHost } from '../operations/run-on-host';
 import type { ExecResult, Transport } from '../transport/types';
 import { dependantsOf, FILE_POOLS, findVolume, runningVms, volumeByPath, volumeContext, type VolumeContext, type VolumeRead } from './context';
 import { guardOverlays, refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
@@ -54,11 +55,7 @@ export type VolumePlan = Plan & { warnings?: string[] };
 async function execute(ctx: VolumeContext, hostId: string, plan: VolumePlan, dryRun: boolean): Promise<OperationResult> {
   const warnings = plan.warnings ?? [];
   if (dryRun) return { dryRun: true, steps: plan.steps.map(describeStep), warnings };
-  try {
-    return { dryRun: false, steps: await runPlan(ctx.t, plan), warnings };
-  } finally {
-    invalidate(hostId);
-  }
+  return { dryRun: false, steps: await runOnHost(hostId, ctx.t, plan), warnings };
 }
 
 // ---------------------------------------------------------------- info

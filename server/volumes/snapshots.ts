@@ -4,13 +4,12 @@ import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { AppError, badRequest, notFound } from '../errors';
 import { guard } from '../operations/guards';
-import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
 import { volumeContext, type VolumeRead } from './context';
 import { guardOverlays, refuseIfEncrypted, refuseIfRunning } from './guards';
 import { refreshStep } from './steps';
 import { describeStep, planOf, type Plan, type Step } from '../operations/plan';
-import { runPlan } from '../operations/run';
+import { runOnHost } from '../operations/run-on-host';
 
 /**
  * qcow2 internal snapshots (`qemu-img snapshot -l | -c | -a | -d`). All changes are refused
@@ -93,11 +92,7 @@ async function change(hostId: string, pool: string, name: string, op: Parameters
   const { snapshots } = await listSnapshots(hostId, pool, name);
   const plan = planImageSnapshot(ctx, op, snapshots, input.confirm);
   if (input.dryRun) return { dryRun: true, steps: plan.steps.map(describeStep), warnings: [] };
-  try {
-    return { dryRun: false, steps: await runPlan(ctx.t, plan), warnings: [] };
-  } finally {
-    invalidate(hostId);
-  }
+  return { dryRun: false, steps: await runOnHost(hostId, ctx.t, plan), warnings: [] };
 }
 
 export async function createSnapshot(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
