@@ -34,7 +34,7 @@ const HostEntry = z
     keepaliveIntervalMs: z.number().int().positive().optional(),
     keepaliveCountMax: z.number().int().positive().optional(),
     /**
-     * Path policy (server/policy/paths.ts, docs/OPERATIONS.md "Path policy"): directories the
+     * Path policy (server/policy/host-policy.ts, docs/OPERATIONS.md "Path policy"): directories the
      * console may point pools, disks, media, overlays and copies at (default: /var/lib/libvirt/images,
      * …/fs, …/netfs; the host's file pools' targets always count), and block devices it may use
      * (default: what lsblk shows free).

@@ -6,7 +6,7 @@ import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
-import { poolPathRequests, requireAllowedPaths } from '../policy/paths';
+import { poolPathRequests, requireAllowedPaths } from '../policy/require-paths';
 import { describePoolPlan, planPoolCreate, poolCreate, type PoolCreateResult } from '../virsh/pool-create';
 import { guard } from '../operations/guards';
 import { jobEnded, startJob } from '../jobs/jobs';
