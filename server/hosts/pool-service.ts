@@ -241,7 +241,7 @@ export async function findPoolSources(hostId: string, type: string, srcHost?: st
       ...(opts.initiator ? ['--initiator', opts.initiator] : []),
     ),
   );
-  const r = await transportFor(host).exec(cmd, { timeoutMs: 60_000 });
+  const r = await transportFor(host).exec(cmd, { timeoutMs: 60_000, audit: { title: `Discover ${type} sources` } });
   if (r.exitCode !== 0)
     throw new AppError('discovery-failed', `libvirt found no ${type} sources${srcHost ? ` on ${srcHost}` : ''}`, {
       status: 502,

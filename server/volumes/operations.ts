@@ -283,7 +283,7 @@ export async function compareImages(ctx: VolumeContext, srcFmt: string, other: V
   await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: srcFmt }, { path: other.path, format: other.format }], { storage: ctx.storage });
   const force = ctx.runningUsers.length > 0 || other.usedBy.some((vm) => running.has(vm));
   const cmd = command('qemu-img', 'compare', '-f', srcFmt, '-F', other.format, ...(opts.strict ? ['-s'] : []), ...(force ? ['-U'] : []), '--', ctx.volume.path, other.path);
-  const r = await ctx.t.exec(cmd, { timeoutMs: opts.timeoutMs });
+  const r = await ctx.t.exec(cmd, { timeoutMs: opts.timeoutMs, audit: { title: `Compare ${ctx.volume.name} with ${other.name}` } });
   if (r.exitCode !== 0 && r.exitCode !== 1)
     throw new AppError('command-failed', `qemu-img could not compare ${ctx.volume.name} and ${other.name}`, { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim(), exitCode: r.exitCode } });
   return { identical: r.exitCode === 0, message: (r.stdout + r.stderr).trim(), command: renderInvocation(cmd) };

@@ -191,6 +191,7 @@ export async function downloadVolume(hostId: string, pool: string, name: string,
       let last = 0;
       try {
         const r = await ctx.t.exec(cmd, {
+          audit: { title: `Download ${name}` },
           timeoutMs: DAY,
           signal: AbortSignal.any([job.signal, ...(opts.signal ? [opts.signal] : [])]),
           stdoutSink: sink,
