@@ -8,7 +8,7 @@ import { addUser } from './users';
 // Sign-in throttling in the database (every replica sees it): three failures are free, then each
 // attempt waits (1 s, 2 s, 4 s …), refused with 429 and retryAfterSec before any password check.
 const PW = 'a long enough password';
-const meta = { sourceAddress: '192.0.2.7', userAgent: 'vitest' };
+const meta: { sourceAddress: string | null; userAgent: string | null } = { sourceAddress: '192.0.2.7', userAgent: 'vitest' };
 
 beforeEach(async () => {
   await freshDatabase();
