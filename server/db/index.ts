@@ -26,7 +26,7 @@ export type Dialect = 'sqlite' | 'postgres';
 
 interface Slot {
   key: string;
-  /** The SQLite handle it wraps (server/jobs/db.ts may reopen it: a new handle is a new slot). */
+  /** The SQLite handle it wraps (server/db/sqlite.ts reopens it when KSC_DATA_DIR changes: a new handle is a new slot). */
   handle: unknown;
   db: Database;
   dialect: Dialect;
