@@ -87,9 +87,9 @@ export function database(): Promise<Database> {
   return open().ready;
 }
 
-/** The database this process has open now, without opening one (background timers). */
+/** The process's database if it is open now, without opening one and whatever withDatabase() scope (background timers). */
 export function openedDatabase(): Promise<Database> | null {
-  return scope.getStore() ? Promise.resolve(scope.getStore()!) : (g.__kscKysely?.ready ?? null);
+  return g.__kscKysely?.ready ?? null;
 }
 
 /** The dialect an instance speaks. */
