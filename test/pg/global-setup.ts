@@ -25,7 +25,8 @@ export default function setup(project: TestProject) {
     const c = new pg.Client({ connectionString: maintenance.toString() });
     await c.connect();
     try {
-      const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${TEST_DB_PREFIX}%'`);
+      // Not LIKE: its `_` matches any character (it once matched ksc_test itself).
+      const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE left(datname, length($1)) = $1', [TEST_DB_PREFIX]);
       for (const r of rows) await c.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
     } finally {
       await c.end();
