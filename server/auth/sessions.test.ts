@@ -5,7 +5,8 @@ import { closeDatabase } from '../db';
 import { freshDatabase } from '@/test/helpers/db';
 import { login } from './login';
 import { principalFromHeaders } from './principal';
-import { createSession, endSessionByCookie, listSessions, resolveSession, revokeSession, sessionCookie } from './sessions';
+import { sessionCookie } from './cookies';
+import { createSession, endSessionByCookie, listSessions, resolveSession, revokeSession } from './sessions';
 import { addUser, setDisabled, setUserGrant } from './users';
 
 // Server-side sessions: made by a sign-in, ended by logout, by idling (KSC_SESSION_IDLE_MIN),

@@ -12,7 +12,7 @@ export interface ServerProcess {
   readonly pid: number;
   readonly url: string;
   /** JSON request; answers the status and the parsed body. */
-  request<T = unknown>(method: string, pathname: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  request<T = unknown>(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** SIGKILL, as a crash would; resolves once the process is gone. */
   kill(): Promise<void>;
   /** SIGTERM and wait. */
