@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Invocation } from '../commands/command';
 import { LocalTransport } from '../transport/local';
 import type { ExecOptions, ExecResult, Transport } from '../transport/types';
-import { readHostStorage } from './read-host';
+import { readHostStorage, type HostStorage } from './read-host';
 
 const FAKE = String.raw`#!/usr/bin/env python3
 import json, os, shlex, sys
@@ -60,8 +60,16 @@ def run(w):
         if os.path.basename(p) in world.get('gone', []): err("failed to get vol '%s'" % p); return
         out("<volume type='file'>\n  <name>%s</name>\n  <key>%s</key>\n  <capacity unit='bytes'>5</capacity>\n  <allocation unit='bytes'>1</allocation>\n  <target>\n    <path>%s</path>\n    <format type='raw'/>\n  </target>\n</volume>\n\n" % (esc(os.path.basename(p)), esc(p), esc(p)))
     else: err('unknown command: ' + c)
+def commands(text):
+    lex = shlex.shlex(text, posix=True, punctuation_chars=';')
+    lex.whitespace_split = True
+    cmd, cmds = [], []
+    for tok in list(lex) + [';']:
+        if tok == ';': cmds.append(cmd); cmd = []
+        else: cmd.append(tok)
+    return cmds
 if batch is not None:
-    for part in batch.split(';'): run(shlex.split(part))
+    for cmd in commands(batch): run(cmd)
 else:
     # Like libvirt 9: a line may hold several commands, and 'complete' closes stdin.
     for line in sys.stdin:
@@ -176,6 +184,29 @@ describe('readHostStorage shell mechanics (fake virsh)', () => {
     ]);
   });
 
+  it('spreads volumes over parallel virsh lanes (argument batches) with the same answer, in order', async () => {
+    const w = base();
+    const names = Array.from({ length: 23 }, (_, i) => [`v${i}.img`, `it's ${i}.img`, `semi;colon$(x) ${i}.img`][i % 3]!);
+    w.pools[P1]!.vols = names;
+    w.pools[P2]!.vols = ['x.img', 'gone.img', 'y.img'];
+    world(w);
+    const one = await readHostStorage(new Hooked(), 'qemu:///system');
+    rmSync(path.join(dir, 'world.json.starts'), { force: true });
+    const t = new Hooked();
+    // two lanes, each cut into several argument batches of ~3 volumes
+    const s = await readHostStorage(t, 'qemu:///system', { lanes: 2, laneBatchBytes: 150 });
+    expect(s.roundTrips).toBe(2);
+    expect(starts()).toBeGreaterThan(6);
+    expect(t.outputs[1]).toContain(`vol-dumpxml -- '/srv/p1/it'\\''s 1.img'`); // part 1, in stdin mode
+    const pick = (x: HostStorage) => ({ pools: x.pools, volumes: [...x.volumes], domains: x.domains, warnings: x.warnings });
+    expect(pick(s)).toEqual(pick(one));
+    expect(s.volumes.get('p1')?.map((v) => v.name)).toEqual(names);
+    expect(s.warnings).toEqual([`volume gone.img: failed to get vol '/srv/p2/gone.img'`]);
+    // the raw output holds every volume's XML exactly once, in request order
+    const order = [...(t.outputs[1] ?? '').matchAll(/<name>(.*)<\/name>/g)].map((m) => m[1]!.replaceAll('&apos;', "'"));
+    expect(order.filter((n) => !n.startsWith('vm'))).toEqual([...names, 'x.img', 'y.img']);
+  });
+
   it('an empty host: round trip 2 is asked nothing and its virsh ends', async () => {
     world({ pools: {}, domains: {}, gone: [] });
     rmSync(path.join(dir, 'world.json.starts'), { force: true });
@@ -190,9 +221,11 @@ describe('readHostStorage shell mechanics (fake virsh)', () => {
   it('a round trip 1 that fails ends round trip 2 too (its stdin closes empty)', async () => {
     world(base());
     const t = new Hooked();
+    let execs = 0;
     const failing: Transport = {
       kind: 'local',
-      exec: (inv, opts) => (t.outputs.length === 0 && 'program' in inv && inv.program === 'sh' ? Promise.reject(new Error('boom')) : t.exec(inv, opts)),
+      // round trip 1 is the first exec opened
+      exec: (inv, opts) => (execs++ === 0 ? Promise.reject(new Error('boom')) : t.exec(inv, opts)),
       stats: () => t.stats(),
       close: () => t.close(),
     };

@@ -3,7 +3,19 @@ import { PassThrough } from 'node:stream';
 import { isFilePool } from '@/lib/pool-types';
 import type { DomainDto, PoolDto, VolumeDto } from '@/lib/schemas';
 import { command } from '../commands/command';
-import { call, hasControlChar, parseVirshBatch, splitFrame, stripPrompts, virshBatch, virshBatchTail, type VirshCall, type VirshCallResult } from '../commands/virsh';
+import {
+  call,
+  hasControlChar,
+  parseVirshBatch,
+  renderVirshCall,
+  splitFrame,
+  stripPrompts,
+  virshBatch,
+  virshBatchTail,
+  type VirshBatch,
+  type VirshCall,
+  type VirshCallResult,
+} from '../commands/virsh';
 import { AppError } from '../errors';
 import type { ExecResult, Transport } from '../transport/types';
 import { parseDomainXml } from '../xml/domain';
@@ -31,59 +43,121 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * Round trip 1 is one fixed shell script (every value passed as a positional argument, so it
  * is quoted once, by shell.ts) and a pipeline of two virsh processes started together, so the
- * second one starts and connects to libvirtd while the first one works. The first lists pools
- * and domains by UUID (and the lists that give their state); its answer goes straight out, and
- * awk takes the UUIDs from it (between the batch's own markers, only UUID-shaped words: UUIDs
- * need no quoting) and writes the second one's commands to its stdin: each pool's XML, then
- * each running pool's volume names from virsh's completer (`complete -- vol-dumpxml --pool U
- * --vol ""`: one libvirt call per pool, where `vol-list` makes one more per volume to print its
- * path). libvirt 9's `complete` closes virsh's stdin, so the completions go last, all on one
+ * second one starts and connects to libvirtd while the first one works. The first lists VMs
+ * and pools by UUID (and the lists that give their state); one awk passes its answer straight
+ * out (on its stderr, as it reads it) and takes the UUIDs from it (between the batch's own
+ * markers, only UUID-shaped words: UUIDs need no quoting), writing the second one's commands to
+ * its stdin as each list arrives: each VM's XML (the VMs are listed first, so their XML, the
+ * slowest part for a running VM, is read while the first virsh lists the rest), each pool's
+ * XML, then each running pool's volume names from virsh's completer (`complete -- vol-dumpxml
+ * --pool U --vol ""`: one libvirt call per pool, where `vol-list` makes one more per volume to
+ * print its path). libvirt 9's `complete` closes virsh's stdin, so the completions go last, all on one
  * line (virsh has read the whole line by then; its next read ends it), and each further close
  * logs "Tried to close invalid fd 0" (LIBVIRT_DEBUG=4 keeps that warning out of the merged
  * output). No temporary files, no FIFOs: everything ends with the exec.
  *
  * The completer escapes spaces (`a\ b`): a pool with a backslash in a name, or whose names
  * section is an error (say, a virsh without `complete`), is listed again with `vol-list` by a
- * third virsh, in the same round trip.
+ * third virsh, in the same round trip; the script looks for one only when the answer has a
+ * backslash or an error in it. Every process counts: virsh's start is mostly dynamic linking,
+ * and on a busy host starts that overlap take as long as one after the other.
  */
 const ROUND_TRIP_1 = [
   'exec 4>&1',
-  'out2=$({',
-  '  out=$(virsh -c "$1" "$2" 2>&1)',
-  `  printf '%s\\n' "$out" >&4`,
-  `  uuids() { printf '%s\\n' "$out" | awk -v a="$1" -v b="$2" '$0 == a { f = 1; next } $0 == b { f = 0 } f && /^[0-9a-f-]+$/ { print $1 }'; }`,
-  `  uuids "$3" "$4" | awk -v m="$6" '{ printf "echo -- %spool:%s\\npool-dumpxml -- %s\\n", m, $1, $1 }'`,
-  `  uuids "$4" "$5" | awk -v m="$6" '{ printf "echo -- %snames:%s; complete -- vol-dumpxml --pool %s --vol \\"\\"; ", m, $1, $1 }'`,
-  `  printf 'echo -- %send\\n' "$6"`,
-  '} | LIBVIRT_DEBUG=4 virsh -c "$1" 2>&1)',
+  // virsh 1's answer goes out through awk's stderr as it reads it; awk writes virsh 2's input
+  `out2=$(virsh -c "$1" "$2" 2>&1 | awk -v d="$3" -v a="$4" -v b="$5" -v c="$6" -v m="$7" '{ print > "/dev/stderr" }`,
+  '  $0 == d { s = 3; next } $0 == a { s = 1; next } $0 == b { s = 2; next } $0 == c { s = 0; next }',
+  `  s == 3 && /^[0-9a-f-]+$/ { printf "echo -- %sdom:%s\\ndumpxml -- %s\\n", m, $1, $1; fflush() }`,
+  `  s == 1 && /^[0-9a-f-]+$/ { printf "echo -- %spool:%s\\npool-dumpxml -- %s\\n", m, $1, $1; fflush() }`,
+  `  s == 2 && /^[0-9a-f-]+$/ { names = names sprintf("echo -- %snames:%s; complete -- vol-dumpxml --pool %s --vol \\"\\"; ", m, $1, $1) }`,
+  `  END { printf "%secho -- %send\\n", names, m }' 2>&4 | LIBVIRT_DEBUG=4 virsh -c "$1" 2>&1)`,
   // virsh's last prompt has no line break; printf adds one.
   `printf '%s\\n' "$out2"`,
-  `tables=$(printf '%s\\n' "$out2" | awk -v m="$6" 'index($0, m) == 1 { k = substr($0, length(m) + 1); u = ""; if (k ~ /^names:[0-9a-f-]+$/) u = substr(k, 7); next } u != "" && (index($0, "\\\\") || /^error: /) { print u; u = "" }' | sort -u | awk -v m="$6" '{ printf "echo -- %stable:%s; vol-list --pool %s; ", m, $1, $1 }')`,
-  `if [ -n "$tables" ]; then virsh -c "$1" "$tables echo -- $6end" 2>&1; fi`,
+  // Only an answer with a backslash or an error can need the vol-list fallback.
+  `case $out2 in *'\\'*|*'error: '*) ;; *) exit 0;; esac`,
+  `tables=$(printf '%s\\n' "$out2" | awk -v m="$7" 'index($0, m) == 1 { k = substr($0, length(m) + 1); u = ""; if (k ~ /^names:[0-9a-f-]+$/) u = substr(k, 7); next } u != "" && (index($0, "\\\\") || /^error: /) { print u; u = "" }' | sort -u | awk -v m="$7" '{ printf "echo -- %stable:%s; vol-list --pool %s; ", m, $1, $1 }')`,
+  `if [ -n "$tables" ]; then virsh -c "$1" "$tables echo -- $7end" 2>&1; fi`,
 ].join('\n');
 
 /**
- * Round trip 2's virsh, opened at the same time as round trip 1: the SSH channel, the login
- * shell, virsh's start and its connection to libvirtd (most of a small host's read) overlap
- * round trip 1, and the batch follows on its stdin as soon as round trip 1 has answered.
- * Nothing outlives the exec: if round trip 1 fails, the stdin closes empty and virsh ends.
+ * Round trip 2, opened at the same time as round trip 1: the SSH channel, the login shell, the
+ * first virsh's start and its connection to libvirtd (most of a small host's read) overlap
+ * round trip 1, and the work follows on stdin as soon as round trip 1 has answered. Nothing
+ * outlives the exec: if round trip 1 fails, the stdin closes empty and everything ends.
+ *
+ * Its stdin is a plan line, then the parts it gives sizes for (bytes, for `head -c`, which
+ * reads exactly that many from a pipe): `P1;a1 a2;b1` — part 1 (P1 bytes) goes to the virsh
+ * already running in stdin mode; each further lane (`a1 a2`, `b1`) is a series of batches run
+ * one after another by virsh processes given the batch as their argument (no readline reading
+ * and echoing it a byte at a time: ~25% less per volume, but at most 128 KiB per argument), and
+ * the lanes run at the same time, so libvirtd works for several clients at once. Each lane reads
+ * its batches into its positional parameters before starting the next lane. The output is
+ * exactly part 1's output, then each lane's in plan order (a later lane's output is held in a
+ * shell variable until the earlier ones have finished), each batch framed by its own nonce.
  */
-const ROUND_TRIP_2 = { program: 'virsh', args: [] as string[], mergeStderr: true };
+const ROUND_TRIP_2 = [
+  'run() { for c; do virsh -c "$U" "$c" </dev/null 2>&1; echo; done; }',
+  'lanes() {',
+  '  this=${1%%;*}; more=${1#"$this"}; more=${more#;}',
+  '  set --',
+  '  for n in $this; do set -- "$@" "$(head -c "$n")"; done',
+  '  if [ -z "$more" ]; then run "$@"; return; fi',
+  '  { r=$(lanes "$more"); printf \'%s\\n\' "$r"; } | { run "$@"; cat; }',
+  '}',
+  'U=$1',
+  'exec 4>&1',
+  'rest=$(',
+  '  exec 5>&1',
+  '  {',
+  '    IFS= read -r plan || exit 0',
+  '    case $plan in \'\'|*[!0-9\\ \\;]*) echo "error: ksc: bad plan line" >&5; exit 0;; esac',
+  // part 1 is read whole first, so the lanes start while the first virsh works through it
+  '    p1=$(head -c "${plan%%;*}")',
+  '    printf \'%s\\n\' "$p1" &',
+  '    exec >&5',
+  '    case $plan in *\';\'*) lanes "${plan#*;}";; esac',
+  '  } | { virsh -c "$U"; echo; } >&4 2>&1 5>&-',
+  ')',
+  '[ -z "$rest" ] || printf \'%s\\n\' "$rest"',
+].join('\n');
+
+/**
+ * How round trip 2 spreads the volumes: under LANE_MIN volumes all go to its first virsh (a
+ * second process costs its start); above, they are shared evenly between the first virsh and
+ * up to MAX_LANES more, and a lane's share is cut into batches of at most LANE_BATCH_BYTES
+ * (Linux caps one argument at 128 KiB).
+ */
+const LANE_MIN = 100;
+const VOLS_PER_LANE = 100;
+const MAX_LANES = 3;
+const LANE_BATCH_BYTES = 100_000;
 
 /** Scale the allowed time with the work: ~4 ms per volume is plenty even on a loaded host. */
 const timeoutFor = (base: number, calls: number) => base + calls * 4;
 
-export async function readHostStorage(t: Transport, uri: string, opts: { timeoutMs?: number } = {}): Promise<HostStorage> {
+export async function readHostStorage(
+  t: Transport,
+  uri: string,
+  opts: {
+    timeoutMs?: number;
+    /** Round trip 2's extra virsh processes (tests): by default by the number of volumes. */
+    lanes?: number;
+    /** Bytes per argument-mode batch (tests): LANE_BATCH_BYTES by default. */
+    laneBatchBytes?: number;
+  } = {},
+): Promise<HostStorage> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   // --- round trip 1: what exists, each pool's XML, and the names of its volumes ---
   const listing = virshBatch(
     uri,
     [
-      call('version'),
-      call('hostname'),
+      // The three lists round trip 1's second virsh works from come first, VMs before pools:
+      // their XML is read while the first virsh lists the rest.
+      call('list', '--all', '--uuid'),
       call('pool-list', '--all', '--uuid'),
       call('pool-list', '--uuid'),
-      call('list', '--all', '--uuid'),
+      call('version'),
+      call('hostname'),
       // A VM's state and persistence from lists (one libvirt call each) rather than `domstate`
       // and `dominfo` per VM (~10 calls per VM): a VM in none of the three states listed
       // (blocked, shutdown, crashed, pmsuspended, or one that changed meanwhile) gets a domstate.
@@ -100,13 +174,13 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
   const end = `@@ksc-${listing.nonce}:end`;
   const mark = `@@ksc-${listing.nonce}:obj:`;
   const m = (i: number) => `@@ksc-${listing.nonce}:${i}`;
-  const rt1 = t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', m(2), m(3), m(4), mark), { timeoutMs });
+  const rt1 = t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', m(0), m(1), m(2), m(3), mark), { timeoutMs });
   // Round trip 2's exec is opened now (after round trip 1's, so it never takes a channel
   // round trip 1 is waiting for); its batch follows on stdin. Its clock starts once it has the
   // batch; until then the exec's own timeout only bounds a round trip 1 that never answers.
   const stdin = new PassThrough();
   const deadline = new AbortController();
-  const rt2 = t.exec({ ...ROUND_TRIP_2, args: ['-c', uri] }, { stdinStream: stdin, signal: deadline.signal, timeoutMs: 2 * timeoutMs + 60_000 });
+  const rt2 = t.exec(command('sh', '-c', ROUND_TRIP_2, 'ksc-read', uri), { stdinStream: stdin, signal: deadline.signal, timeoutMs: 2 * timeoutMs + 60_000 });
   let r1: ExecResult;
   try {
     r1 = await rt1;
@@ -120,7 +194,7 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
     const at = r1.stdout.indexOf(`\n${end}\n`);
     const head = at >= 0 ? r1.stdout.slice(0, at + end.length + 2) : r1.stdout;
     const rest = at >= 0 ? r1.stdout.slice(at + end.length + 2) : '';
-    const [version, hostname, allPools, activePools, allDomains, persistentDomains, running, paused, shutoff, autostartPools, persistentPools] =
+    const [allDomains, allPools, activePools, version, hostname, persistentDomains, running, paused, shutoff, autostartPools, persistentPools] =
       parseVirshBatch(listing, head).map(must);
     const active = new Set(parseList(activePools ?? ''));
     const autostart = new Set(parseList(autostartPools ?? ''));
@@ -169,13 +243,11 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
       poolByUuid.set(uuid, pool);
     }
 
-    // --- round trip 2: every domain's XML (and the odd state), and every volume's XML ---
+    // --- round trip 2: every volume's XML (and the odd VM state) ---
     const calls: VirshCall[] = [];
-    const domCalls: Array<{ uuid: string; xml: number; state: number | null }> = [];
-    for (const u of domUuids) {
-      const xml = calls.push(call('dumpxml', '--', u)) - 1;
-      domCalls.push({ uuid: u, xml, state: listedState.has(u) ? null : calls.push(call('domstate', '--', u)) - 1 });
-    }
+    // (every VM's XML came with round trip 1; a VM in none of the listed states gets a domstate)
+    const domCalls: Array<{ uuid: string; state: number | null }> = [];
+    for (const u of domUuids) domCalls.push({ uuid: u, state: listedState.has(u) ? null : calls.push(call('domstate', '--', u)) - 1 });
     // Volumes of file pools are named by path (libvirt looks them up by key, then path: 2 calls)
     // rather than pool + name (4 calls), and run as the batch's unframed tail: their outputs
     // delimit themselves.
@@ -211,18 +283,24 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
       }
     }
     const results: VirshCallResult[] = [];
-    let volXml: Array<string | null> = [];
+    const volXml: Array<string | null> = [];
     let roundTrips = 1;
     if (calls.length || tail.length) {
-      const batch = virshBatch(uri, calls, { mode: 'stdin', tail });
+      const plan = planRoundTrip2(uri, calls, tail, opts.lanes ?? lanesFor(tail.length), opts.laneBatchBytes ?? LANE_BATCH_BYTES);
       const timer = setTimeout(() => deadline.abort(), timeoutFor(timeoutMs, calls.length + tail.length));
-      stdin.end(batch.stdin);
+      stdin.end(plan.stdin);
       try {
         r2 = rt2;
         const out = (await rt2).stdout;
         roundTrips++;
-        if (calls.length) results.push(...parseVirshBatch(batch, out));
-        volXml = splitVolumeOutputs(virshBatchTail(batch, out), volCalls, warnings);
+        if (calls.length) results.push(...parseVirshBatch(plan.first, out));
+        let at = 0;
+        for (const b of plan.batches) {
+          const reqs = volCalls.slice(at, at + b.tail.length);
+          at += b.tail.length;
+          volXml.push(...splitVolumeOutputs(virshBatchTail(b, out), reqs, warnings));
+          while (volXml.length < at) volXml.push(null);
+        }
       } finally {
         clearTimeout(timer);
       }
@@ -236,7 +314,7 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
     // --- assemble ---
     const domains: HostStorage['domains'] = [];
     for (const dc of domCalls) {
-      const xmlRes = results[dc.xml];
+      const xmlRes = sections.get(`dom:${dc.uuid}`);
       if (!xmlRes?.ok) {
         warnings.push(`domain ${dc.uuid}: ${xmlRes?.error ?? 'not read'}`);
         continue;
@@ -302,6 +380,54 @@ export async function readHostStorage(t: Transport, uri: string, opts: { timeout
       rt2.catch(() => undefined);
     }
   }
+}
+
+const lanesFor = (volumes: number) => (volumes < LANE_MIN ? 0 : Math.min(MAX_LANES, Math.floor(volumes / VOLS_PER_LANE)));
+
+interface RoundTrip2Plan {
+  /** Round trip 2's stdin: the plan line, then every batch. */
+  stdin: string;
+  /** The batch for the virsh already running (stdin mode): the framed calls and the first volumes. */
+  first: VirshBatch;
+  /** Every batch in volume order (the first included), each framed by its own nonce. */
+  batches: VirshBatch[];
+}
+
+/**
+ * Share the volumes between the first virsh and `lanes` more, in order: the first gets the
+ * framed calls and the first share, each lane the next share, cut into argument-mode batches of
+ * at most `batchBytes`.
+ */
+function planRoundTrip2(uri: string, calls: VirshCall[], tail: VirshCall[], lanes: number, batchBytes: number): RoundTrip2Plan {
+  const share = Math.ceil(tail.length / (lanes + 1));
+  const first = virshBatch(uri, calls, { mode: 'stdin', tail: lanes ? tail.slice(0, share) : tail });
+  const batches = [first];
+  const plan = [String(Buffer.byteLength(first.stdin ?? ''))];
+  const texts = [first.stdin ?? ''];
+  for (let l = 1; l <= lanes; l++) {
+    const mine = tail.slice(l * share, (l + 1) * share);
+    if (!mine.length) break;
+    const sizes: string[] = [];
+    let from = 0;
+    let bytes = 0;
+    const cut = (to: number) => {
+      const b = virshBatch(uri, [], { tail: mine.slice(from, to) });
+      const text = b.command.args[2] ?? '';
+      batches.push(b);
+      texts.push(text);
+      sizes.push(String(Buffer.byteLength(text)));
+      from = to;
+      bytes = 0;
+    };
+    mine.forEach((c, i) => {
+      const n = Buffer.byteLength(renderVirshCall(c)) + 2;
+      if (i > from && bytes + n > batchBytes) cut(i);
+      bytes += n;
+    });
+    cut(mine.length);
+    plan.push(sizes.join(' '));
+  }
+  return { stdin: `${plan.join(';')}\n${texts.join('')}`, first, batches };
 }
 
 const DOMAIN_STATES = new Set<string>(['running', 'blocked', 'paused', 'shutdown', 'shut off', 'crashed', 'pmsuspended', 'unknown']);
