@@ -11,6 +11,7 @@
  * dora [ksc-admins] (for the local-account collision), nobody [] (no group).
  * scripts/oidc-dev-provider.ts runs it on a fixed port for Playwright (and by hand).
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type InteractionDetails } from 'oidc-provider';
@@ -43,6 +44,8 @@ export interface OidcTestProvider {
   issuer: string;
   port: number;
   provider: Provider;
+  /** `METHOD /path` of every request it served, in order (e.g. to see whether userinfo, `/me`, was asked). */
+  requests: string[];
   close(): Promise<void>;
 }
 
@@ -134,8 +137,10 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Oidc
     return html(res, 404, 'Not found', '');
   }
 
+  const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
+    requests.push(`${req.method} ${path}`);
     const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|confirm|abort))?$/.exec(path);
     if (m)
       interaction(req, res, m[1]!, m[2]).catch((e: unknown) => {
@@ -177,7 +182,9 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Oidc
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: unknown, i: { uid: string }) => `/interaction/${i.uid}` },
     cookies: { keys: ['ksc-test-provider-cookie-key'] },
-    // Quiet: the provider warns about its development keys on every start.
+    // A signing key of its own (else the provider warns about its development keys), and lifetimes.
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test-1', use: 'sig', alg: 'RS256' }] },
+    ttl: { AuthorizationCode: 60, Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     renderError(ctx: { type: string; body: string }, out: { error: string; error_description?: string }) {
       ctx.type = 'html';
       ctx.body = `<!doctype html><title>Error</title><h1>${esc(out.error)}</h1><p>${esc(out.error_description ?? '')}</p>`;
@@ -189,6 +196,7 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Oidc
     issuer,
     port,
     provider,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -7,7 +7,7 @@ import { forgetOidcDiscovery } from '@/server/auth/oidc';
 import { addGrant, addUser, findUser } from '@/server/auth/users';
 import { closeDatabase } from '@/server/db';
 import { closeDb } from '@/server/jobs/db';
-import { OIDC_TEST_CLIENT, OIDC_TEST_ROLE_MAP, startOidcProvider, type OidcTestProvider } from '@/test/helpers/oidc-provider';
+import { OIDC_TEST_CLIENT, OIDC_TEST_ROLE_MAP, OIDC_TEST_USERS, startOidcProvider, type OidcTestProvider } from '@/test/helpers/oidc-provider';
 import { until } from '@/test/helpers/until';
 import { GET as meGET } from '../../me/route';
 import { POST as loginPOST } from '../login/route';
@@ -306,6 +306,29 @@ describe('OIDC sign-in against a real provider', () => {
     expect(callback.status).toBe(403);
     expect(to).toBe('/login?error=oidc-disabled');
     await setDisabled('victor', false);
+  });
+});
+
+describe('a provider that puts groups in the ID token, at another issuer', () => {
+  it('signs in without asking userinfo; a user name another issuer already holds is not taken over (oidc-name-taken)', async () => {
+    expect(op.requests.filter((r) => r === 'GET /me').length).toBeGreaterThan(0); // the first provider: groups from userinfo
+    const users = { ida: { ...OIDC_TEST_USERS.olivia!, name: 'Ida', email: 'ida@example.test', password: 'ida-pw' }, victor: OIDC_TEST_USERS.victor! };
+    const other = await startOidcProvider({ redirectUris: [CALLBACK], claimsInIdToken: true, users });
+    const saved = process.env.KSC_OIDC_ISSUER;
+    process.env.KSC_OIDC_ISSUER = other.issuer;
+    try {
+      const ida = await signIn({ user: 'ida' });
+      expect(ida.callback.status).toBe(200);
+      expect((await me(ida.jar)).body).toMatchObject({ groups: ['ksc-admins'], consoleRole: 'admin' });
+      expect(other.requests).not.toContain('GET /me');
+      // victor exists already, as the first issuer's identity: refused, never merged.
+      const victor = await signIn({ user: 'victor' });
+      expect(victor.callback.status).toBe(403);
+      expect(victor.to).toBe('/login?error=oidc-name-taken');
+    } finally {
+      process.env.KSC_OIDC_ISSUER = saved;
+      await other.close();
+    }
   });
 });
 
