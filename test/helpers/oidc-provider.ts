@@ -15,6 +15,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type InteractionDetails } from 'oidc-provider';
+import { OIDC_TEST_CLIENT } from './oidc-client';
 
 export interface OidcTestUser {
   password: string;
@@ -35,10 +36,7 @@ export const OIDC_TEST_USERS: Readonly<Record<string, OidcTestUser>> = {
   nobody: user('nobody', 'No Body', []),
 };
 
-export const OIDC_TEST_CLIENT = { clientId: 'ksc-console', clientSecret: 'ksc-console-test-secret-0123456789abcdef' } as const;
-
-/** The role map the tests configure the console with. */
-export const OIDC_TEST_ROLE_MAP = 'ksc-admins=admin,ksc-viewers=viewer';
+export { OIDC_TEST_CLIENT, OIDC_TEST_LABEL, OIDC_TEST_ROLE_MAP } from './oidc-client';
 
 export interface OidcTestProvider {
   issuer: string;
@@ -51,7 +49,10 @@ export interface OidcTestProvider {
 
 export interface OidcProviderOptions {
   port?: number;
+  /** The address it listens on (default 127.0.0.1). */
   host?: string;
+  /** The host name in its issuer URL (default: `host`); `localhost` makes it another site than a console on 127.0.0.1. */
+  issuerHost?: string;
   redirectUris: string[];
   users?: Readonly<Record<string, OidcTestUser>>;
   /** Put the scope's claims (groups, profile) into the ID token as well (default: userinfo only, as the spec says for the code flow). */
@@ -154,7 +155,7 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Oidc
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const issuer = `http://${host}:${port}`;
+  const issuer = `http://${opts.issuerHost ?? host}:${port}`;
 
   provider = new Provider(issuer, {
     clients: [
