@@ -66,12 +66,14 @@ export function oidcSettings(env: Readonly<Record<string, string | undefined>> =
 }
 
 /** What the login page may know: the button's label, or null when OIDC is off (or misconfigured: the log says why). */
+let reported: string | null = null;
 export function oidcPublicInfo(): { label: string } | null {
   try {
     const s = oidcSettings();
     return s ? { label: s.label } : null;
   } catch (e) {
-    console.error(`OpenID Connect is configured but unusable: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    if (reported !== message) console.error(`OpenID Connect is configured but unusable: ${(reported = message)}`);
     return null;
   }
 }
