@@ -54,8 +54,8 @@ function decodeTx(v: string | null): Tx | null {
   try {
     const t = JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Partial<Tx>;
     const strings = [t.state, t.nonce, t.verifier, t.redirectUri, t.next];
-    if (!strings.every((s) => typeof s === 'string' && s.length > 0) || typeof t.expires !== 'number') return null;
-    return t as Tx;
+    if (!strings.every((s) => typeof s === 'string' && s.length > 0) || typeof t.expires !== 'number' || !URL.canParse(t.redirectUri!)) return null;
+    return { ...(t as Tx), next: safeNext(t.next) };
   } catch {
     return null;
   }
