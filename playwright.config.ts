@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { stateOf } from './e2e/auth';
 import { OIDC_TEST_CLIENT, OIDC_TEST_LABEL, OIDC_TEST_ROLE_MAP } from './test/helpers/oidc-client';
 
 /**
@@ -38,6 +39,11 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },
+  // `setup` signs in one user per role (e2e/auth.setup.ts); the specs run signed in as the admin.
+  projects: [
+    { name: 'setup', testMatch: /auth\.setup\.ts/ },
+    { name: 'console', dependencies: ['setup'], testIgnore: /auth\.setup\.ts/, use: { storageState: stateOf('admin') } },
+  ],
   webServer: external
     ? undefined
     : [
@@ -48,11 +54,14 @@ export default defineConfig({
           timeout: 30_000,
         },
         {
-          command: `npx next start -H 127.0.0.1 -p ${port}`,
+          // The console's own server (scripts/start.mjs): it hands route handlers the caller's address.
+          command: `node scripts/start.mjs`,
           // A static file: ready means the server answers, without waiting on SSH to every host.
           url: `http://127.0.0.1:${port}/favicon.svg`,
           env: {
             KSC_INVENTORY: 'lab/state/hosts.json',
+            HOST: '127.0.0.1',
+            PORT: String(port),
             KSC_OIDC_ISSUER: `http://localhost:${oidcPort}`,
             KSC_OIDC_CLIENT_ID: OIDC_TEST_CLIENT.clientId,
             KSC_OIDC_CLIENT_SECRET: OIDC_TEST_CLIENT.clientSecret,

@@ -28,3 +28,6 @@ export const jobKeys = {
   list: () => [...jobKeys.all, 'list'] as const,
   detail: (id: string) => [...jobKeys.all, 'detail', id] as const,
 };
+
+/** The signed-in user (GET /api/me). */
+export const meKey = ['me'] as const;

@@ -21,6 +21,9 @@ export const apiPaths = {
   job: (id: string) => `/api/jobs/${e(id)}`,
   jobEvents: (id: string) => `/api/jobs/${e(id)}/events`,
   domain: (h: string, vm: string) => `/api/hosts/${e(h)}/domains/${e(vm)}`,
+  me: () => '/api/me',
+  login: () => '/api/auth/login',
+  logout: () => '/api/auth/logout',
 };
 
 export const pageHrefs = {
@@ -32,6 +35,7 @@ export const pageHrefs = {
   volume: (h: string, p: string, v: string) => `/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}`,
   chains: (h: string) => `/hosts/${e(h)}/chains`,
   jobs: () => '/jobs',
+  login: (next?: string) => (next && next !== '/' ? `/login?next=${e(next)}` : '/login'),
 };
 
 /** Route params arrive still percent-encoded in some Next.js versions and decoded in others. */

@@ -4,7 +4,8 @@ import { noteAudit } from '../route';
 import { oidcAccount } from './oidc-account';
 import { oidcSettings, OidcConfigError, type OidcSettings } from './oidc-config';
 import { OidcFailure } from './oidc-failure';
-import { cookieValue, createSession, secureCookies } from './sessions';
+import { cookieValue, secureCookies } from './cookies';
+import { createSession } from './sessions';
 
 /**
  * Single sign-on with OpenID Connect (authorization code flow with PKCE S256, state and nonce),

@@ -2,7 +2,8 @@ import { oidcFailurePage, oidcSignedInPage } from '@/server/auth/oidc-pages';
 import { currentContext } from '@/server/auth/context';
 import { clearTxCookie, finishSignIn } from '@/server/auth/oidc';
 import { OidcFailure } from '@/server/auth/oidc-failure';
-import { absoluteMs, sessionCookie } from '@/server/auth/sessions';
+import { sessionCookie } from '@/server/auth/cookies';
+import { absoluteMs } from '@/server/auth/sessions';
 import { api, noteAudit } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
