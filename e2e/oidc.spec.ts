@@ -9,6 +9,9 @@ import { OIDC_TEST_LABEL } from '../test/helpers/oidc-client';
  * ksc-admins → admin, ksc-viewers → viewer); a user whose groups give no role lands on the login
  * page with the reason.
  */
+// Signed out: each test signs itself in through the provider (not the setup project's admin).
+test.use({ storageState: { cookies: [], origins: [] } });
+
 test.beforeEach(async ({ request }) => {
   const providers = (await (await request.get('/api/auth/providers')).json()) as { oidc: { label: string } | null };
   test.skip(!providers.oidc, 'this console runs without KSC_OIDC_* (an external KSC_E2E_BASE_URL)');
@@ -46,7 +49,8 @@ async function me(page: Page) {
 }
 
 test('olivia (group ksc-admins) signs in through the provider and lands on the console as admin', async ({ page }) => {
-  // The page after sign-in is opened with the new (SameSite=Strict) session cookie, although the sign-on came from another site.
+  // The page after sign-in is opened with the new (SameSite=Strict) session cookie, although the
+  // sign-on came from another site (without it, proxy.ts would send the browser back to /login).
   const landing = page.waitForRequest((r) => r.isNavigationRequest() && new URL(r.url()).pathname === '/jobs', { timeout: 60_000 });
   await signOn(page, 'olivia', '/jobs');
   const req = await landing;
