@@ -28,9 +28,10 @@ export const providersQuery = {
 /** The start URL, with `next` (the server keeps it only if it is a path on this console). */
 export const oidcStartHref = (next?: string | null) => `/api/auth/oidc/start${next ? `?next=${encodeURIComponent(next)}` : ''}`;
 
-export function OidcButton({ next, label }: { next?: string | null; label?: string }) {
+/** `label`: known on the server (`oidcPublicInfo()?.label ?? null`; null = off); left out, it is asked of the API. */
+export function OidcButton({ next, label }: { next?: string | null; label?: string | null }) {
   const q = useQuery({ ...providersQuery, enabled: label === undefined });
-  const name = label ?? q.data?.oidc?.label;
+  const name = label === undefined ? q.data?.oidc?.label : label;
   if (!name) return null;
   return (
     <a href={oidcStartHref(next)} className={`${buttonCls('secondary')} w-full`} data-testid="oidc-sign-in">
