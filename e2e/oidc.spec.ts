@@ -57,6 +57,8 @@ test('olivia (group ksc-admins) signs in through the provider and lands on the c
   expect((await req.allHeaders()).cookie ?? '').toMatch(/(^|; )(__Host-)?ksc_session=/);
   await expect(page).toHaveURL(/\/jobs$/);
   await expect(page.getByRole('heading', { name: 'Jobs' })).toBeVisible();
+  // The header's user menu: the name from the provider, the role from the group.
+  await expect(page.getByRole('link', { name: /Olivia Admin\s*admin on every host/ })).toBeVisible();
   const m = await me(page);
   expect(m.status).toBe(200);
   expect(m.body).toMatchObject({ user: { username: 'olivia', displayName: 'Olivia Admin' }, groups: ['ksc-admins'], consoleRole: 'admin' });
@@ -65,6 +67,7 @@ test('olivia (group ksc-admins) signs in through the provider and lands on the c
 test('victor (group ksc-viewers) is a viewer on every host', async ({ page }) => {
   await signOn(page, 'victor', '/jobs');
   await expect(page).toHaveURL(/\/jobs$/);
+  await expect(page.getByRole('link', { name: /Victor Viewer\s*viewer on every host/ })).toBeVisible();
   const m = await me(page);
   expect(m.body).toMatchObject({ user: { username: 'victor' }, groups: ['ksc-viewers'], consoleRole: 'viewer' });
 });
