@@ -2,6 +2,7 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { database, nowIso } from '../db';
 import type { AuditTable } from '../db/schema';
+import { containsText, never, startsWith } from '../db/sql';
 
 /**
  * The audit log: append-only, each record carrying the sha256 of the one before, so a record
@@ -149,9 +150,9 @@ export async function queryAudit(q: AuditQuery): Promise<AuditRecord[]> {
   let s = db.selectFrom('audit').selectAll();
   if (q.host) s = s.where('host', '=', q.host);
   if (q.user) s = s.where('actor', '=', q.user);
-  if (q.object) s = s.where((eb) => eb.or([eb('object', '=', q.object!), eb('object', 'like', `${q.object!.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`)]));
+  if (q.object) s = s.where((eb) => eb.or([eb('object', '=', q.object!), startsWith('object', `${q.object!}/`)]));
   if (q.objectKind) s = s.where('object_kind', '=', q.objectKind);
-  if (q.op) s = s.where('operation', 'like', `%${q.op.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (q.op) s = s.where(containsText('operation', q.op));
   if (q.result) s = s.where('result', '=', q.result);
   if (q.since) s = s.where('at', '>=', q.since);
   if (q.until) s = s.where('at', '<=', q.until);
@@ -161,7 +162,7 @@ export async function queryAudit(q: AuditQuery): Promise<AuditRecord[]> {
     s = s.where((eb) => {
       const parts = hosts.length ? [eb('host', 'in', hosts)] : [];
       if (q.includeConsole) parts.push(eb('host', 'is', null));
-      return parts.length ? eb.or(parts) : eb.val(false);
+      return parts.length ? eb.or(parts) : never();
     });
   } else if (q.hosts === '*' && !q.includeConsole) s = s.where('host', 'is not', null);
   const rows = await s.orderBy('seq', 'desc').limit(Math.min(Math.max(q.limit ?? 200, 1), 5000)).execute();

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryAudit } from '@/server/audit/log';
 import { forgetOidcDiscovery } from '@/server/auth/oidc';
 import { addGrant, addUser, findUser } from '@/server/auth/users';
 import { closeDatabase } from '@/server/db';
-import { closeDb } from '@/server/jobs/db';
+import { freshDatabase } from '@/test/helpers/db';
 import { OIDC_TEST_CLIENT, OIDC_TEST_ROLE_MAP, OIDC_TEST_USERS, startOidcProvider, type OidcTestProvider } from '@/test/helpers/oidc-provider';
 import { until } from '@/test/helpers/until';
 import { GET as meGET } from '../../me/route';
@@ -25,15 +22,11 @@ import { GET as startGET } from './start/route';
  */
 const CONSOLE = 'http://127.0.0.1:3999';
 const CALLBACK = `${CONSOLE}/api/auth/oidc/callback`;
-const root = mkdtempSync(path.join(tmpdir(), 'ksc-oidc-'));
 const env = { ...process.env };
 let op: OidcTestProvider;
 
 beforeAll(async () => {
-  closeDb();
-  await closeDatabase();
-  process.env.KSC_DATA_DIR = path.join(root, 'data');
-  delete process.env.DATABASE_URL;
+  await freshDatabase(); // SQLite in a temp directory, or the test file's PostgreSQL database emptied
   delete process.env.KSC_PUBLIC_URL;
   op = await startOidcProvider({ redirectUris: [CALLBACK] });
   Object.assign(process.env, {
@@ -53,9 +46,7 @@ afterAll(async () => {
   await op?.close();
   process.env = { ...env };
   forgetOidcDiscovery();
-  closeDb();
   await closeDatabase();
-  rmSync(root, { recursive: true, force: true });
 });
 
 /** A browser's cookies, per origin (paths and expiry beyond deletion are not needed here). */
