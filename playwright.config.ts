@@ -1,5 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { stateOf } from './e2e/auth';
+import { OIDC_TEST_CLIENT, OIDC_TEST_LABEL, OIDC_TEST_ROLE_MAP } from './test/helpers/oidc-client';
 
 /**
  * End-to-end specs against the real lab hosts (npm run lab:up) through `next start`.
@@ -9,6 +10,9 @@ import { stateOf } from './e2e/auth';
 const external = process.env.KSC_E2E_BASE_URL;
 // KSC_E2E_PORT: the port of the server Playwright starts (default 3100), so two checkouts can test side by side.
 const port = Number(process.env.KSC_E2E_PORT ?? 3100);
+// The test OpenID Connect provider (e2e/oidc.spec.ts), beside the console's port; its issuer is on
+// `localhost`, so the sign-on crosses sites as it does with a real provider.
+const oidcPort = Number(process.env.KSC_E2E_OIDC_PORT ?? port + 100);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -42,13 +46,31 @@ export default defineConfig({
   ],
   webServer: external
     ? undefined
-    : {
-        // The console's own server (scripts/start.mjs): it hands route handlers the caller's address.
-        command: `node scripts/start.mjs`,
-        // A static file: ready means the server answers, without waiting on SSH to every host.
-        url: `http://127.0.0.1:${port}/favicon.svg`,
-        env: { KSC_INVENTORY: 'lab/state/hosts.json', HOST: '127.0.0.1', PORT: String(port) },
-        reuseExistingServer: !process.env.CI,
-        timeout: 120_000,
-      },
+    : [
+        {
+          command: `npx tsx scripts/oidc-dev-provider.ts --port ${oidcPort} --redirect http://127.0.0.1:${port}/api/auth/oidc/callback`,
+          url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+          reuseExistingServer: !process.env.CI,
+          timeout: 30_000,
+        },
+        {
+          // The console's own server (scripts/start.mjs): it hands route handlers the caller's address.
+          command: `node scripts/start.mjs`,
+          // A static file: ready means the server answers, without waiting on SSH to every host.
+          url: `http://127.0.0.1:${port}/favicon.svg`,
+          env: {
+            KSC_INVENTORY: 'lab/state/hosts.json',
+            HOST: '127.0.0.1',
+            PORT: String(port),
+            KSC_OIDC_ISSUER: `http://localhost:${oidcPort}`,
+            KSC_OIDC_CLIENT_ID: OIDC_TEST_CLIENT.clientId,
+            KSC_OIDC_CLIENT_SECRET: OIDC_TEST_CLIENT.clientSecret,
+            KSC_OIDC_REDIRECT_URL: `http://127.0.0.1:${port}/api/auth/oidc/callback`,
+            KSC_OIDC_ROLE_MAP: OIDC_TEST_ROLE_MAP,
+            KSC_OIDC_LABEL: OIDC_TEST_LABEL,
+          },
+          reuseExistingServer: !process.env.CI,
+          timeout: 120_000,
+        },
+      ],
 });

@@ -42,8 +42,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   // Identity
   'POST /api/auth/login': pub,
   'POST /api/auth/logout': signedIn,
+  'GET /api/auth/providers': pub,
   'GET /api/auth/oidc/start': pub,
-  'GET /api/auth/oidc/callback': pub,
+  // A sign-in: recorded like the local one (auth.oidc), although it is a GET.
+  'GET /api/auth/oidc/callback': { scope: 'public', audit: true },
   'GET /api/me': signedIn,
   'GET /api/me/sessions': signedIn,
   'DELETE /api/me/sessions/[session]': signedIn,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { isRole, type GrantDto, type HostScope, type Role } from '@/lib/auth/roles';
 import { database, nowIso } from '../db';
 import { AppError, badRequest, notFound } from '../errors';
+import { roleMapGrants } from './oidc-roles';
 import { hashPassword, passwordProblem } from './secrets';
 
 /** Users and grants in the console's database. */
@@ -127,7 +128,7 @@ export async function listGrants(): Promise<GrantRecord[]> {
   return (await db.selectFrom('grants').selectAll().orderBy('created_at').execute()).map(toGrant).filter((g): g is GrantRecord => !!g);
 }
 
-/** The grants that apply to a user: their own and those of their groups. */
+/** The grants that apply to a user: their own and those of their groups (database rows and KSC_OIDC_ROLE_MAP). */
 export async function grantsFor(userId: string, groups: readonly string[] = []): Promise<GrantRecord[]> {
   const db = await database();
   const rows = await db
@@ -138,7 +139,7 @@ export async function grantsFor(userId: string, groups: readonly string[] = []):
       return groups.length ? eb.or([own, eb.and([eb('subject_kind', '=', 'group'), eb('subject', 'in', [...groups])])]) : own;
     })
     .execute();
-  return rows.map(toGrant).filter((g): g is GrantRecord => !!g);
+  return [...rows.map(toGrant).filter((g): g is GrantRecord => !!g), ...roleMapGrants(groups)];
 }
 
 export async function addGrant(g: { subjectKind: 'user' | 'group'; subject: string; role: Role; hosts: HostScope }): Promise<GrantRecord> {

@@ -71,6 +71,17 @@ describe('request gate: reads', () => {
       expect(checkRequest(req('GET', path, { ...own, 'sec-fetch-site': 'cross-site', 'x-ksc-client': '1' }), cfg)).toMatchObject({ code: 'cross-origin' });
     }
   });
+  it("the OIDC callback takes the identity provider's top-level navigation, and nothing else from another site", () => {
+    const nav = { ...own, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+    for (const site of ['cross-site', 'same-site']) {
+      expect(checkRequest(req('GET', '/api/auth/oidc/callback', { ...nav, 'sec-fetch-site': site }), cfg)).toEqual({ ok: true });
+      expect(checkRequest(req('GET', '/api/auth/oidc/callback', { ...nav, 'sec-fetch-site': site, 'sec-fetch-dest': 'iframe' }), cfg)).toMatchObject({ code: 'cross-origin' });
+      expect(checkRequest(req('GET', '/api/auth/oidc/callback', { ...own, 'sec-fetch-site': site, 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' }), cfg)).toMatchObject({ code: 'cross-origin' });
+      expect(checkRequest(req('GET', '/api/auth/oidc/callback', { ...own, 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }), cfg)).toMatchObject({ code: 'cross-origin' });
+      expect(checkRequest(req('GET', '/api/auth/oidc/start', { ...nav, 'sec-fetch-site': site }), cfg)).toMatchObject({ code: 'cross-origin' });
+      expect(checkRequest(req('GET', '/api/hosts', { ...nav, 'sec-fetch-site': site }), cfg)).toMatchObject({ code: 'cross-origin' });
+    }
+  });
 });
 
 describe('security headers', () => {

@@ -46,6 +46,14 @@ const SIDE_EFFECT_GETS: readonly RegExp[] = [
   /^\/api\/jobs\/[^/]+\/events\/?$/,
 ];
 const UPLOAD_PATHS: readonly RegExp[] = [/^\/api\/hosts\/[^/]+\/pools\/[^/]+\/volumes\/[^/]+\/content\/?$/];
+/**
+ * Where an identity provider's page sends the browser back after a single sign-on: a top-level
+ * GET navigation that another site starts by design. It is let through as a navigation only
+ * (not a fetch, an <img> or a frame); the sign-in's state cookie is what proves it (server/auth/oidc.ts).
+ */
+const SIGN_ON_RETURNS: readonly RegExp[] = [/^\/api\/auth\/oidc\/callback\/?$/];
+const isSignOnReturn = (pathname: string, h: Headers) =>
+  SIGN_ON_RETURNS.some((r) => r.test(pathname)) && h.get('sec-fetch-mode') === 'navigate' && h.get('sec-fetch-dest') === 'document';
 
 /** `host:port` as a Host header would carry it, lower-case, with the scheme's default port made explicit. */
 function hostKey(hostHeader: string, defaultPort: string): string | null {
@@ -102,7 +110,7 @@ export function checkRequest(req: GateRequest, cfg: GateConfig): GateVerdict {
   if (SAFE_METHODS.has(method)) {
     if (!isApi) return { ok: true }; // pages: links from anywhere may open them; framing is stopped by headers
     // A browser says where an API request comes from; another site's never reaches the API.
-    if (site === 'cross-site' || site === 'same-site') return refuse(403, 'cross-origin', `The console's API answers only its own pages (this request came from a ${site} page).`);
+    if ((site === 'cross-site' || site === 'same-site') && !isSignOnReturn(req.pathname, h)) return refuse(403, 'cross-origin', `The console's API answers only its own pages (this request came from a ${site} page).`);
     if (!site && SIDE_EFFECT_GETS.some((r) => r.test(req.pathname)) && h.get(CLIENT_HEADER) === null)
       return refuse(403, 'cross-origin', `This request acts on a host: a client that is not a browser sends the header ${CLIENT_HEADER}: 1.`);
     return { ok: true };
