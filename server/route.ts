@@ -79,7 +79,7 @@ export interface AuditNote {
   object?: string;
   operation?: string;
   detail?: Record<string, unknown>;
-  /** The user acted on (sign-in, user admin): recorded as the actor when there is no principal. */
+  /** Who a sign-in was for: recorded as the actor (the caller may be signed in as someone else, or not at all). */
   actor?: string;
 }
 const notes = new WeakMap<RequestContext, AuditNote>();
@@ -148,8 +148,9 @@ async function serve(req: Request, rctx: RouteCtx, method: Method, pattern: stri
     const result: AuditInput['result'] =
       res.status >= 500 ? 'failed' : res.status >= 400 ? 'refused' : failedJob ? 'failed' : 'ok';
     const rec: AuditInput = {
-      actorKind: principal ? principal.kind : 'anonymous',
-      actor: principal?.username ?? note.actor ?? null,
+      // A sign-in names who it was for (note.actor), whoever the browser was signed in as before.
+      actorKind: note.actor ? 'user' : principal ? principal.kind : 'anonymous',
+      actor: note.actor ?? principal?.username ?? null,
       tokenId: principal?.tokenId ?? null,
       sourceAddress: ctx.sourceAddress,
       host: ctx.host,

@@ -2,7 +2,10 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import { LoginForm, safeNext } from '@/components/auth/login-form';
+import { OidcButton } from '@/components/auth/oidc-button';
 import { pagePrincipal } from '@/app/_server/prefetch';
+import { oidcErrorMessage } from '@/lib/auth/oidc-errors';
+import { oidcPublicInfo } from '@/server/auth/oidc-config';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -12,12 +15,24 @@ export default async function LoginPage({ searchParams }: Props) {
   await connection();
   const { next, error } = await searchParams;
   if (await pagePrincipal()) redirect(safeNext(next));
+  const oidc = oidcPublicInfo();
   return (
     <main className="flex min-h-full items-center justify-center bg-zinc-50 px-4 py-16 dark:bg-zinc-950">
       <div className="w-full max-w-sm rounded-lg border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
         <h1 className="text-lg font-semibold tracking-tight">KVM Storage Console</h1>
         <p className="mt-1 mb-5 text-sm text-zinc-600 dark:text-zinc-400">Sign in to manage storage on your KVM hosts.</p>
-        <LoginForm next={next ?? null} error={typeof error === 'string' ? error.slice(0, 300) : null} />
+        {/* Only known codes are worded: a link must not be able to put its own text on this page. */}
+        <LoginForm next={next ?? null} error={oidcErrorMessage(error)} />
+        {oidc && (
+          <>
+            <div className="my-4 flex items-center gap-3 text-xs text-zinc-500">
+              <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+              or
+              <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+            </div>
+            <OidcButton next={next ?? null} label={oidc.label} />
+          </>
+        )}
       </div>
     </main>
   );
