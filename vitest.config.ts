@@ -33,7 +33,8 @@ export default defineConfig({
           name: 'integration-pg',
           include: [
             'server/{auth,audit,db,jobs}/**/*.test.ts',
-            'app/api/jobs/**/*.test.ts',
+            'app/api/{jobs,auth}/**/*.test.ts',
+            'server/route.test.ts',
             'test/pg/**/*.test.ts',
             'test/integration/role-matrix.test.ts',
           ],
