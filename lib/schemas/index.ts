@@ -7,3 +7,4 @@ export * from './volume-ops';
 export * from './job';
 export * from './vmdk-migration';
 export * from './operation';
+export * from './audit';
