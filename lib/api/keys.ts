@@ -28,3 +28,10 @@ export const jobKeys = {
   list: () => [...jobKeys.all, 'list'] as const,
   detail: (id: string) => [...jobKeys.all, 'detail', id] as const,
 };
+
+export const auditKeys = {
+  all: ['audit'] as const,
+  /** A filtered list (the Audit page, a History tab): pages by `before`. */
+  list: (filters: Readonly<Record<string, string>>) => [...auditKeys.all, 'list', filters] as const,
+  verify: () => [...auditKeys.all, 'verify'] as const,
+};

@@ -21,7 +21,17 @@ export const apiPaths = {
   job: (id: string) => `/api/jobs/${e(id)}`,
   jobEvents: (id: string) => `/api/jobs/${e(id)}/events`,
   domain: (h: string, vm: string) => `/api/hosts/${e(h)}/domains/${e(vm)}`,
+  /** The audit log with its filters (empty ones left out); `format: 'csv' | 'json'` for a download. */
+  audit: (q: Readonly<Record<string, string | number | undefined>> = {}) => withQuery('/api/audit', q),
+  auditVerify: () => '/api/audit/verify',
 };
+
+function withQuery(path: string, q: Readonly<Record<string, string | number | undefined>>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
 
 export const pageHrefs = {
   overview: () => '/',
@@ -32,6 +42,7 @@ export const pageHrefs = {
   volume: (h: string, p: string, v: string) => `/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}`,
   chains: (h: string) => `/hosts/${e(h)}/chains`,
   jobs: () => '/jobs',
+  audit: (q: Readonly<Record<string, string | undefined>> = {}) => withQuery('/audit', q),
 };
 
 /** Route params arrive still percent-encoded in some Next.js versions and decoded in others. */

@@ -25,9 +25,17 @@ export function auditScope(allHostIds: readonly string[], p: Principal | null | 
 
 const invalid = (message: string, param: string) => new AppError('invalid-input', message, { status: 422, detail: [{ path: param, message }] });
 
-/** A time filter: any date `Date` reads, as ISO-8601 UTC; a bare date as `until` means the end of that day. */
+/**
+ * A time filter as ISO-8601 UTC. A bare date as `until` means the end of that day; a date and
+ * time without a zone is read as UTC (like the times the log shows), not the server's local time.
+ */
 function timeParam(v: string, name: 'since' | 'until'): string {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T${name === 'until' ? '23:59:59.999' : '00:00:00.000'}Z` : v);
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(v)
+    ? `${v}T${name === 'until' ? '23:59:59.999' : '00:00:00.000'}Z`
+    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v)
+      ? `${v}Z`
+      : v;
+  const t = Date.parse(text);
   if (Number.isNaN(t)) throw invalid(`${name} is not a date or time (use ISO 8601, e.g. 2026-11-30T18:00:00Z)`, name);
   return new Date(t).toISOString();
 }

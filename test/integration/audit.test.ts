@@ -60,6 +60,9 @@ const cli = (...args: string[]) =>
 
 function removeVolumes() {
   rmSync(`${DIR}/${STRAY}`, { force: true });
+  // A run that stopped before its delete leaves the LUKS volume's libvirt secret behind.
+  for (const line of virsh('secret-list').split('\n'))
+    if (line.includes(`${DIR}/${ENC}`)) virsh('secret-undefine', line.trim().split(/\s+/)[0]!);
   for (const v of [PLAIN, ENC]) {
     try {
       virsh('vol-delete', '--pool', POOL, v);
