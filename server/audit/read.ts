@@ -26,15 +26,17 @@ export function auditScope(allHostIds: readonly string[], p: Principal | null | 
 const invalid = (message: string, param: string) => new AppError('invalid-input', message, { status: 422, detail: [{ path: param, message }] });
 
 /**
- * A time filter as ISO-8601 UTC. A bare date as `until` means the end of that day; a date and
- * time without a zone is read as UTC (like the times the log shows), not the server's local time.
+ * A time filter as ISO-8601 UTC. A bare date (or minute) as `until` means the end of that day (minute); a
+ * date and time without a zone is read as UTC (like the times the log shows), not the server's local time.
  */
 function timeParam(v: string, name: 'since' | 'until'): string {
   const text = /^\d{4}-\d{2}-\d{2}$/.test(v)
     ? `${v}T${name === 'until' ? '23:59:59.999' : '00:00:00.000'}Z`
-    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v)
-      ? `${v}Z`
-      : v;
+    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) && name === 'until'
+      ? `${v}:59.999Z` // to the minute (the page's time fields): that whole minute
+      : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v)
+        ? `${v}Z`
+        : v;
   const t = Date.parse(text);
   if (Number.isNaN(t)) throw invalid(`${name} is not a date or time (use ISO 8601, e.g. 2026-11-30T18:00:00Z)`, name);
   return new Date(t).toISOString();

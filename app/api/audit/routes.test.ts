@@ -98,6 +98,7 @@ describe('GET /api/audit filters', () => {
     expect(ops(await page('/api/audit?since=2026-11-30T12:08:00Z', admin))).toEqual(['op.ten', 'op.nine']);
     expect(ops(await page('/api/audit?since=2026-11-30T12:01:00Z&until=2026-11-30T12:02:00.000Z', admin))).toEqual(['op.three', 'op.two']);
     // Without a zone: UTC, as the log shows its times (not the server's local time).
+    expect(ops(await page('/api/audit?since=2026-11-30T12:01&until=2026-11-30T12:01', admin))).toEqual(['op.two']);
     expect(ops(await page('/api/audit?since=2026-11-30T12:01&until=2026-11-30T12:02', admin))).toEqual(['op.three', 'op.two']);
     expect((await page('/api/audit?until=2026-11-30', admin)).records).toHaveLength(10);
     expect((await page('/api/audit?until=2026-11-29', admin)).records).toHaveLength(0);
