@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { stateOf } from './e2e/auth';
 
 /**
  * End-to-end specs against the real lab hosts (npm run lab:up) through `next start`.
@@ -34,13 +35,19 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },
+  // `setup` signs in one user per role (e2e/auth.setup.ts); the specs run signed in as the admin.
+  projects: [
+    { name: 'setup', testMatch: /auth\.setup\.ts/ },
+    { name: 'console', dependencies: ['setup'], testIgnore: /auth\.setup\.ts/, use: { storageState: stateOf('admin') } },
+  ],
   webServer: external
     ? undefined
     : {
-        command: `npx next start -H 127.0.0.1 -p ${port}`,
+        // The console's own server (scripts/start.mjs): it hands route handlers the caller's address.
+        command: `node scripts/start.mjs`,
         // A static file: ready means the server answers, without waiting on SSH to every host.
         url: `http://127.0.0.1:${port}/favicon.svg`,
-        env: { KSC_INVENTORY: 'lab/state/hosts.json' },
+        env: { KSC_INVENTORY: 'lab/state/hosts.json', HOST: '127.0.0.1', PORT: String(port) },
         reuseExistingServer: !process.env.CI,
         timeout: 120_000,
       },

@@ -1,7 +1,8 @@
-// npm start: serve the built console. It listens on loopback only: there is no authentication
-// yet, and the console holds root SSH keys to KVM hosts. Reach it remotely through an SSH tunnel
-// (ssh -L 3000:127.0.0.1:3000 thishost) until authentication exists.
-import { spawn } from 'node:child_process';
+// npm start: serve the built console (HOST, default 127.0.0.1; PORT, default 3000). Every page and
+// API call needs a signed-in user or an API token. Beyond loopback it needs KSC_PUBLIC_URL (the
+// origin checks and the cookies' Secure flag follow it) and belongs behind a TLS reverse proxy.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,12 +40,31 @@ export function keyPermissionProblems(inventory = path.resolve(process.env.KSC_I
   return problems;
 }
 
-function main() {
+/** Loopback addresses: listening there needs no public URL. */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/**
+ * Why the console refuses to listen on `host` (null: it may). Beyond loopback, people reach it by
+ * a name the request gate must know (KSC_PUBLIC_URL), and sign-in is what protects it.
+ */
+export function listenProblem(host, env = process.env) {
+  if (LOOPBACK.test(host)) return null;
+  if (!env.KSC_PUBLIC_URL)
+    return `Refusing to listen on ${host} without KSC_PUBLIC_URL: set it to the URL people use (e.g. https://storage.example.com), behind a TLS reverse proxy (docs/OPERATIONS.md).`;
+  try {
+    new URL(env.KSC_PUBLIC_URL);
+  } catch {
+    return `KSC_PUBLIC_URL is not a URL: ${env.KSC_PUBLIC_URL}`;
+  }
+  return null;
+}
+
+async function main() {
   const host = process.env.HOST ?? '127.0.0.1';
-  const port = process.env.PORT ?? '3000';
-  const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-  if (!loopback.test(host)) {
-    console.error(`Refusing to listen on ${host}: the console has no authentication yet, so it serves loopback only.`);
+  const port = Number(process.env.PORT ?? '3000');
+  const refuse = listenProblem(host);
+  if (refuse) {
+    console.error(refuse);
     process.exit(2);
   }
   const problems = keyPermissionProblems();
@@ -53,9 +73,25 @@ function main() {
     console.error('Refusing to start: like ssh, the console does not use private keys that others can read.');
     process.exit(2);
   }
-  const child = spawn('npx', ['next', 'start', '-H', host, '-p', port], { stdio: 'inherit' });
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-  child.on('exit', (code) => process.exit(code ?? 0));
+  process.env.NODE_ENV ??= 'production';
+  // The caller's socket address reaches the route handlers (audit log, sign-in throttling) in a
+  // header no client can forge: it carries a secret only this process knows (server/security/peer.ts).
+  const secret = randomBytes(18).toString('base64url');
+  globalThis.__kscPeerSecret = secret;
+  const { default: next } = await import('next');
+  const app = next({ dev: false, hostname: host, port, dir: path.resolve(path.dirname(new URL(import.meta.url).pathname), '..') });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = createServer((req, res) => {
+    req.headers['x-ksc-peer'] = `${secret} ${req.socket.remoteAddress ?? ''}`;
+    void handle(req, res);
+  });
+  server.listen(port, host, () => console.log(`KVM Storage Console listening on http://${host.includes(':') ? `[${host}]` : host}:${port}`));
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)).closeAllConnections?.());
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href)
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

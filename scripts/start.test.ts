@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeAllTransports, transportFor } from '@/server/hosts/transports';
 import type { HostConfig } from '@/server/hosts/inventory';
 // @ts-expect-error -- a plain .mjs script without types
-import { keyPermissionProblems } from './start.mjs';
+import { keyPermissionProblems, listenProblem } from './start.mjs';
 
 // Like ssh, the console refuses a private key that group or others can read: at start-up
 // (scripts/start.mjs reads the inventory) and whenever a host's transport is made.
@@ -55,5 +55,14 @@ describe('identity file permissions', () => {
     chmodSync(key, 0o600);
     // With a private key file the transport is made (it connects lazily, so nothing is dialled).
     expect(() => transportFor(host)).not.toThrow();
+  });
+});
+
+describe('where npm start listens', () => {
+  it('loopback needs nothing; any other address needs KSC_PUBLIC_URL (a URL)', () => {
+    for (const h of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) expect(listenProblem(h, {})).toBeNull();
+    expect(listenProblem('0.0.0.0', {})).toContain('KSC_PUBLIC_URL');
+    expect(listenProblem('0.0.0.0', { KSC_PUBLIC_URL: 'not a url' })).toContain('not a URL');
+    expect(listenProblem('0.0.0.0', { KSC_PUBLIC_URL: 'https://storage.example.com' })).toBeNull();
   });
 });

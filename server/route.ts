@@ -38,12 +38,12 @@ export interface RouteTag {
 const unauthenticated = () =>
   new AppError('unauthenticated', 'Sign in first, or send an API token (Authorization: Bearer …)', { status: 401 });
 
-async function authorize(p: RoutePermission, principal: Principal | null, params: Record<string, string>, method: string): Promise<AppError | null> {
+async function authorize(p: RoutePermission, principal: Principal | null, params: Record<string, string>, method: string, pattern: string): Promise<AppError | null> {
   if (p.scope === 'public') return null;
   if (!principal) return unauthenticated();
   if (p.scope === 'signed-in') return null;
   const role = roleNeeded(p, params) ?? 'viewer';
-  const what = `${method} ${p.scope === 'host' ? 'on this host' : p.scope === 'job' ? 'of this job' : 'here'}`;
+  const what = `${method} ${operationOf(method, pattern, params).slice(method.length + 1)}`;
   if (p.scope === 'console') return atLeast(consoleRole(principal.grants), role) ? null : new PermissionError(role, null, what);
   const host = p.scope === 'host' ? (params.host ?? '') : await findJobHost(params.job ?? '');
   if (host === null) return null; // an unknown job: the handler answers 404
@@ -129,8 +129,8 @@ async function serve(req: Request, rctx: RouteCtx, method: Method, pattern: stri
   } catch (e) {
     return errorResponse(e);
   }
-  const ctx: RequestContext = { principal, sourceAddress: sourceAddressOf(req.headers), host: params.host ?? null, commands: [], pendingJobs: 0, jobOutcomes: [] };
-  const refusal = await authorize(perm, principal, params, method).catch((e: unknown) => (e instanceof AppError ? e : null));
+  const ctx: RequestContext = { principal, sourceAddress: sourceAddressOf(req.headers), host: params.host ?? null, commands: [], reads: 0, pendingJobs: 0, jobOutcomes: [] };
+  const refusal = await authorize(perm, principal, params, method, pattern).catch((e: unknown) => (e instanceof AppError ? e : null));
   let res: Response;
   if (refusal) {
     await req.body?.cancel().catch(() => undefined);
@@ -161,6 +161,7 @@ async function serve(req: Request, rctx: RouteCtx, method: Method, pattern: stri
       commands: ctx.commands,
       detail: {
         ...(note.detail ?? {}),
+        ...(ctx.reads ? { reads: ctx.reads } : {}),
         ...(err?.code ? { error: { code: err.code, message: err.message } } : {}),
         ...(jobs.length ? { jobs: jobs.map((j) => ({ id: j.jobId, state: j.state, ...(j.error ? { error: j.error } : {}) })) } : {}),
       },

@@ -5,6 +5,13 @@ import { hostQuery, hostsQuery } from '@/lib/api/hosts';
 import { poolQuery, poolsQuery } from '@/lib/api/pools';
 import { volumeQuery, volumesQuery } from '@/lib/api/volumes';
 import { domainQuery, domainsQuery } from '@/lib/api/domains';
+import { headers } from 'next/headers';
+import { meQuery } from '@/lib/api/me';
+import { roleOn } from '@/lib/auth/roles';
+import { describeMe } from '@/server/auth/me';
+import { principalFromHeaders, type Principal } from '@/server/auth/principal';
+import { visibleHosts } from '@/server/auth/visible';
+import { PermissionError } from '@/server/auth/context';
 import { getDomain } from '@/server/domains/read';
 import * as service from '@/server/hosts/service';
 
@@ -18,15 +25,29 @@ import * as service from '@/server/hosts/service';
  *
  * React `cache` makes the layout's and the page's calls share one answer per request.
  */
+/** The signed-in user of this page request (null: signed out), once per request. */
+export const pagePrincipal = cache(async (): Promise<Principal | null> => principalFromHeaders(await headers()));
+
+/** Pages read as the user: a host outside their grants is not read at all (the browser then gets the API's 403). */
+async function readable(hostId: string): Promise<void> {
+  const p = await pagePrincipal();
+  if (!p || !roleOn(p.grants, hostId)) throw new PermissionError('viewer', hostId, 'Reading this host');
+}
+
 const data = {
-  hosts: cache(() => service.listHosts()),
-  host: cache((hostId: string) => service.getHost(hostId)),
-  pools: cache((hostId: string) => service.listPools(hostId)),
-  pool: cache((hostId: string, pool: string) => service.getPool(hostId, pool)),
-  volumes: cache((hostId: string, pool: string) => service.listVolumes(hostId, pool)),
-  volume: cache((hostId: string, pool: string, vol: string) => service.getVolume(hostId, pool, vol)),
-  domains: cache((hostId: string) => service.listDomains(hostId)),
-  domain: cache((hostId: string, vm: string) => getDomain(hostId, vm)),
+  me: cache(async () => {
+    const p = await pagePrincipal();
+    if (!p) throw new PermissionError('viewer', null, 'Reading who you are');
+    return describeMe(p);
+  }),
+  hosts: cache(async () => service.listHosts({ only: visibleHosts(await pagePrincipal()) })),
+  host: cache(async (hostId: string) => (await readable(hostId), service.getHost(hostId))),
+  pools: cache(async (hostId: string) => (await readable(hostId), service.listPools(hostId))),
+  pool: cache(async (hostId: string, pool: string) => (await readable(hostId), service.getPool(hostId, pool))),
+  volumes: cache(async (hostId: string, pool: string) => (await readable(hostId), service.listVolumes(hostId, pool))),
+  volume: cache(async (hostId: string, pool: string, vol: string) => (await readable(hostId), service.getVolume(hostId, pool, vol))),
+  domains: cache(async (hostId: string) => (await readable(hostId), service.listDomains(hostId))),
+  domain: cache(async (hostId: string, vm: string) => (await readable(hostId), getDomain(hostId, vm))),
 };
 
 export function serverQueryClient(): QueryClient {
@@ -36,6 +57,7 @@ export function serverQueryClient(): QueryClient {
 
 /** Each entry starts one prefetch; all run in parallel. */
 export const prefetch = {
+  me: (qc: QueryClient) => qc.prefetchQuery({ ...meQuery(), queryFn: () => data.me() }),
   hosts: (qc: QueryClient) => qc.prefetchQuery({ ...hostsQuery(), queryFn: () => data.hosts() }),
   host: (qc: QueryClient, h: string) => qc.prefetchQuery({ ...hostQuery(h), queryFn: () => data.host(h) }),
   pools: (qc: QueryClient, h: string) => qc.prefetchQuery({ ...poolsQuery(h), queryFn: () => data.pools(h) }),

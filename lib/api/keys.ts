@@ -35,3 +35,6 @@ export const auditKeys = {
   list: (filters: Readonly<Record<string, string>>) => [...auditKeys.all, 'list', filters] as const,
   verify: () => [...auditKeys.all, 'verify'] as const,
 };
+
+/** The signed-in user (GET /api/me). */
+export const meKey = ['me'] as const;

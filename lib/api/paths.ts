@@ -24,6 +24,9 @@ export const apiPaths = {
   /** The audit log with its filters (empty ones left out); `format: 'csv' | 'json'` for a download. */
   audit: (q: Readonly<Record<string, string | number | undefined>> = {}) => withQuery('/api/audit', q),
   auditVerify: () => '/api/audit/verify',
+  me: () => '/api/me',
+  login: () => '/api/auth/login',
+  logout: () => '/api/auth/logout',
 };
 
 function withQuery(path: string, q: Readonly<Record<string, string | number | undefined>>): string {
@@ -43,6 +46,7 @@ export const pageHrefs = {
   chains: (h: string) => `/hosts/${e(h)}/chains`,
   jobs: () => '/jobs',
   audit: (q: Readonly<Record<string, string | undefined>> = {}) => withQuery('/audit', q),
+  login: (next?: string) => (next && next !== '/' ? `/login?next=${e(next)}` : '/login'),
 };
 
 /** Route params arrive still percent-encoded in some Next.js versions and decoded in others. */

@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { ApiError } from './errors';
 
 /**
@@ -9,6 +9,9 @@ import { ApiError } from './errors';
  */
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
+    // A session that ended (idle, revoked, signed out elsewhere): back to sign-in, then back here.
+    queryCache: new QueryCache({ onError: toLoginOn401 }),
+    mutationCache: new MutationCache({ onError: toLoginOn401 }),
     defaultOptions: {
       queries: {
         staleTime: 10_000,
@@ -16,4 +19,10 @@ export function makeQueryClient(): QueryClient {
       },
     },
   });
+}
+
+function toLoginOn401(error: unknown): void {
+  if (typeof window === 'undefined' || !(error instanceof ApiError) || error.status !== 401) return;
+  const here = window.location.pathname + window.location.search;
+  window.location.assign(here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`);
 }

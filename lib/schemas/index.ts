@@ -8,3 +8,4 @@ export * from './job';
 export * from './vmdk-migration';
 export * from './operation';
 export * from './audit';
+export * from './auth';

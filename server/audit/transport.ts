@@ -9,9 +9,11 @@ const MAX_STDIN = 64 * 1024;
 
 /**
  * Every command the console runs on a host passes here (server/hosts/transports.ts hands out only
- * audited transports): inside a request, it is appended to that request's context — command as
- * the previews render it, exit status, duration, the step's title — and the route wrapper writes
- * them into the audit record. stdin only when the step marked it public; secrets never.
+ * audited transports). Inside a request, a command that acts — a plan step (runPlan marks its
+ * exec with `audit`) — is appended to the request's context: the command as the previews render
+ * it, exit status, duration, the step's title; the route wrapper writes them into the audit
+ * record. Reads (the host read, qemu-img info, path checks) are only counted. stdin only when
+ * the step marked it public; secrets never.
  */
 export class AuditedTransport implements Transport {
   constructor(private readonly inner: Transport) {}
@@ -23,6 +25,10 @@ export class AuditedTransport implements Transport {
   async exec(inv: Invocation, opts?: ExecOptions): Promise<ExecResult> {
     const ctx = currentContext();
     if (!ctx) return this.inner.exec(inv, opts);
+    if (!opts?.audit) {
+      ctx.reads++;
+      return this.inner.exec(inv, opts);
+    }
     const started = Date.now();
     const entry = {
       ...(opts?.audit?.title ? { title: opts.audit.title } : {}),

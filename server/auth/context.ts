@@ -41,6 +41,8 @@ export interface RequestContext {
   /** The host id in the URL, if any. */
   host: string | null;
   commands: AuditCommand[];
+  /** Read-only commands run (not recorded one by one). */
+  reads: number;
   /** Jobs started by this request that have not ended: the audit record waits for them. */
   pendingJobs: number;
   /** How the jobs it started ended. */

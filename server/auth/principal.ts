@@ -1,6 +1,7 @@
 import 'server-only';
 import { consoleRole, roleOn, stronger, weaker, type GrantDto, type Role } from '@/lib/auth/roles';
-import { cookieValue, resolveSession, sessionCookieName } from './sessions';
+import { cookieValue, sessionCookieName } from './cookies';
+import { resolveSession } from './sessions';
 import { resolveToken } from './tokens';
 import { findUser, grantsFor } from './users';
 

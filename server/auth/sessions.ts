@@ -6,7 +6,7 @@ import { randomSecret, sha256 } from './secrets';
 
 /**
  * Server-side sessions. The browser holds a random id in an HttpOnly, SameSite=Strict cookie
- * (Secure, with the `__Host-` prefix, when the console's public URL is https); the database holds
+ * (flags: server/auth/cookies.ts); the database holds
  * its sha256, the user, the groups the identity provider gave, and two ends: idle
  * (`KSC_SESSION_IDLE_MIN`, default 120) and absolute (`KSC_SESSION_MAX_HOURS`, default 12).
  */
@@ -14,29 +14,6 @@ export const idleMs = () => Number(process.env.KSC_SESSION_IDLE_MIN ?? 120) * 60
 export const absoluteMs = () => Number(process.env.KSC_SESSION_MAX_HOURS ?? 12) * 3600_000;
 /** last_seen_at is written at most this often (a request stream does not become a write stream). */
 const TOUCH_MS = 30_000;
-
-export function secureCookies(): boolean {
-  return (process.env.KSC_PUBLIC_URL ?? '').toLowerCase().startsWith('https:');
-}
-
-export const sessionCookieName = () => (secureCookies() ? '__Host-ksc_session' : 'ksc_session');
-
-export function sessionCookie(value: string, maxAgeSec: number): string {
-  const parts = [`${sessionCookieName()}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.max(0, Math.floor(maxAgeSec))}`];
-  if (secureCookies()) parts.push('Secure');
-  return parts.join('; ');
-}
-
-export const clearSessionCookie = () => sessionCookie('', 0);
-
-export function cookieValue(cookieHeader: string | null, name: string): string | null {
-  if (!cookieHeader) return null;
-  for (const part of cookieHeader.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim() || null;
-  }
-  return null;
-}
 
 export interface SessionRecord {
   id: string;

@@ -323,8 +323,14 @@ export function listJobs(opts: { limit?: number; hostId?: string; /** only jobs 
   const limit = clampInt(opts.limit, { min: 1, max: JOB_LIST_MAX, fallback: JOB_LIST_DEFAULT });
   const where: string[] = [];
   const args: unknown[] = [];
-  if (opts.hostId) (where.push('host_id = ?'), args.push(opts.hostId));
-  if (opts.hosts) (where.push(`host_id IN (${opts.hosts.map(() => '?').join(', ') || 'NULL'})`), args.push(...opts.hosts));
+  if (opts.hostId) {
+    where.push('host_id = ?');
+    args.push(opts.hostId);
+  }
+  if (opts.hosts) {
+    where.push(`host_id IN (${opts.hosts.map(() => '?').join(', ') || 'NULL'})`);
+    args.push(...opts.hosts);
+  }
   const rows = db()
     .prepare(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`)
     .all(...args, limit) as Row[];

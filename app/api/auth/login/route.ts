@@ -1,6 +1,7 @@
 import { currentContext } from '@/server/auth/context';
 import { login } from '@/server/auth/login';
-import { absoluteMs, sessionCookie } from '@/server/auth/sessions';
+import { sessionCookie } from '@/server/auth/cookies';
+import { absoluteMs } from '@/server/auth/sessions';
 import { errorResponse, readJson } from '@/server/http';
 import { api, json } from '@/server/route';
 

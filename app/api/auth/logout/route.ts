@@ -1,4 +1,5 @@
-import { clearSessionCookie, cookieValue, endSessionByCookie, sessionCookieName } from '@/server/auth/sessions';
+import { clearSessionCookie, cookieValue, sessionCookieName } from '@/server/auth/cookies';
+import { endSessionByCookie } from '@/server/auth/sessions';
 import { noteAudit, api, json } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
