@@ -154,7 +154,8 @@ function objectHref(r: AuditRecordDto): string | null {
 
 function RecordDetail({ r }: { r: AuditRecordDto }) {
   const error = errorOf(r.detail);
-  const rest = Object.fromEntries(Object.entries(r.detail).filter(([k]) => k !== 'error'));
+  const rest = Object.fromEntries(Object.entries(r.detail).filter(([k]) => k !== 'error' && k !== 'reads'));
+  const reads = typeof r.detail.reads === 'number' ? r.detail.reads : 0;
   return (
     <div className="space-y-3 text-sm">
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-0.5 text-xs sm:grid-cols-[max-content_1fr_max-content_1fr]">
@@ -166,6 +167,7 @@ function RecordDetail({ r }: { r: AuditRecordDto }) {
           {r.actorKind === 'token' ? `API token ${r.tokenId ?? ''} of ${r.actor ?? '?'}` : r.actorKind === 'user' ? `session of ${r.actor ?? '?'}` : r.actorKind}
         </Term>
         <Term label="Answer">{r.status === null ? '—' : `HTTP ${r.status}`}</Term>
+        <Term label="Reads">{reads ? `${reads} read-only ${reads === 1 ? 'command' : 'commands'} (host state, image info, path checks), not listed` : 'none'}</Term>
         <Term label="Hash" mono>
           <span title={`previous: ${r.prevHash}`}>{r.hash.slice(0, 16)}…</span>
         </Term>
