@@ -50,7 +50,7 @@ function parse(argv: string[]) {
 function line(r: AuditRecordDto): string {
   const who = r.actor ?? (r.actorKind === 'anonymous' ? '(anonymous)' : r.actorKind);
   const where = [r.host ?? 'console', r.object].filter(Boolean).join(' ');
-  return `${String(r.seq).padStart(6)}  ${r.at.slice(0, 19).replace('T', ' ')}  ${r.result.padEnd(7)} ${who.padEnd(16)} ${r.operation}  ${where}`;
+  return `${String(r.seq).padStart(6)}  ${r.at.slice(0, 19).replace('T', ' ')}  ${r.result.padEnd(7)} ${who.padEnd(16)} ${r.operation.padEnd(44)} ${where}`;
 }
 
 async function main(argv: string[]): Promise<number> {

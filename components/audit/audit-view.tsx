@@ -25,21 +25,24 @@ export function AuditView() {
   const filtered = AUDIT_FILTERS.some((k) => applied[k]);
   return (
     <>
-      <PageHeader kicker="Who ran what" title="Audit log">
+      <PageHeader
+        kicker="Who ran what"
+        title="Audit log"
+        aside={
+          <div className="flex justify-end gap-2" role="group" aria-label="Export the listed filters">
+            <a href={auditExportHref(applied, 'csv')} download className={buttonCls('secondary')}>
+              Export CSV
+            </a>
+            <a href={auditExportHref(applied, 'json')} download className={buttonCls('secondary')}>
+              Export JSON
+            </a>
+          </div>
+        }
+      >
         <ChainState />
       </PageHeader>
-      <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
-        <div className="min-w-0 flex-1">
-          <AuditFilterBar filters={filters} onChange={update} onClear={clear} hosts={hosts.data?.map((h) => h.id) ?? []} />
-        </div>
-        <div className="flex gap-2" role="group" aria-label="Export">
-          <a href={auditExportHref(applied, 'csv')} download className={buttonCls('secondary')}>
-            Export CSV
-          </a>
-          <a href={auditExportHref(applied, 'json')} download className={buttonCls('secondary')}>
-            Export JSON
-          </a>
-        </div>
+      <div className="mb-3">
+        <AuditFilterBar filters={filters} onChange={update} onClear={clear} hosts={hosts.data?.map((h) => h.id) ?? []} />
       </div>
       {q.error ? (
         <ErrorPanel title="Could not read the audit log" error={q.error} />
