@@ -63,7 +63,9 @@ async function measure(n: number): Promise<Row> {
       const out = await floorRead(t, uri, s);
       into.push(performance.now() - t1);
       const dumped = out.split('<volume').length - 1;
-      if (dumped !== vols.length) throw new Error(`floor dumped ${dumped} volume XMLs, expected ${vols.length}: ${out.slice(0, 300)}`);
+      // Other sessions' volumes may vanish meanwhile; ours (n of them) may not.
+      if (dumped < n || dumped < vols.length * 0.95) throw new Error(`floor dumped ${dumped} volume XMLs, expected ${vols.length}: ${out.slice(0, 300)}`);
+      if (dumped !== vols.length) log(`[${n}] (floor: ${vols.length - dumped} volume(s) of other pools gone meanwhile)`);
     }
   }
 

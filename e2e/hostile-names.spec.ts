@@ -47,6 +47,9 @@ function routes(dir = API, prefix: string[] = []): Route[] {
       const methods = new Set<string>();
       for (const m of text.matchAll(/export\s+(?:async\s+)?function\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) methods.add(m[1]!);
       for (const m of text.matchAll(/\bas\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) methods.add(m[1]!);
+      // `export const { GET, POST } = api('…', …)` (server/route.ts): the usual form
+      for (const m of text.matchAll(/export\s+const\s+\{([^}]*)\}\s*=\s*api\(/g))
+        for (const name of m[1]!.split(',').map((s) => s.trim())) if (/^(GET|POST|PUT|PATCH|DELETE)$/.test(name)) methods.add(name);
       out.push({ file: path.relative(API, full), segments: prefix, methods: [...methods] });
     }
   }

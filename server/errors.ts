@@ -55,6 +55,9 @@ export const notFound = (what: string, detail?: unknown) =>
 export const badRequest = (message: string, detail?: unknown) =>
   new AppError('invalid-input', message, { status: 422, detail });
 
+/** 409 with its own code: the request conflicts with the object's state (a VM not running, a name taken …). */
+export const conflict = (code: string, message: string, detail?: unknown) => new AppError(code, message, { status: 409, detail });
+
 /**
  * The answer for an error that is not an AppError (a bug, a library's exception): a generic
  * message with a random id; the real error and its stack go to the server log under that id,

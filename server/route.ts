@@ -166,10 +166,11 @@ async function serve(req: Request, rctx: RouteCtx, method: Method, pattern: stri
         ...(jobs.length ? { jobs: jobs.map((j) => ({ id: j.jobId, state: j.state, ...(j.error ? { error: j.error } : {}) })) } : {}),
       },
     };
-    void appendAuditSafely(rec);
+    return appendAuditSafely(rec);
   };
-  if (ctx.pendingJobs > 0) ctx.onJobsDone = write;
-  else write();
+  // The record is in the log before the answer leaves (a job's, when the job ends).
+  if (ctx.pendingJobs > 0) ctx.onJobsDone = () => void write();
+  else await write();
   return res;
 }
 

@@ -2,13 +2,13 @@ import 'server-only';
 import type { DomainActionResultDto } from '@/lib/schemas';
 import { call, virsh } from '../commands/virsh';
 import { badRequest } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
-import { invalidate } from '../hosts/storage-cache';
 import { transportFor } from '../hosts/transports';
-import { previewStep, runStep, type Step, type StepResult } from './common';
+import { previewResult, ranResult } from './action-result';
+import { runOnHost } from '../operations/run-on-host';
 import { readDomain } from './read';
-import { planOf, type Plan } from '../operations/plan';
+import { planOf, type Plan, type Step } from '../operations/plan';
 
 export type PowerAction = 'start' | 'shutdown' | 'destroy';
 
@@ -34,17 +34,9 @@ export async function domainPower(hostId: string, vm: string, body: unknown): Pr
   const host = findHost(hostId);
   const dom = await readDomain(hostId, vm, { fresh: true });
   const plan = planPower(host.uri, vm, action);
-  const step = plan.steps[0]!;
-  const discards = plan.destroys ?? [];
-  if (b.dryRun === true) return { dryRun: true, ok: true, message: step.title, xml: null, steps: [previewStep(step)], discards, warnings: [] };
-  if (action === 'destroy')
-    requireConfirmation({ hazard: 'force-off', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Forcing ${vm} off may lose data it has not written yet`, detail: discards });
-  const done: StepResult[] = [];
-  try {
-    await runStep(transportFor(host), step, done);
-  } finally {
-    invalidate(hostId);
-  }
+  if (b.dryRun === true) return previewResult(plan, plan.title);
+  if (plan.guard) guard({ hazard: plan.guard.hazard, name: plan.guard.confirmWith, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: plan.guard.message, affected: plan.destroys });
+  const done = await runOnHost(hostId, transportFor(host), plan, { timeoutMs: 120_000 });
   const warnings = action === 'shutdown' ? [`${vm} was asked to shut down; a guest without an OS or ACPI support ignores this (state now: ${dom.domain.state} → check again)`] : [];
-  return { dryRun: false, ok: true, message: step.title, xml: null, steps: done, discards, warnings };
+  return ranResult(plan, done, plan.title, { warnings });
 }

@@ -1,15 +1,15 @@
 import 'server-only';
 import { SnapshotCreateInput, type DomainActionResultDto, type SnapshotListDto } from '@/lib/schemas';
 import { call, virsh } from '../commands/virsh';
-import { AppError, badRequest, notFound } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { AppError, badRequest, conflict, notFound } from '../errors';
+import { guard } from '../operations/guards';
 import { findHost } from '../hosts/inventory';
-import { requireAllowedPaths } from '../policy/paths';
-import { invalidate } from '../hosts/storage-cache';
+import { requireAllowedPaths } from '../policy/require-paths';
 import { transportFor } from '../hosts/transports';
 import { buildSnapshotXml, type SnapshotXmlInput } from '../xml/snapshot';
-import { conflict, previewStep, runStep, type Step, type StepResult } from './common';
-import { planOf, type Plan } from '../operations/plan';
+import { previewResult, ranResult } from './action-result';
+import { runOnHost } from '../operations/run-on-host';
+import { planOf, type Plan, type Step } from '../operations/plan';
 import { readDomain, type DomainRead } from './read';
 
 /**
@@ -28,13 +28,25 @@ export async function listSnapshots(hostId: string, vm: string): Promise<Snapsho
   return (await readDomain(hostId, vm)).snapshots;
 }
 
-const running = (d: DomainRead) => d.domain.state === 'running' || d.domain.state === 'paused';
+const running = (d: Pick<DomainRead, 'domain'>) => d.domain.state === 'running' || d.domain.state === 'paused';
 const snapshotable = (d: DomainRead['configDisks'][number]) => d.device === 'disk' && !!d.source && !d.readonly;
 
-export async function createSnapshot(hostId: string, vm: string, body: unknown): Promise<DomainActionResultDto> {
-  const input = SnapshotCreateInput.parse(body);
-  const host = findHost(hostId);
-  const dom = await readDomain(hostId, vm, { fresh: true });
+type CreateInput = ReturnType<typeof SnapshotCreateInput.parse>;
+
+export interface SnapshotCreatePlan extends Plan {
+  xml: string;
+  /** New overlay files of an external snapshot (the path policy checks them before anything runs). */
+  overlays: string[];
+  warnings: string[];
+}
+
+/**
+ * The plan of a snapshot (pure: validated input + the VM and its host as read → steps):
+ * `snapshot-create --atomic` with the snapshot XML on stdin, then for an external one a refresh
+ * of each pool that gets a new overlay file.
+ */
+export function planSnapshotCreate(uri: string, input: CreateInput, dom: Pick<DomainRead, 'domain' | 'liveDisks' | 'configDisks' | 'snapshotXml' | 'storage'>): SnapshotCreatePlan {
+  const vm = dom.domain.name;
   if (dom.snapshotXml.some((s) => s.name === input.name)) throw conflict('snapshot-exists', `${vm} already has a snapshot named “${input.name}”`);
   const isRunning = running(dom);
   const disks = isRunning ? dom.liveDisks : dom.configDisks;
@@ -64,12 +76,6 @@ export async function createSnapshot(hostId: string, vm: string, body: unknown):
       return { target: d.target, snapshot: 'external' as const, file };
     });
     if (!chosen.some((c) => c.snapshot === 'external')) throw badRequest('no disk left to snapshot');
-    // The path policy: every new overlay file lies under the host's allowed roots.
-    await requireAllowedPaths(
-      host,
-      chosen.flatMap((c) => (c.snapshot === 'external' ? [{ path: c.file, kind: 'overlay' as const, allow: { roots: true, devices: false } }] : [])),
-      { storage: dom.storage },
-    );
     spec = { name: input.name, description: input.description, memory: 'no', disks: chosen };
     flags.push('--disk-only');
     if (input.quiesce) flags.push('--quiesce');
@@ -77,30 +83,36 @@ export async function createSnapshot(hostId: string, vm: string, body: unknown):
     warnings.push('Each disk switches to its new overlay file; the old file becomes its read-only backing file and must not be written to or deleted.');
   }
   const xml = buildSnapshotXml(spec);
-  const steps: Step[] = [{ title: `Create ${input.kind} snapshot ${input.name} of ${vm}`, inv: virsh(host.uri, call('snapshot-create', '--xmlfile', '/dev/stdin', ...flags, '--', vm)), stdin: xml, stdinName: 'snapshot.xml' }];
+  const title = `Create ${input.kind} snapshot ${input.name} of ${vm}`;
+  const steps: Step[] = [{ title, inv: virsh(uri, call('snapshot-create', '--xmlfile', '/dev/stdin', ...flags, '--', vm)), stdin: xml, stdinName: 'snapshot.xml' }];
+  const overlays = spec.disks.flatMap((d) => (d.file ? [d.file] : []));
   // New overlay files appear in their pools only after a refresh.
-  if (input.kind === 'external') {
-    const pools = new Set<string>();
-    for (const d of spec.disks) {
-      if (!d.file) continue;
-      const dir = d.file.slice(0, d.file.lastIndexOf('/'));
-      const p = dom.storage.pools.find((x) => x.state === 'running' && x.target.path?.replace(/\/$/, '') === dir);
-      if (p) pools.add(p.name);
-    }
-    for (const p of pools) steps.push({ title: `Refresh pool ${p}`, inv: virsh(host.uri, call('pool-refresh', '--', p)) });
+  const pools = new Set<string>();
+  for (const file of overlays) {
+    const dir = file.slice(0, file.lastIndexOf('/'));
+    const p = dom.storage.pools.find((x) => x.state === 'running' && x.target.path?.replace(/\/$/, '') === dir);
+    if (p) pools.add(p.name);
   }
-  if (input.dryRun) return { dryRun: true, ok: true, message: `Would create ${input.kind} snapshot ${input.name}`, xml, steps: steps.map(previewStep), discards: [], warnings };
+  for (const p of pools) steps.push({ title: `Refresh pool ${p}`, inv: virsh(uri, call('pool-refresh', '--', p)) });
+  return { ...planOf(title, steps), xml, overlays, warnings };
+}
+
+export async function createSnapshot(hostId: string, vm: string, body: unknown): Promise<DomainActionResultDto> {
+  const input = SnapshotCreateInput.parse(body);
+  const host = findHost(hostId);
+  const dom = await readDomain(hostId, vm, { fresh: true });
+  const plan = planSnapshotCreate(host.uri, input, dom);
+  const { xml, warnings } = plan;
+  // The path policy: every new overlay file lies under the host's allowed roots.
+  if (plan.overlays.length)
+    await requireAllowedPaths(host, plan.overlays.map((path) => ({ path, kind: 'overlay' as const, allow: { roots: true, devices: false } })), { storage: dom.storage });
+  if (input.dryRun) return previewResult(plan, `Would create ${input.kind} snapshot ${input.name}`, { xml, warnings });
   const t = transportFor(host);
-  const done: StepResult[] = [];
-  try {
-    for (const s of steps) await runStep(t, s, done, 600_000);
-  } finally {
-    invalidate(hostId);
-  }
+  const done = await runOnHost(hostId, t, plan, { timeoutMs: 600_000 });
   const check = await t.exec(virsh(host.uri, call('snapshot-list', '--name', '--', vm)), { timeoutMs: 30_000 });
   if (!check.stdout.split('\n').map((s) => s.trim()).includes(input.name))
     throw new AppError('snapshot-not-verified', `virsh reported success, but ${input.name} is not in snapshot-list`, { status: 502, detail: { steps: done } });
-  return { dryRun: false, ok: true, message: `Created ${input.kind} snapshot ${input.name} of ${vm}`, xml, steps: done, discards: [], warnings };
+  return ranResult(plan, done, `Created ${input.kind} snapshot ${input.name} of ${vm}`, { xml, warnings });
 }
 
 /** `/dir/disk.qcow2` + `s1` → `/dir/disk.s1.qcow2` (libvirt's own default would be `/dir/disk.s1`). */
@@ -117,34 +129,42 @@ function findSnapshot(dom: DomainRead, name: string) {
   return s;
 }
 
+type SnapshotInfo = DomainRead['snapshots']['snapshots'][number];
+
+/**
+ * The plan of a revert (pure: the VM as read → one `snapshot-revert`): the `snapshot-revert`
+ * hazard, confirmed with the VM's name; what is lost (writes since, the running state, the
+ * position after the current snapshot) is `destroys`.
+ */
+export function planSnapshotRevert(uri: string, dom: Pick<DomainRead, 'domain' | 'disks' | 'snapshots'>, s: SnapshotInfo): Plan {
+  const vm = dom.domain.name;
+  const name = s.name;
+  if (!s.canRevert) throw conflict('revert-unsupported', `Cannot revert ${vm} to ${name}: ${s.revertBlocker}`, { snapshot: name });
+  const discards = dom.disks
+    .filter((d) => d.device === 'disk' && d.source && s.disks.some((x) => x.name === d.target && x.snapshot !== 'no'))
+    .map((d) => `everything written to ${d.target} (${d.source}) since ${name} was taken`);
+  if (running(dom)) discards.push(`the running state of ${vm} (its memory and open programs) — replaced by ${s.memory === 'no' ? 'a shut-off VM' : `the memory saved in ${name}`}`);
+  if (dom.snapshots.current && dom.snapshots.current !== name) discards.push(`your position after ${dom.snapshots.current}: changes since then are in no snapshot`);
+  const title = `Revert ${vm} to ${name}`;
+  return planOf(title, [{ title, inv: virsh(uri, call('snapshot-revert', '--', vm, name)) }], {
+    destroys: discards,
+    guard: { hazard: 'snapshot-revert', confirmWith: vm, message: `Reverting ${vm} to ${name} discards its current state` },
+  });
+}
+
 export async function revertSnapshot(hostId: string, vm: string, name: string, body: unknown): Promise<DomainActionResultDto> {
   const b = (body ?? {}) as { confirm?: unknown; dryRun?: unknown };
   const host = findHost(hostId);
   const dom = await readDomain(hostId, vm, { fresh: true });
-  const s = findSnapshot(dom, name);
-  if (!s.canRevert) throw conflict('revert-unsupported', `Cannot revert ${vm} to ${name}: ${s.revertBlocker}`, { snapshot: name });
-  const isRunning = running(dom);
-  const discards = dom.disks
-    .filter((d) => d.device === 'disk' && d.source && s.disks.some((x) => x.name === d.target && x.snapshot !== 'no'))
-    .map((d) => `everything written to ${d.target} (${d.source}) since ${name} was taken`);
-  if (isRunning) discards.push(`the running state of ${vm} (its memory and open programs) — replaced by ${s.memory === 'no' ? 'a shut-off VM' : `the memory saved in ${name}`}`);
-  if (dom.snapshots.current && dom.snapshots.current !== name) discards.push(`your position after ${dom.snapshots.current}: changes since then are in no snapshot`);
-  const step: Step = { title: `Revert ${vm} to ${name}`, inv: virsh(host.uri, call('snapshot-revert', '--', vm, name)) };
-  if (b.dryRun === true) return { dryRun: true, ok: true, message: `Would revert ${vm} to ${name}`, xml: null, steps: [previewStep(step)], discards, warnings: [] };
-  requireConfirmation({ hazard: 'snapshot-revert', name: vm, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Reverting ${vm} to ${name} discards its current state`, detail: discards });
+  const plan = planSnapshotRevert(host.uri, dom, findSnapshot(dom, name));
+  if (b.dryRun === true) return previewResult(plan, `Would revert ${vm} to ${name}`);
+  if (plan.guard) guard({ hazard: plan.guard.hazard, name: plan.guard.confirmWith, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: plan.guard.message, affected: plan.destroys });
   const t = transportFor(host);
-  const done: StepResult[] = [];
-  try {
-    await runStep(t, step, done, 600_000);
-  } finally {
-    invalidate(hostId);
-  }
+  const done = await runOnHost(hostId, t, plan, { timeoutMs: 600_000 });
   const cur = await t.exec(virsh(host.uri, call('snapshot-current', '--name', '--', vm)), { timeoutMs: 30_000 });
   if (cur.stdout.trim() !== name) throw new AppError('revert-not-verified', `virsh reported success, but the current snapshot is “${cur.stdout.trim()}”`, { status: 502, detail: { steps: done } });
-  return { dryRun: false, ok: true, message: `Reverted ${vm} to ${name}`, xml: null, steps: done, discards, warnings: [] };
+  return ranResult(plan, done, `Reverted ${vm} to ${name}`);
 }
-
-type SnapshotInfo = DomainRead['snapshots']['snapshots'][number];
 
 /**
  * The plan of a snapshot delete (pure: the VM as read → steps): `snapshot-delete`, then a refresh
@@ -177,16 +197,8 @@ export async function deleteSnapshot(hostId: string, vm: string, name: string, b
   const s = findSnapshot(dom, name);
   if (!s.canDelete) throw conflict('snapshot-delete-refused', `Cannot delete ${name}: ${s.deleteBlocker}`, { snapshot: name });
   const plan = planSnapshotDelete(host.uri, dom, s);
-  const steps = plan.steps;
-  const discards = plan.destroys ?? [];
-  if (b.dryRun === true) return { dryRun: true, ok: true, message: `Would delete snapshot ${name}`, xml: null, steps: steps.map(previewStep), discards, warnings: [] };
-  requireConfirmation({ hazard: 'snapshot-delete', name, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: `Deleting snapshot ${name} of ${vm} cannot be undone`, detail: discards });
-  const t = transportFor(host);
-  const done: StepResult[] = [];
-  try {
-    for (const x of steps) await runStep(t, x, done, 600_000);
-  } finally {
-    invalidate(hostId);
-  }
-  return { dryRun: false, ok: true, message: `Deleted snapshot ${name} of ${vm}`, xml: null, steps: done, discards, warnings: [] };
+  if (b.dryRun === true) return previewResult(plan, `Would delete snapshot ${name}`);
+  if (plan.guard) guard({ hazard: plan.guard.hazard, name: plan.guard.confirmWith, confirm: typeof b.confirm === 'string' ? b.confirm : undefined, message: plan.guard.message, affected: plan.destroys });
+  const done = await runOnHost(hostId, transportFor(host), plan, { timeoutMs: 600_000 });
+  return ranResult(plan, done, `Deleted snapshot ${name} of ${vm}`);
 }

@@ -1,4 +1,6 @@
 import 'server-only';
+import { noticeInventory } from '../audit/inventory';
+import { currentContext } from '../auth/context';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -32,7 +34,7 @@ const HostEntry = z
     keepaliveIntervalMs: z.number().int().positive().optional(),
     keepaliveCountMax: z.number().int().positive().optional(),
     /**
-     * Path policy (server/policy/paths.ts, docs/OPERATIONS.md "Path policy"): directories the
+     * Path policy (server/policy/host-policy.ts, docs/OPERATIONS.md "Path policy"): directories the
      * console may point pools, disks, media, overlays and copies at (default: /var/lib/libvirt/images,
      * …/fs, …/netfs; the host's file pools' targets always count), and block devices it may use
      * (default: what lsblk shows free).
@@ -100,6 +102,8 @@ export function loadInventory(): Inventory {
     })),
   };
   cache = { file, mtimeMs, inv };
+  // Inside a request (the server, not a test or the CLI reading it): record a changed inventory.
+  if (currentContext()) void noticeInventory(file, inv.hosts).catch((e: unknown) => console.error('[ksc] recording the inventory change failed:', e));
   return inv;
 }
 

@@ -6,7 +6,7 @@ import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest, notFound } from '../errors';
-import { poolPathRequests, requireAllowedPaths } from '../policy/paths';
+import { poolPathRequests, requireAllowedPaths } from '../policy/require-paths';
 import { describePoolPlan, planPoolCreate, poolCreate, type PoolCreateResult } from '../virsh/pool-create';
 import { guard } from '../operations/guards';
 import { jobEnded, startJob } from '../jobs/jobs';
@@ -241,7 +241,7 @@ export async function findPoolSources(hostId: string, type: string, srcHost?: st
       ...(opts.initiator ? ['--initiator', opts.initiator] : []),
     ),
   );
-  const r = await transportFor(host).exec(cmd, { timeoutMs: 60_000 });
+  const r = await transportFor(host).exec(cmd, { timeoutMs: 60_000, audit: { title: `Discover ${type} sources` } });
   if (r.exitCode !== 0)
     throw new AppError('discovery-failed', `libvirt found no ${type} sources${srcHost ? ` on ${srcHost}` : ''}`, {
       status: 502,

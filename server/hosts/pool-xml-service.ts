@@ -2,10 +2,14 @@ import 'server-only';
 import { isFilePool } from '@/lib/pool-types';
 import { renderInvocation } from '../commands/shell';
 import { runChecked } from '../commands/run';
-import { AppError, badRequest, notFound } from '../errors';
-import { poolPathRequests, requireAllowedPaths } from '../policy/paths';
+import { AppError, badRequest, isAppError, notFound } from '../errors';
+import { planOf, type Plan } from '../operations/plan';
+import { runPlan } from '../operations/run';
+import type { OperationFailureDetail } from '@/lib/schemas';
+import { poolPathRequests, requireAllowedPaths } from '../policy/require-paths';
 import { parsePoolXml } from '../xml/pool';
-import { checkEditedPoolXml, poolDefineCommand, poolDumpXmlCommand } from '../virsh/pool-xml';
+import { checkEditedPoolXml } from '../virsh/pool-xml';
+import { poolDefineCommand, poolDumpXmlCommand } from '../virsh/pools';
 import { findHost } from './inventory';
 import { hostStorage, invalidate } from './storage-cache';
 import { transportFor } from './transports';
@@ -39,6 +43,10 @@ export async function getPoolXml(hostId: string, pool: string) {
   };
 }
 
+/** The plan of an XML edit (pure): one `pool-define` with the edited XML on stdin. */
+export const planPoolRedefine = (uri: string, pool: string, xml: string): Plan =>
+  planOf(`Redefine pool ${pool}`, [{ title: `Redefine pool ${pool} from the edited XML`, inv: poolDefineCommand(uri), stdin: xml, timeoutMs: 60_000 }]);
+
 /** Body `{xml, dryRun?}`. Dry run: checks and the command, nothing runs. */
 export async function putPoolXml(hostId: string, pool: string, body: unknown) {
   const b = (body ?? {}) as { xml?: unknown; dryRun?: unknown };
@@ -49,7 +57,8 @@ export async function putPoolXml(hostId: string, pool: string, body: unknown) {
   // The edited target and source devices stay inside the path policy (the pool's own devices stay allowed).
   const edited = parsePoolXml(b.xml);
   await requireAllowedPaths(host, poolPathRequests({ type: edited.type, targetPath: edited.target.path, devices: edited.source.devices }, p.source.devices), { storage });
-  const cmd = poolDefineCommand(host.uri);
+  const plan = planPoolRedefine(host.uri, pool, b.xml);
+  const cmd = plan.steps[0]!.inv;
   const restartNeeded = p.state === 'running';
   const note = restartNeeded
     ? `“${pool}” is running: libvirt saves the new definition now; it takes effect when the pool is stopped and started again.`
@@ -59,15 +68,19 @@ export async function putPoolXml(hostId: string, pool: string, body: unknown) {
   const perms = isFilePool(p.type) ? ' New target permissions reach the directory only through pool-build (with the pool stopped).' : '';
   const fullNote = note + perms;
   if (b.dryRun === true) return { dryRun: true, command: renderInvocation(cmd), stdin: b.xml, restartNeeded, note: fullNote };
-  const r = await transportFor(host).exec(cmd, { stdin: b.xml, timeoutMs: 60_000 });
-  invalidate(hostId);
-  if (r.exitCode !== 0 || r.timedOut) {
-    const stderr = r.stderr.trim();
+  let output: string;
+  try {
+    output = (await runPlan(transportFor(host), plan))[0]!.output;
+  } catch (e) {
+    const d = isAppError(e) && (e.code === 'command-failed' || e.code === 'command-timeout') ? (e.detail as OperationFailureDetail) : null;
+    if (!d) throw e;
     // libvirt's own verdict, verbatim: its message is the useful part.
-    throw new AppError('libvirt-rejected', stderr.split('\n').find((l) => l.trim()) ?? `pool-define failed (exit ${r.exitCode})`, {
+    throw new AppError('libvirt-rejected', d.stderr.split('\n').find((l) => l.trim()) ?? `pool-define failed (exit ${d.exitCode})`, {
       status: 422,
-      detail: { command: renderInvocation(cmd), exitCode: r.exitCode, stderr },
+      detail: { command: d.command, exitCode: d.exitCode, stderr: d.stderr },
     });
+  } finally {
+    invalidate(hostId);
   }
-  return { dryRun: false, command: renderInvocation(cmd), output: r.stdout.trim(), restartNeeded, note: fullNote };
+  return { dryRun: false, command: renderInvocation(cmd), output, restartNeeded, note: fullNote };
 }

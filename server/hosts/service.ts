@@ -6,7 +6,7 @@ import { call, virsh } from '../commands/virsh';
 import { AppError, internalError, notFound } from '../errors';
 import { parseImageInfo } from '../qemu-img/info';
 import { describeAddress, findHost, loadInventory, type HostConfig } from './inventory';
-import { pathPolicyDto } from '../policy/paths';
+import { pathPolicyDto } from '../policy/host-policy';
 import { hostStorage } from './storage-cache';
 import { transportFor } from './transports';
 

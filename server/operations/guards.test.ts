@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { guard, guardError, HAZARDS, type Hazard } from './guards';
+import { guard, guardError, HAZARDS, type ConfirmableHazard, type Hazard } from './guards';
 
 describe('the hazard table', () => {
-  const typed = (Object.keys(HAZARDS) as Hazard[]).filter((h) => HAZARDS[h].typed);
+  const typed = (Object.keys(HAZARDS) as Hazard[]).filter((h): h is ConfirmableHazard => HAZARDS[h].typed !== null);
   const untyped = (Object.keys(HAZARDS) as Hazard[]).filter((h) => !HAZARDS[h].typed);
 
   it.each(typed)('%s: refused with the one 409 body until the name is typed', (hazard) => {
@@ -19,7 +19,7 @@ describe('the hazard table', () => {
   });
 
   it.each(untyped)('%s: no name lifts it (no confirmWith)', (hazard) => {
-    expect(() => guard({ hazard, name: 'obj', confirm: 'obj' })).toThrow();
+    expect(() => guard({ hazard: hazard as ConfirmableHazard, name: 'obj', confirm: 'obj' })).toThrow();
     expect(guardError({ hazard, name: 'obj', affected: { usedBy: ['vm1'] } }).toJSON()).toEqual({ code: hazard, message: expect.any(String), detail: { affected: { usedBy: ['vm1'] } } });
   });
 });

@@ -38,6 +38,8 @@ export const HAZARDS = {
 } as const satisfies Record<string, HazardSpec>;
 
 export type Hazard = keyof typeof HAZARDS;
+/** The hazards a typed name lifts (`guard`); the others are plain refusals (`guardError`). */
+export type ConfirmableHazard = { [H in Hazard]: (typeof HAZARDS)[H]['typed'] extends null ? never : H }[Hazard];
 
 export interface GuardRefusal {
   hazard: Hazard;
@@ -60,18 +62,15 @@ export function guardError(g: GuardRefusal, mismatch = false): AppError {
 }
 
 /**
- * Go ahead only when `confirm` equals the object's name; otherwise the hazard's 409. A hazard
- * with `typed: null` is always refused.
+ * The one way a guarded write asks for its confirmation: go ahead only when `confirm` equals the
+ * object's name; otherwise the hazard's 409 (`confirmWith` = the name, `affected` = what would be
+ * hurt). Only hazards a typed name can lift are accepted here; the others are refused outright
+ * with `throw guardError(...)` (same table, same body, no `confirmWith`).
  */
-export function guard(g: GuardRefusal & { confirm: string | undefined }): void {
+export function guard(g: GuardRefusal & { hazard: ConfirmableHazard; confirm: string | undefined }): void {
   const spec: HazardSpec = HAZARDS[g.hazard];
   // A hazard that can be confirmed away is an admin's to confirm (lib/auth/permissions.ts).
   if (spec.typed) requireRole('admin', `${g.name}: ${spec.what}; going ahead`);
   if (spec.typed && g.confirm === g.name) return;
   throw guardError(g, spec.typed !== null && g.confirm !== undefined);
-}
-
-/** The older call shape (`detail` = affected), kept for callers not yet moved. */
-export function requireConfirmation(opts: { hazard: Hazard; name: string; confirm: string | undefined; message: string; detail?: unknown }): void {
-  guard({ hazard: opts.hazard, name: opts.name, confirm: opts.confirm, message: opts.message, affected: opts.detail });
 }

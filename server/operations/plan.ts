@@ -2,6 +2,7 @@ import 'server-only';
 import type { PlannedStep } from '@/lib/schemas';
 import type { Invocation } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
+import type { ConfirmableHazard } from './guards';
 
 /**
  * An operation is a plan: steps built by a pure planner from validated input and a fresh read
@@ -15,11 +16,21 @@ export interface Step {
   inv: Invocation;
   /** Fed on stdin (XML documents, passphrases). */
   stdin?: string;
+  /**
+   * stdin is the caller's stream (RunOptions.stdinStream: an upload's HTTP body), piped with
+   * backpressure and never held in memory; the preview shows no stdin.
+   */
+  streamIn?: boolean;
   /** stdin holds a secret (a passphrase): it is fed to the command but never shown or returned. */
   secret?: boolean;
   /** How the preview names a shown stdin document (`virsh … < disk.xml`); default: no suffix. */
   stdinName?: string;
   timeoutMs?: number;
+  /**
+   * Exit codes that are answers, not failures (qemu-img check: 2 corruptions, 3 leaks …); default
+   * only 0. The caller reads the answer through runPlan's `onExec`.
+   */
+  okExit?: readonly number[];
   /** A failure whose stderr matches is transient: the step is run again (at most RETRY_ATTEMPTS times in all, run.ts). */
   retryIf?: RegExp;
   /** What takes this step back when a later step fails (run in reverse order). */
@@ -32,7 +43,7 @@ export interface Plan {
   /** Things the operation destroys or discards, said before the user confirms. */
   destroys?: string[];
   /** The guard that applies (hazard code and the name to type), when there is one. */
-  guard?: { hazard: string; confirmWith: string; message: string };
+  guard?: { hazard: ConfirmableHazard; confirmWith: string; message: string };
 }
 
 /** How one step is shown: the exact shell text, its stdin unless secret, the undo's command. */

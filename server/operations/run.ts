@@ -13,6 +13,19 @@ export interface RunOptions {
   onStep?: (r: StepResult, phase: 'do' | 'undo') => void;
   /** Streamed stdout of the steps (progress parsers). */
   onStdout?: ExecOptions['onStdout'];
+  /**
+   * Steps an earlier stage of the same operation already ran (a detach, then its check, then the
+   * volume delete): a failure's `stepsDone` lists them first. Their undo steps are not run.
+   */
+  done?: readonly StepResult[];
+  /**
+   * Each step's raw exec result (exit code, stdout and stderr apart), for callers that parse an
+   * answer. It may return the result to judge instead: an upload virsh finished with exit 0 from a
+   * body that broke off is a failure the caller knows of (then the undo steps run as for any failure).
+   */
+  onExec?: (s: Step, r: ExecResult) => ExecResult | void;
+  /** The stream a `streamIn` step reads, made when that step starts. */
+  stdinStream?: () => NonNullable<ExecOptions['stdinStream']>;
 }
 
 /** virsh's most specific line: the last `error: …` (the first only says "Failed to …"); else all of stderr. */
@@ -24,10 +37,10 @@ export function lastErrorLine(stderr: string): string | null {
   return errs[errs.length - 1] ?? (stderr.trim() || null);
 }
 
-const failed = (r: ExecResult) => r.exitCode !== 0 || r.timedOut || r.aborted;
+const failed = (r: ExecResult, s?: Step) => (r.exitCode !== 0 && !(r.exitCode !== null && s?.okExit?.includes(r.exitCode))) || r.timedOut || r.aborted;
 
 function resultOf(s: Step, r: ExecResult): StepResult {
-  const ok = !failed(r);
+  const ok = !failed(r, s);
   const err = r.stderr.trim() || (r.aborted ? 'cancelled' : r.timedOut ? 'timed out' : `exit ${r.exitCode}`);
   return { ...describeStep(s), ok, output: (r.stdout + (ok ? r.stderr : '')).trim(), ...(ok ? {} : { error: err }) };
 }
@@ -44,12 +57,13 @@ async function exec(t: Transport, s: Step, opts: RunOptions): Promise<ExecResult
       timeoutMs: s.timeoutMs ?? opts.timeoutMs ?? 600_000,
       ...(s.stdin !== undefined ? { stdin: s.stdin } : {}),
       audit: { title: s.title, stdinPublic: s.stdin !== undefined && !s.secret },
+      ...(s.streamIn && opts.stdinStream ? { stdinStream: opts.stdinStream() } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
     });
   let r = await once();
   // A transient failure the step declares (Step.retryIf): run it again, at most RETRY_ATTEMPTS times in all.
-  for (let attempt = 1; attempt < RETRY_ATTEMPTS && s.retryIf && failed(r) && !r.aborted && s.retryIf.test(r.stderr); attempt++) {
+  for (let attempt = 1; attempt < RETRY_ATTEMPTS && s.retryIf && failed(r, s) && !r.aborted && s.retryIf.test(r.stderr); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt)); // failures come in bursts: spread the tries
     r = await once();
   }
@@ -67,7 +81,8 @@ export async function runPlan(t: Transport, plan: Plan | Step[], opts: RunOption
   const steps = Array.isArray(plan) ? plan : plan.steps;
   const done: Array<{ step: Step; result: StepResult }> = [];
   for (const s of steps) {
-    const r = await exec(t, s, opts);
+    const ran = await exec(t, s, opts);
+    const r = opts.onExec?.(s, ran) ?? ran;
     const res = resultOf(s, r);
     opts.onStep?.(res, 'do');
     if (res.ok) {
@@ -90,7 +105,7 @@ export async function runPlan(t: Transport, plan: Plan | Step[], opts: RunOption
       stderr: r.stderr.trim(),
       exitCode: r.exitCode,
       timedOut: r.timedOut,
-      stepsDone: done.map((d) => d.result),
+      stepsDone: [...(opts.done ?? []), ...done.map((d) => d.result)],
       undone,
     };
     const code = r.aborted ? 'cancelled' : r.timedOut ? 'command-timeout' : 'command-failed';

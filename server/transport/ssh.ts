@@ -130,6 +130,9 @@ export class SshTransport implements Transport {
         .on('error', fail)
         .on('close', () => fail(new Error('connection lost')));
       client.connect(config);
+      // Nagle's algorithm held each exec's small packets back ~40 ms (measured: `exec true` 52 →
+      // 7 ms): commands and their answers are small and latency-bound, so send at once.
+      client.setNoDelay(true);
     });
     this.live = attempt;
     return attempt;

@@ -1,6 +1,5 @@
 import 'server-only';
 import { AppError } from '../errors';
-import { call, virsh } from '../commands/virsh';
 import { parseXml, text, attr } from '../xml/parse';
 
 /**
@@ -13,9 +12,7 @@ import { parseXml, text, attr } from '../xml/parse';
  * pool-define rewrites only the persistent definition: a running pool keeps its live config
  * until it is stopped and started again.
  */
-export const poolDumpXmlCommand = (uri: string, name: string, inactive: boolean) =>
-  virsh(uri, call('pool-dumpxml', ...(inactive ? ['--inactive'] : []), '--', name));
-export const poolDefineCommand = (uri: string) => virsh(uri, call('pool-define', '--file', '/dev/stdin'));
+// The commands (pool-dumpxml, pool-define) are server/virsh/pools.ts's builders.
 
 export interface PoolXmlIdentity {
   name: string;

@@ -33,6 +33,8 @@ export const poolBuildCommand = (uri: string, name: string, type: string, overwr
   virsh(uri, call('pool-build', ...(buildFormats(type) ? [overwrite ? '--overwrite' : '--no-overwrite'] : []), '--', name));
 /** Pool XML on stdin (never a temp file, never argv). */
 export const poolDefineCommand = (uri: string) => virsh(uri, call('pool-define', '--file', '/dev/stdin'));
+export const poolDumpXmlCommand = (uri: string, name: string, inactive: boolean) =>
+  virsh(uri, call('pool-dumpxml', ...(inactive ? ['--inactive'] : []), '--', name));
 export const poolUndefineCommand = (uri: string, name: string) => virsh(uri, call('pool-undefine', '--', name));
 export const poolDeleteStorageCommand = (uri: string, name: string) => virsh(uri, call('pool-delete', '--', name));
 export const poolAutostartCommand = (uri: string, name: string, on: boolean) =>

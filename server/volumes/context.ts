@@ -32,6 +32,9 @@ export interface VolumeContext {
   dependants: Dependant[];
 }
 
+/** What a volume planner reads: the context without the transport (a planner runs nothing). */
+export type VolumeRead = Omit<VolumeContext, 't'>;
+
 /** Pools whose volumes are image files in the target directory (from the pool-type table, lib/pool-types.ts). */
 export const FILE_POOLS: ReadonlySet<string> = new Set(poolTypesWhere((s) => s.backing === 'file'));
 

@@ -7,13 +7,14 @@ import { toQemuSize } from '@/lib/units';
 import { command } from '../commands/command';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
-import { invalidate } from '../hosts/storage-cache';
-import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
+import { requireAllowedPaths, requireBackingInsidePools } from '../policy/require-paths';
 import { escapeXml } from '../xml/escape';
 import { secretSteps, secretXml } from '../virsh/secrets';
 import { findPool, findVolume, FILE_POOLS, hostContext } from './context';
 import { hostImageFormats, hostSupportsLuks, NO_CREATE, PREALLOCATION_BY_FORMAT, qcow2OptionItems } from './formats';
-import { describeStep, LUKS_BENCHMARK_FLAKE, refreshStep, runSteps, type Step } from './steps';
+import { LUKS_BENCHMARK_FLAKE, refreshStep } from './steps';
+import { describeStep, type Step } from '../operations/plan';
+import { runOnHost } from '../operations/run-on-host';
 
 type Input = ReturnType<typeof VolumeCreateInput.parse>;
 
@@ -164,9 +165,5 @@ export async function createVolume(hostId: string, poolName: string, body: unkno
   const preview = { steps: plan.steps.map(describeStep), ...(plan.xml ? { xml: plan.xml } : {}), warnings };
   if (input.dryRun) return { dryRun: true, ...preview };
   // A failed encrypted create leaves no orphan secret behind: the secret step's undo removes it.
-  try {
-    return { dryRun: false, ...preview, steps: await runSteps(t, plan.steps) };
-  } finally {
-    invalidate(hostId);
-  }
+  return { dryRun: false, ...preview, steps: await runOnHost(hostId, t, plan.steps) };
 }

@@ -2,8 +2,8 @@ import 'server-only';
 import { command } from '../commands/command';
 import { parseImageInfo } from '../qemu-img/info';
 import { AppError } from '../errors';
-import { guardError, requireConfirmation } from '../operations/guards';
-import type { VolumeContext } from './context';
+import { guard, guardError } from '../operations/guards';
+import type { VolumeContext, VolumeRead } from './context';
 
 /**
  * The hazards of writing to disk images, as guards. Each refusal is a 409 whose code names the
@@ -18,7 +18,7 @@ import type { VolumeContext } from './context';
  * | base-has-other-overlays | commit into a base that other overlays use    | confirm = base name   |
  * | wipe, delete-volume, snapshot-apply, snapshot-delete | always            | confirm = name        |
  */
-export function refuseIfRunning(ctx: VolumeContext, what: string): void {
+export function refuseIfRunning(ctx: VolumeRead, what: string): void {
   if (ctx.runningUsers.length === 0) return;
   const vms = ctx.runningUsers.join(', ');
   throw guardError({
@@ -66,13 +66,13 @@ export async function refuseVmdkDescriptor(ctx: VolumeContext, what: string): Pr
   );
 }
 
-export function guardOverlays(ctx: VolumeContext, what: string, confirm: string | undefined): void {
+export function guardOverlays(ctx: VolumeRead, what: string, confirm: string | undefined): void {
   if (ctx.dependants.length === 0) return;
-  requireConfirmation({
+  guard({
     hazard: 'has-overlays',
     name: ctx.volume.name,
     confirm,
     message: `${what} writes to ${ctx.volume.name}, which ${ctx.dependants.length} other image${ctx.dependants.length === 1 ? ' is' : 's are'} based on: they would be corrupted`,
-    detail: ctx.dependants,
+    affected: ctx.dependants,
   });
 }

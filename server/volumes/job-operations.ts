@@ -1,23 +1,24 @@
 import 'server-only';
 import path from 'node:path';
-import { CloneInput, ConvertInput, WipeInput, type OperationResult, type PoolDto, type Qcow2Options } from '@/lib/schemas';
+import { CheckInput, CloneInput, ConvertInput, WipeInput, type OperationResult, type PoolDto, type Qcow2Options } from '@/lib/schemas';
 import { command } from '../commands/command';
-import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { startJob } from '../jobs/jobs';
 import { progressParser } from '../jobs/progress';
-import { requireAllowedPaths, requireBackingInsidePools } from '../policy/paths';
-import { FILE_POOLS, findPool, volumeContext, type VolumeContext } from './context';
+import { requireAllowedPaths, requireBackingInsidePools } from '../policy/require-paths';
+import { FILE_POOLS, findPool, volumeContext, type VolumeContext, type VolumeRead } from './context';
 import { escapeXml } from '../xml/escape';
 import { qcow2OptionItems } from './formats';
 import { refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
-import { checkPlan, parseCheck } from './operations';
+import { planCheck, runCheck } from './operations';
 import { runPlan } from '../operations/run';
-import { describeStep, refreshStep, type Step } from './steps';
+import { runOnHost } from '../operations/run-on-host';
+import { refreshStep } from './steps';
+import { describeStep, planOf, type Plan, type Step } from '../operations/plan';
 
 /**
  * Operations that take minutes on big images run as jobs: the request answers 202 with the job
@@ -29,9 +30,6 @@ const LONG = 24 * 3600_000;
 function preview(steps: Step[], warnings: string[] = []): OperationResult {
   return { dryRun: true, steps: steps.map(describeStep), warnings };
 }
-
-const runStep = (ctx: VolumeContext, s: Step, signal: AbortSignal, onStdout?: (b: Buffer) => void) =>
-  runPlan(ctx.t, [s], { timeoutMs: LONG, signal, ...(onStdout ? { onStdout } : {}) });
 
 // ---------------------------------------------------------------- convert
 
@@ -49,7 +47,7 @@ export interface ConvertPlan {
  * VMware flow); never a probe at run time.
  */
 export function planConvert(
-  ctx: VolumeContext,
+  ctx: VolumeRead,
   srcFmt: string,
   out: { pool: string; name: string; format: string; compress: boolean; options: Qcow2Options },
   title = `Convert ${ctx.volume.name} (${srcFmt}) to ${out.name} (${out.format})`,
@@ -65,7 +63,12 @@ export function planConvert(
   return {
     target,
     dst,
-    check: { title: `Check that ${dst} does not exist yet`, inv: command('test', '!', '-e', dst) },
+    check: {
+      title: `Check that ${dst} does not exist yet`,
+      inv: command('test', '!', '-e', dst),
+      // The path was free: if the convert fails or is cancelled, what is there is its half-written output.
+      undo: { title: `Remove the half-written ${dst}`, inv: command('rm', '-f', '--', dst), timeoutMs: 30_000 },
+    },
     convert: { title, inv: command('qemu-img', ...argv, '--', ctx.volume.path, dst) },
     refresh: refreshStep(ctx.host.uri, target.name),
   };
@@ -82,11 +85,12 @@ export async function requireConvertPaths(ctx: VolumeContext, srcFmt: string, ds
 
 /**
  * Run a planned convert as a job: refuse a file already there, stream qemu-img's `-p` progress,
- * remove the half-written file on failure or cancel, refresh the pool either way.
+ * remove the half-written file on failure or cancel (the check step's undo: the path was free, so
+ * whatever is there now is this job's), refresh the pool either way.
  */
 export async function startConvert(ctx: VolumeContext, plan: ConvertPlan & { target: PoolDto }, meta: { bytesTotal: number | null; flow?: string }): Promise<string> {
   const { dst, check, convert, refresh, target } = plan;
-  await runChecked(ctx.t, check.inv, check.title, { timeoutMs: 30_000 }).catch(() => {
+  await runPlan(ctx.t, [check], { timeoutMs: 30_000 }).catch(() => {
     throw new AppError('volume-exists', `${dst} already exists on the host (not yet known to libvirt): pick another name`, { status: 409 });
   });
   const name = path.posix.basename(dst);
@@ -97,16 +101,16 @@ export async function startConvert(ctx: VolumeContext, plan: ConvertPlan & { tar
     async (job) => {
       const parse = progressParser();
       try {
-        await runStep(ctx, convert, job.signal, (b) => {
-          const p = parse(b);
-          if (p !== null) job.progress({ percent: p, bytesDone: total === null ? null : Math.round((total * p) / 100) });
+        await runPlan(ctx.t, [check, convert], {
+          timeoutMs: LONG,
+          signal: job.signal,
+          onStdout: (b) => {
+            const p = parse(b);
+            if (p !== null) job.progress({ percent: p, bytesDone: total === null ? null : Math.round((total * p) / 100) });
+          },
         });
-      } catch (e) {
-        // A half-written image is worse than none: remove the file this job created.
-        await ctx.t.exec(command('rm', '-f', '--', dst), { timeoutMs: 30_000 }).catch(() => {});
-        throw e;
       } finally {
-        await ctx.t.exec(refresh.inv, { timeoutMs: 60_000 }).catch(() => {});
+        await runPlan(ctx.t, [refresh], { timeoutMs: 60_000 }).catch(() => {});
         invalidate(ctx.host.id);
       }
       return { pool: target.name, name, path: dst };
@@ -133,20 +137,19 @@ export async function convertVolume(hostId: string, pool: string, name: string, 
 
 // ---------------------------------------------------------------- clone
 
-export async function cloneVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const input = CloneInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+/**
+ * The plan of a clone (pure): `vol-clone` within the pool, `vol-create-from` (XML on stdin) into
+ * another; refused while a VM runs it, for a name taken or a pool without the room.
+ */
+export function planClone(ctx: VolumeRead, input: ReturnType<typeof CloneInput.parse>): Plan & { target: PoolDto; warnings: string[] } {
+  const { name, pool } = ctx.volume;
+  const hostId = ctx.host.id;
   refuseIfRunning(ctx, `Cloning ${name}`);
   refuseIfEncrypted(ctx.volume, 'Cloning');
-  await refuseVmdkDescriptor(ctx, `Cloning ${name}`);
   const target = findPool(ctx.storage, hostId, input.pool ?? pool);
   if (target.state !== 'running') throw new AppError('pool-inactive', `Pool “${target.name}” is not running: start it first`, { status: 409 });
   if ((ctx.storage.volumes.get(target.name) ?? []).some((v) => v.name === input.name))
     throw new AppError('volume-exists', `Pool “${target.name}” already has a volume named “${input.name}”`, { status: 409 });
-  // The path policy: what the copy reads (the backing chain) inside the pools; the new file under the roots.
-  const policy = await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: ctx.volume.format }], { storage: ctx.storage });
-  if (FILE_POOLS.has(target.type) && target.target.path)
-    await requireAllowedPaths(ctx.host, [{ path: path.posix.join(target.target.path, input.name), kind: 'destination', allow: { roots: true, devices: false } }], { policy });
   const warnings: string[] = [];
   // A file copy takes what the source holds; a device volume is allocated whole.
   const needed = FILE_POOLS.has(target.type) ? ctx.volume.allocation : ctx.volume.capacity;
@@ -175,15 +178,27 @@ export async function cloneVolume(hostId: string, pool: string, name: string, bo
       stdin: xml,
     };
   }
+  return { ...planOf(step.title, [step]), target, warnings };
+}
+
+export async function cloneVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = CloneInput.parse(body);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  refuseIfRunning(ctx, `Cloning ${name}`);
+  refuseIfEncrypted(ctx.volume, 'Cloning');
+  await refuseVmdkDescriptor(ctx, `Cloning ${name}`);
+  const plan = planClone(ctx, input);
+  const { target, warnings } = plan;
+  const step = plan.steps[0]!;
+  // The path policy: what the copy reads (the backing chain) inside the pools; the new file under the roots.
+  const policy = await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: ctx.volume.format }], { storage: ctx.storage });
+  if (FILE_POOLS.has(target.type) && target.target.path)
+    await requireAllowedPaths(ctx.host, [{ path: path.posix.join(target.target.path, input.name), kind: 'destination', allow: { roots: true, devices: false } }], { policy });
   if (input.dryRun) return preview([step], warnings);
   const job = startJob(
     { kind: 'clone', title: step.title, hostId, target: { pool: target.name, volume: input.name, source: name }, command: renderInvocation(step.inv), bytesTotal: ctx.volume.capacity },
     async (job) => {
-      try {
-        await runStep(ctx, step, job.signal);
-      } finally {
-        invalidate(hostId);
-      }
+      await runOnHost(hostId, ctx.t, plan, { timeoutMs: LONG, signal: job.signal });
       return { pool: target.name, name: input.name };
     },
   );
@@ -192,27 +207,31 @@ export async function cloneVolume(hostId: string, pool: string, name: string, bo
 
 // ---------------------------------------------------------------- wipe
 
-export async function wipeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const input = WipeInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+/** The plan of a wipe (pure): one `vol-wipe --algorithm`; the `wipe` hazard, always confirmed by name. */
+export function planWipe(ctx: VolumeRead, input: ReturnType<typeof WipeInput.parse>): Plan {
+  const { name, pool } = ctx.volume;
   refuseIfRunning(ctx, `Wiping ${name}`);
-  requireConfirmation({
+  guard({
     hazard: 'wipe',
     name,
     confirm: input.confirm,
     message: `Wiping ${name} (${input.algorithm}) destroys its data${ctx.dependants.length ? `, and the ${ctx.dependants.length} image(s) based on it` : ''}`,
-    detail: { path: ctx.volume.path, usedBy: ctx.volume.usedBy, dependants: ctx.dependants },
+    affected: { path: ctx.volume.path, usedBy: ctx.volume.usedBy, dependants: ctx.dependants },
   });
   const step: Step = { title: `Wipe ${name} (${input.algorithm})`, inv: virsh(ctx.host.uri, call('vol-wipe', '--pool', pool, '--algorithm', input.algorithm, '--', name)) };
+  return planOf(step.title, [step], { destroys: [`all data of ${name}${ctx.dependants.length ? ` and of the ${ctx.dependants.length} image(s) based on it` : ''}`] });
+}
+
+export async function wipeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = WipeInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  const plan = planWipe(ctx, input);
+  const step = plan.steps[0]!;
   if (input.dryRun) return preview([step]);
   const job = startJob(
     { kind: 'wipe', title: step.title, hostId, target: { pool, volume: name }, command: renderInvocation(step.inv), bytesTotal: ctx.volume.capacity },
     async (job) => {
-      try {
-        await runStep(ctx, step, job.signal);
-      } finally {
-        invalidate(hostId);
-      }
+      await runOnHost(hostId, ctx.t, plan, { timeoutMs: LONG, signal: job.signal });
       return { pool, name, algorithm: input.algorithm };
     },
   );
@@ -222,15 +241,13 @@ export async function wipeVolume(hostId: string, pool: string, name: string, bod
 // ---------------------------------------------------------------- check (as a job)
 
 export async function checkVolumeJob(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const { ctx, cmd } = await checkPlan(hostId, pool, name, body);
-  const step: Step = { title: `Check ${name}`, inv: cmd };
+  const input = CheckInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  const plan = planCheck(ctx, input);
+  const step = plan.steps[0]!;
   const job = startJob(
-    { kind: 'check', title: step.title, hostId, target: { pool, volume: name }, command: renderInvocation(cmd), bytesTotal: ctx.volume.allocation },
-    async (job) => {
-      const r = await ctx.t.exec(cmd, { timeoutMs: LONG, signal: job.signal });
-      if (r.aborted) throw new AppError('cancelled', 'cancelled');
-      return parseCheck(r.stdout, r.stderr, r.exitCode);
-    },
+    { kind: 'check', title: step.title, hostId, target: { pool, volume: name }, command: renderInvocation(step.inv), bytesTotal: ctx.volume.allocation },
+    async (job) => (await runCheck(ctx.t, plan, { timeoutMs: LONG, signal: job.signal })).result,
   );
   return { ...preview([step]), dryRun: false, jobId: job.id };
 }

@@ -18,39 +18,44 @@ import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
 import { AppError, badRequest } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { guard, guardError } from '../operations/guards';
 import { invalidate } from '../hosts/storage-cache';
 import { parseImageInfo } from '../qemu-img/info';
-import { requireBackingInsidePools } from '../policy/paths';
+import { requireBackingInsidePools } from '../policy/require-paths';
 import { volumeSecret } from '../virsh/secrets';
-import { dependantsOf, FILE_POOLS, findVolume, runningVms, volumeByPath, volumeContext, type VolumeContext } from './context';
+import { describeStep, planOf, type Plan, type Step } from '../operations/plan';
+import { runPlan, type RunOptions } from '../operations/run';
+import { runOnHost } from '../operations/run-on-host';
+import type { ExecResult, Transport } from '../transport/types';
+import { dependantsOf, FILE_POOLS, findVolume, runningVms, volumeByPath, volumeContext, type VolumeContext, type VolumeRead } from './context';
 import { guardOverlays, refuseIfEncrypted, refuseIfRunning, refuseVmdkDescriptor } from './guards';
-import { describeStep, refreshStep, runSteps, type Step } from './steps';
+import { refreshStep } from './steps';
 
 /**
  * The qemu-img and virsh operations on one volume. Each: read the host fresh, guard, plan the
  * exact commands (returned as the preview with `dryRun`), run them, refresh the pool.
  */
 
-const u = (ctx: VolumeContext) => (ctx.runningUsers.length ? ['-U'] : []);
-const fmt = (ctx: VolumeContext) => {
+const u = (ctx: VolumeRead) => (ctx.runningUsers.length ? ['-U'] : []);
+const fmt = (ctx: VolumeRead) => {
   if (!ctx.volume.format) throw badRequest(`libvirt does not know the format of ${ctx.volume.name}: qemu-img needs it (-f) to avoid probing`);
   return ctx.volume.format;
 };
 /** qemu-img can open the image by path, and (unless only headers are read: `keyless`) without a key it has no way to get. */
-const qemuCapable = (ctx: VolumeContext, what: string, keyless = false) => {
+const qemuCapable = (ctx: VolumeRead, what: string, keyless = false) => {
   if (ctx.volume.type !== 'file' && ctx.volume.type !== 'block')
     throw badRequest(`qemu-img cannot open a ${ctx.volume.type} volume by path (${ctx.volume.name})`);
   if (!keyless) refuseIfEncrypted(ctx.volume, what);
 };
 
-async function execute(ctx: VolumeContext, hostId: string, steps: Step[], dryRun: boolean, warnings: string[] = []): Promise<OperationResult> {
-  if (dryRun) return { dryRun: true, steps: steps.map(describeStep), warnings };
-  try {
-    return { dryRun: false, steps: await runSteps(ctx.t, steps), warnings };
-  } finally {
-    invalidate(hostId);
-  }
+/** A volume operation's plan, with what the answer warns about. */
+export type VolumePlan = Plan & { warnings?: string[] };
+
+/** A dry run answers the plan's preview; a real run runs it (runPlan) and drops the cached host read. */
+async function execute(ctx: VolumeContext, hostId: string, plan: VolumePlan, dryRun: boolean): Promise<OperationResult> {
+  const warnings = plan.warnings ?? [];
+  if (dryRun) return { dryRun: true, steps: plan.steps.map(describeStep), warnings };
+  return { dryRun: false, steps: await runOnHost(hostId, ctx.t, plan), warnings };
 }
 
 // ---------------------------------------------------------------- info
@@ -68,24 +73,29 @@ export async function volumeInfo(hostId: string, pool: string, name: string) {
 
 // ---------------------------------------------------------------- delete
 
+/**
+ * The plan of a delete (pure: input + the volume as read → steps): `vol-delete` (this file only:
+ * its backing file is never touched), then the LUKS secret's `secret-undefine` (`secret`, looked
+ * up by the service). Refused while a running VM holds it; overlays and the delete itself need the name.
+ */
+export function planDelete(ctx: VolumeRead, input: ReturnType<typeof DeleteInput.parse>, secret: string | null): VolumePlan {
+  const { name, pool } = ctx.volume;
+  refuseIfRunning(ctx, `Deleting ${name}`);
+  guardOverlays(ctx, `Deleting ${name}`, input.confirm);
+  const message = `Deleting ${name} destroys its data${ctx.volume.usedBy.length ? ` and breaks ${ctx.volume.usedBy.join(', ')}, which use${ctx.volume.usedBy.length === 1 ? 's' : ''} it` : ''}`;
+  guard({ hazard: 'delete-volume', name, confirm: input.confirm, message, affected: { path: ctx.volume.path, usedBy: ctx.volume.usedBy } });
+  const steps: Step[] = [{ title: `Delete ${name}`, inv: virsh(ctx.host.uri, call('vol-delete', '--pool', pool, '--', name)) }];
+  // An encrypted volume's passphrase secret (usage: its path) goes with it.
+  if (secret) steps.push({ title: `Remove the libvirt secret of ${name} (its LUKS passphrase)`, inv: virsh(ctx.host.uri, call('secret-undefine', '--', secret)) });
+  return planOf(`Delete ${name}`, steps, { destroys: [`${ctx.volume.path} and all data on it`], guard: { hazard: 'delete-volume', confirmWith: name, message } });
+}
+
 export async function deleteVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = DeleteInput.parse(body ?? {});
   const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
-  refuseIfRunning(ctx, `Deleting ${name}`);
-  guardOverlays(ctx, `Deleting ${name}`, input.confirm);
-  requireConfirmation({
-    hazard: 'delete-volume',
-    name,
-    confirm: input.confirm,
-    message: `Deleting ${name} destroys its data${ctx.volume.usedBy.length ? ` and breaks ${ctx.volume.usedBy.join(', ')}, which use${ctx.volume.usedBy.length === 1 ? 's' : ''} it` : ''}`,
-    detail: { path: ctx.volume.path, usedBy: ctx.volume.usedBy },
-  });
-  // vol-delete removes this file only: its backing file (base) is never touched.
-  const steps: Step[] = [{ title: `Delete ${name}`, inv: virsh(ctx.host.uri, call('vol-delete', '--pool', pool, '--', name)) }];
-  // An encrypted volume's passphrase secret (usage: its path) goes with it.
+  planDelete(ctx, input, null); // its refusals and guards before the secret look-up
   const secret = ctx.volume.encryption ? await volumeSecret(ctx.t, ctx.host.uri, ctx.volume.path) : null;
-  if (secret) steps.push({ title: `Remove the libvirt secret of ${name} (its LUKS passphrase)`, inv: virsh(ctx.host.uri, call('secret-undefine', '--', secret)) });
-  return execute(ctx, hostId, steps, input.dryRun);
+  return execute(ctx, hostId, planDelete(ctx, input, secret), input.dryRun);
 }
 
 // ---------------------------------------------------------------- resize
@@ -93,21 +103,24 @@ export async function deleteVolume(hostId: string, pool: string, name: string, b
 /** Pools whose volumes libvirt cannot resize: partitions, LUNs, multipath maps. */
 const NO_RESIZE: ReadonlySet<string> = new Set(poolTypesWhere((s) => !s.volumes.resize));
 
-export async function resizeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const input = ResizeInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+/**
+ * The plan of a resize (pure): `qemu-img resize` + refresh in a file pool, `lvresize` + refresh
+ * in a logical one, else `vol-resize`. A shrink is the `shrink` hazard.
+ */
+export function planResize(ctx: VolumeRead, input: ReturnType<typeof ResizeInput.parse>): VolumePlan {
+  const { name, pool } = ctx.volume;
   refuseIfRunning(ctx, `Resizing ${name}`);
   const current = ctx.volume.capacity;
   if (input.capacity === current) throw badRequest(`${name} is already ${current} bytes`);
   const shrink = input.capacity < current;
   guardOverlays(ctx, `Resizing ${name}`, input.confirm);
   if (shrink)
-    requireConfirmation({
+    guard({
       hazard: 'shrink',
       name,
       confirm: input.confirm,
       message: `Shrinking ${name} from ${current} to ${input.capacity} bytes cuts off the end of the disk: shrink the guest's filesystem and partition first, or data is lost`,
-      detail: { from: current, to: input.capacity, path: ctx.volume.path },
+      affected: { from: current, to: input.capacity, path: ctx.volume.path },
     });
   const steps: Step[] = [];
   // An encrypted image is resized by libvirt, which opens it with its secret; qemu-img could not.
@@ -134,7 +147,13 @@ export async function resizeVolume(hostId: string, pool: string, name: string, b
     });
   }
   const warnings = shrink ? [] : ['grow the partition and filesystem inside the guest to use the new space'];
-  return execute(ctx, hostId, steps, input.dryRun, warnings);
+  return { ...planOf(`${shrink ? 'Shrink' : 'Grow'} ${name}`, steps, shrink ? { destroys: [`the data of ${name} past ${input.capacity} bytes`] } : {}), warnings };
+}
+
+export async function resizeVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = ResizeInput.parse(body);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  return execute(ctx, hostId, planResize(ctx, input), input.dryRun);
 }
 
 // ---------------------------------------------------------------- check
@@ -169,25 +188,38 @@ export function parseCheck(stdout: string, stderr: string, exitCode: number | nu
   };
 }
 
-export async function checkPlan(hostId: string, pool: string, name: string, body: unknown) {
-  const input = CheckInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+/** Every exit code of `qemu-img check` is an answer (0 clean, 1 not completed, 2 corrupt, 3 leaks, 63 unsupported): parseCheck reads it. */
+const CHECK_EXITS = [0, 1, 2, 3, 63] as const;
+
+/** The plan of a check (pure): one `qemu-img check --output=json`, with `-r` a repair (a write: refused while a VM runs it). */
+export function planCheck(ctx: VolumeRead, input: ReturnType<typeof CheckInput.parse>): Plan {
+  const name = ctx.volume.name;
   qemuCapable(ctx, 'A consistency check');
-  if (input.repair) {
-    // Repair writes metadata: only while no VM at all has the image configured and running.
-    refuseIfRunning(ctx, `Repairing ${name}`);
-  }
+  // Repair writes metadata: only while no VM at all has the image configured and running.
+  if (input.repair) refuseIfRunning(ctx, `Repairing ${name}`);
   const cmd = command('qemu-img', 'check', '--output=json', '-f', fmt(ctx), ...(input.repair ? ['-r', input.repair] : u(ctx)), '--', ctx.volume.path);
-  return { ctx, input, cmd };
+  return planOf(`Check ${name}`, [{ title: `Check ${name}`, inv: cmd, okExit: CHECK_EXITS }]);
+}
+
+/** Run a check plan; the verdict from qemu-img's JSON and exit code (the step's raw result). */
+export async function runCheck(t: Transport, plan: Plan, opts: RunOptions): Promise<{ stdout: string; result: CheckResult }> {
+  let raw: ExecResult | undefined;
+  await runPlan(t, plan, { ...opts, onExec: (_s, r) => (raw = r) });
+  return { stdout: raw!.stdout, result: parseCheck(raw!.stdout, raw!.stderr, raw!.exitCode) };
 }
 
 export async function checkVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const { ctx, input, cmd } = await checkPlan(hostId, pool, name, body);
-  if (input.dryRun) return { dryRun: true, steps: [{ title: `Check ${name}`, command: renderInvocation(cmd) }], warnings: [] };
-  const r = await ctx.t.exec(cmd, { timeoutMs: 600_000 });
-  if (r.timedOut) throw new AppError('command-timeout', `Checking ${name} timed out: run it as a job`, { status: 502 });
-  if (input.repair) invalidate(hostId);
-  return { dryRun: false, steps: [{ title: `Check ${name}`, command: renderInvocation(cmd), output: r.stdout }], warnings: [], result: parseCheck(r.stdout, r.stderr, r.exitCode) };
+  const input = CheckInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  const plan = planCheck(ctx, input);
+  const step = plan.steps[0]!;
+  if (input.dryRun) return { dryRun: true, steps: [{ title: step.title, command: renderInvocation(step.inv) }], warnings: [] };
+  try {
+    const { stdout, result } = await runCheck(ctx.t, plan, { timeoutMs: 600_000 });
+    return { dryRun: false, steps: [{ title: step.title, command: renderInvocation(step.inv), output: stdout }], warnings: [], result };
+  } finally {
+    if (input.repair) invalidate(hostId);
+  }
 }
 
 // ---------------------------------------------------------------- map
@@ -251,7 +283,7 @@ export async function compareImages(ctx: VolumeContext, srcFmt: string, other: V
   await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: srcFmt }, { path: other.path, format: other.format }], { storage: ctx.storage });
   const force = ctx.runningUsers.length > 0 || other.usedBy.some((vm) => running.has(vm));
   const cmd = command('qemu-img', 'compare', '-f', srcFmt, '-F', other.format, ...(opts.strict ? ['-s'] : []), ...(force ? ['-U'] : []), '--', ctx.volume.path, other.path);
-  const r = await ctx.t.exec(cmd, { timeoutMs: opts.timeoutMs });
+  const r = await ctx.t.exec(cmd, { timeoutMs: opts.timeoutMs, audit: { title: `Compare ${ctx.volume.name} with ${other.name}` } });
   if (r.exitCode !== 0 && r.exitCode !== 1)
     throw new AppError('command-failed', `qemu-img could not compare ${ctx.volume.name} and ${other.name}`, { status: 502, detail: { command: renderInvocation(cmd), stderr: r.stderr.trim(), exitCode: r.exitCode } });
   return { identical: r.exitCode === 0, message: (r.stdout + r.stderr).trim(), command: renderInvocation(cmd) };
@@ -260,9 +292,13 @@ export async function compareImages(ctx: VolumeContext, srcFmt: string, other: V
 
 // ---------------------------------------------------------------- rebase
 
-export async function rebaseVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const input = RebaseInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+/**
+ * The plan of a rebase (pure): `qemu-img rebase -p` (safe: copies what differs) or `-u` (unsafe:
+ * the header only, the `unsafe-rebase` hazard) onto another volume, or a flatten; then a refresh.
+ */
+export function planRebase(ctx: VolumeRead, input: ReturnType<typeof RebaseInput.parse>): VolumePlan & { newBase: VolumeDto | null } {
+  const { name, pool } = ctx.volume;
+  const hostId = ctx.host.id;
   qemuCapable(ctx, 'Rebasing');
   refuseIfRunning(ctx, `Rebasing ${name}`);
   const f = fmt(ctx);
@@ -273,65 +309,81 @@ export async function rebaseVolume(hostId: string, pool: string, name: string, b
     throw badRequest(`${nb.name} is ${nb.path === ctx.volume.path ? 'this image' : 'based on this image'}: that would make a loop`);
   if (!nb && input.unsafe) throw badRequest('an unsafe rebase onto no backing file would lose the backing data: use the safe mode to flatten');
   if (input.unsafe)
-    requireConfirmation({
+    guard({
       hazard: 'unsafe-rebase',
       name,
       confirm: input.confirm,
       message: `An unsafe rebase (-u) only rewrites the header of ${name}: if ${nb?.name} does not hold the same data as the current backing file, the guest sees a corrupted disk`,
-      detail: { from: ctx.volume.backingStore?.path ?? null, to: nb?.path ?? null },
+      affected: { from: ctx.volume.backingStore?.path ?? null, to: nb?.path ?? null },
     });
-  // The path policy: the old chain (a safe rebase reads it) and the new base's chain inside the pools.
-  await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: f }, ...(nb ? [{ path: nb.path, format: nb.format }] : [])], { storage: ctx.storage });
   const args = ['rebase', '-f', f, ...(input.unsafe ? ['-u'] : ['-p']), '-b', nb ? nb.path : '', ...(nb ? ['-F', nb.format ?? 'raw'] : []), '--', ctx.volume.path];
   const steps: Step[] = [
     { title: nb ? `Rebase ${name} onto ${nb.name}${input.unsafe ? ' (unsafe: header only)' : ''}` : `Flatten ${name}: copy the backing data in`, inv: command('qemu-img', ...args) },
     refreshStep(ctx.host.uri, pool),
   ];
-  return execute(ctx, hostId, steps, input.dryRun);
+  return { ...planOf(steps[0]!.title, steps), newBase: nb };
+}
+
+export async function rebaseVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = RebaseInput.parse(body);
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  const plan = planRebase(ctx, input);
+  const nb = plan.newBase;
+  // The path policy: the old chain (a safe rebase reads it) and the new base's chain inside the pools.
+  await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: fmt(ctx) }, ...(nb ? [{ path: nb.path, format: nb.format }] : [])], { storage: ctx.storage });
+  return execute(ctx, hostId, plan, input.dryRun);
 }
 
 // ---------------------------------------------------------------- commit
 
-export async function commitVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const input = CommitInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+/**
+ * The plan of a commit (pure): `qemu-img commit -p` of the overlay into its backing file, then a
+ * refresh of both pools. Refused while a VM runs either; a base other images use is the
+ * `base-has-other-overlays` hazard.
+ */
+export function planCommit(ctx: VolumeRead, input: ReturnType<typeof CommitInput.parse>): VolumePlan {
+  const { name, pool } = ctx.volume;
   qemuCapable(ctx, 'Committing');
   const basePath = ctx.volume.backingStore?.path;
   if (!basePath) throw new AppError('no-backing', `${name} has no backing file to commit into`, { status: 409 });
   refuseIfRunning(ctx, `Committing ${name}`);
-  // The path policy: commit writes into the backing file, which must be inside a pool.
-  await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: fmt(ctx) }], { storage: ctx.storage });
   const base = volumeByPath(ctx.storage, basePath);
   const running = runningVms(ctx.storage);
   const baseRunning = base?.usedBy.filter((vm) => running.has(vm)) ?? [];
   if (baseRunning.length)
-    throw new AppError('volume-in-use', `Committing into ${base?.name ?? basePath} is refused: ${baseRunning.join(', ')} uses it and is running`, {
-      status: 409,
-      detail: { affected: { runningVms: baseRunning, volume: basePath } },
-    });
+    throw guardError({ hazard: 'volume-in-use', name: base?.name ?? basePath, message: `Committing into ${base?.name ?? basePath} is refused: ${baseRunning.join(', ')} uses it and is running`, affected: { runningVms: baseRunning, volume: basePath } });
   // Other images built on the base see its content change under them: the classic way to lose a base.
   const mine = new Set([ctx.volume.path, ...ctx.dependants.map((d) => d.path)]);
   const others = dependantsOf(ctx.storage, basePath).filter((d) => !mine.has(d.path));
   const baseName = base?.name ?? basePath;
   if (others.length)
-    requireConfirmation({
+    guard({
       hazard: 'base-has-other-overlays',
       name: baseName,
       confirm: input.confirm,
       message: `Committing ${name} writes into ${baseName}, which ${others.length} other image${others.length === 1 ? ' is' : 's are'} based on: they would be corrupted`,
-      detail: others,
+      affected: others,
     });
   const steps: Step[] = [{ title: `Commit ${name} into ${baseName}`, inv: command('qemu-img', 'commit', '-p', '-f', fmt(ctx), '--', ctx.volume.path) }];
   if (base && base.pool !== pool) steps.push(refreshStep(ctx.host.uri, base.pool));
   steps.push(refreshStep(ctx.host.uri, pool));
-  return execute(ctx, hostId, steps, input.dryRun);
+  return planOf(steps[0]!.title, steps);
+}
+
+export async function commitVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = CommitInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  const plan = planCommit(ctx, input);
+  // The path policy: commit writes into the backing file, which must be inside a pool.
+  await requireBackingInsidePools(ctx.host, [{ path: ctx.volume.path, format: fmt(ctx) }], { storage: ctx.storage });
+  return execute(ctx, hostId, plan, input.dryRun);
 }
 
 // ---------------------------------------------------------------- amend
 
-export async function amendVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
-  const input = AmendInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+/** The plan of an amend (pure): one `qemu-img amend -o compat=…,lazy_refcounts=…` of a qcow2 no VM runs. */
+export function planAmend(ctx: VolumeRead, input: ReturnType<typeof AmendInput.parse>): VolumePlan {
+  const name = ctx.volume.name;
   qemuCapable(ctx, 'Amending');
   if (fmt(ctx) !== 'qcow2') throw badRequest(`amend changes qcow2 options; ${name} is ${ctx.volume.format}`);
   refuseIfRunning(ctx, `Amending ${name}`);
@@ -341,5 +393,11 @@ export async function amendVolume(hostId: string, pool: string, name: string, bo
   if (!o.length) throw badRequest('nothing to change: give compat and/or lazyRefcounts');
   if (input.compat === '0.10' && input.lazyRefcounts) throw badRequest('lazy refcounts need compat 1.1');
   const steps: Step[] = [{ title: `Amend ${name}: ${o.join(', ')}`, inv: command('qemu-img', 'amend', '-f', 'qcow2', '-o', o.join(','), '--', ctx.volume.path) }];
-  return execute(ctx, hostId, steps, input.dryRun);
+  return planOf(steps[0]!.title, steps);
+}
+
+export async function amendVolume(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
+  const input = AmendInput.parse(body ?? {});
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  return execute(ctx, hostId, planAmend(ctx, input), input.dryRun);
 }

@@ -3,19 +3,20 @@ import { SnapshotActionInput, ImageSnapshotCreateInput, type OperationResult } f
 import { command } from '../commands/command';
 import { renderInvocation } from '../commands/shell';
 import { AppError, badRequest, notFound } from '../errors';
-import { requireConfirmation } from '../operations/guards';
-import { invalidate } from '../hosts/storage-cache';
+import { guard } from '../operations/guards';
 import { parseImageInfo } from '../qemu-img/info';
-import { volumeContext, type VolumeContext } from './context';
+import { volumeContext, type VolumeRead } from './context';
 import { guardOverlays, refuseIfEncrypted, refuseIfRunning } from './guards';
-import { describeStep, refreshStep, runSteps, type Step } from './steps';
+import { refreshStep } from './steps';
+import { describeStep, planOf, type Plan, type Step } from '../operations/plan';
+import { runOnHost } from '../operations/run-on-host';
 
 /**
  * qcow2 internal snapshots (`qemu-img snapshot -l | -c | -a | -d`). All changes are refused
  * while a running VM holds the image: qemu-img would write under a live guest (use the VM's
  * own snapshots, `virsh snapshot-create`, for that).
  */
-function requireQcow2(ctx: VolumeContext) {
+function requireQcow2(ctx: VolumeRead) {
   if (ctx.volume.format !== 'qcow2') throw badRequest(`only qcow2 images hold internal snapshots; ${ctx.volume.name} is ${ctx.volume.format ?? 'of unknown format'}`);
   refuseIfEncrypted(ctx.volume, 'Internal snapshots');
 }
@@ -31,60 +32,81 @@ export async function listSnapshots(hostId: string, pool: string, name: string) 
   return { command: renderInvocation(cmd), snapshots: info?.snapshots ?? [], runningUsers: ctx.runningUsers, dependants: ctx.dependants };
 }
 
-async function run(ctx: VolumeContext, hostId: string, pool: string, steps: Step[], dryRun: boolean): Promise<OperationResult> {
-  steps.push(refreshStep(ctx.host.uri, pool));
-  if (dryRun) return { dryRun: true, steps: steps.map(describeStep), warnings: [] };
-  try {
-    return { dryRun: false, steps: await runSteps(ctx.t, steps), warnings: [] };
-  } finally {
-    invalidate(hostId);
+type ImageSnapshot = { name: string };
+
+/**
+ * The plan of an internal snapshot change (pure: the image as read and its snapshot list →
+ * steps): one `qemu-img snapshot -c | -a | -d`, then a pool refresh. Refused while a running VM
+ * holds the image; applying (`snapshot-apply`, plus `has-overlays`) and deleting (`snapshot-delete`)
+ * need the name typed.
+ */
+export function planImageSnapshot(
+  ctx: VolumeRead,
+  op: { create: string } | { apply: string } | { delete: string },
+  snapshots: readonly ImageSnapshot[],
+  confirm?: string,
+): Plan {
+  const name = ctx.volume.name;
+  requireQcow2(ctx);
+  const has = (snap: string) => snapshots.some((s) => s.name === snap);
+  let step: Step;
+  if ('create' in op) {
+    refuseIfRunning(ctx, `Taking an internal snapshot of ${name}`);
+    if (has(op.create)) throw new AppError('snapshot-exists', `${name} already has a snapshot named “${op.create}”`, { status: 409 });
+    step = { title: `Create snapshot ${op.create} of ${name}`, inv: command('qemu-img', 'snapshot', '-c', op.create, '--', ctx.volume.path) };
+  } else if ('apply' in op) {
+    const snap = op.apply;
+    refuseIfRunning(ctx, `Reverting ${name} to snapshot ${snap}`);
+    if (!has(snap)) throw notFound(`Snapshot “${snap}” of ${name}`);
+    guardOverlays(ctx, `Reverting ${name}`, confirm);
+    guard({
+      hazard: 'snapshot-apply',
+      name,
+      confirm,
+      message: `Reverting ${name} to “${snap}” discards everything written to it since that snapshot`,
+      affected: { snapshot: snap, path: ctx.volume.path },
+    });
+    step = { title: `Revert ${name} to snapshot ${snap}`, inv: command('qemu-img', 'snapshot', '-a', snap, '--', ctx.volume.path) };
+  } else {
+    const snap = op.delete;
+    refuseIfRunning(ctx, `Deleting snapshot ${snap} of ${name}`);
+    if (!has(snap)) throw notFound(`Snapshot “${snap}” of ${name}`);
+    guard({
+      hazard: 'snapshot-delete',
+      name: snap,
+      confirm,
+      message: `Deleting snapshot “${snap}” of ${name} cannot be undone`,
+      affected: { snapshot: snap, path: ctx.volume.path },
+    });
+    step = { title: `Delete snapshot ${snap} of ${name}`, inv: command('qemu-img', 'snapshot', '-d', snap, '--', ctx.volume.path) };
   }
+  return planOf(step.title, [step, refreshStep(ctx.host.uri, ctx.volume.pool)]);
 }
 
-async function existing(ctx: VolumeContext, hostId: string, pool: string, snap: string) {
-  const { snapshots } = await listSnapshots(hostId, pool, ctx.volume.name);
-  return snapshots.find((s) => s.name === snap) ?? null;
+/** Read the image's snapshots, plan, and preview or run (runPlan, then the host's cached read is dropped). */
+async function change(hostId: string, pool: string, name: string, op: Parameters<typeof planImageSnapshot>[1], input: { dryRun: boolean; confirm?: string }): Promise<OperationResult> {
+  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
+  requireQcow2(ctx);
+  // The refusals that need no snapshot list come before reading it.
+  refuseIfRunning(ctx, 'create' in op ? `Taking an internal snapshot of ${name}` : 'apply' in op ? `Reverting ${name} to snapshot ${op.apply}` : `Deleting snapshot ${op.delete} of ${name}`);
+  const { snapshots } = await listSnapshots(hostId, pool, name);
+  const plan = planImageSnapshot(ctx, op, snapshots, input.confirm);
+  if (input.dryRun) return { dryRun: true, steps: plan.steps.map(describeStep), warnings: [] };
+  return { dryRun: false, steps: await runOnHost(hostId, ctx.t, plan), warnings: [] };
 }
 
 export async function createSnapshot(hostId: string, pool: string, name: string, body: unknown): Promise<OperationResult> {
   const input = ImageSnapshotCreateInput.parse(body);
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
-  requireQcow2(ctx);
-  refuseIfRunning(ctx, `Taking an internal snapshot of ${name}`);
-  if (await existing(ctx, hostId, pool, input.name)) throw new AppError('snapshot-exists', `${name} already has a snapshot named “${input.name}”`, { status: 409 });
-  return run(ctx, hostId, pool, [{ title: `Create snapshot ${input.name} of ${name}`, inv: command('qemu-img', 'snapshot', '-c', input.name, '--', ctx.volume.path) }], input.dryRun);
+  return change(hostId, pool, name, { create: input.name }, input);
 }
 
 /** Revert the image to a snapshot: what was written since is lost, and overlays would break. */
 export async function applySnapshot(hostId: string, pool: string, name: string, snap: string, body: unknown): Promise<OperationResult> {
   const input = SnapshotActionInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
-  requireQcow2(ctx);
-  refuseIfRunning(ctx, `Reverting ${name} to snapshot ${snap}`);
-  if (!(await existing(ctx, hostId, pool, snap))) throw notFound(`Snapshot “${snap}” of ${name}`);
-  guardOverlays(ctx, `Reverting ${name}`, input.confirm);
-  requireConfirmation({
-    hazard: 'snapshot-apply',
-    name,
-    confirm: input.confirm,
-    message: `Reverting ${name} to “${snap}” discards everything written to it since that snapshot`,
-    detail: { snapshot: snap, path: ctx.volume.path },
-  });
-  return run(ctx, hostId, pool, [{ title: `Revert ${name} to snapshot ${snap}`, inv: command('qemu-img', 'snapshot', '-a', snap, '--', ctx.volume.path) }], input.dryRun);
+  return change(hostId, pool, name, { apply: snap }, input);
 }
 
 export async function deleteSnapshot(hostId: string, pool: string, name: string, snap: string, body: unknown): Promise<OperationResult> {
   const input = SnapshotActionInput.parse(body ?? {});
-  const ctx = await volumeContext(hostId, pool, name, { fresh: !input.dryRun });
-  requireQcow2(ctx);
-  refuseIfRunning(ctx, `Deleting snapshot ${snap} of ${name}`);
-  if (!(await existing(ctx, hostId, pool, snap))) throw notFound(`Snapshot “${snap}” of ${name}`);
-  requireConfirmation({
-    hazard: 'snapshot-delete',
-    name: snap,
-    confirm: input.confirm,
-    message: `Deleting snapshot “${snap}” of ${name} cannot be undone`,
-    detail: { snapshot: snap, path: ctx.volume.path },
-  });
-  return run(ctx, hostId, pool, [{ title: `Delete snapshot ${snap} of ${name}`, inv: command('qemu-img', 'snapshot', '-d', snap, '--', ctx.volume.path) }], input.dryRun);
+  return change(hostId, pool, name, { delete: snap }, input);
 }

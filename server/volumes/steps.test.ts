@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { command } from '../commands/command';
 import type { ExecResult, Transport } from '../transport/types';
-import { RETRY_ATTEMPTS } from '../operations/run';
-import { LUKS_BENCHMARK_FLAKE, runSteps } from './steps';
+import { RETRY_ATTEMPTS, runPlan } from '../operations/run';
+import { LUKS_BENCHMARK_FLAKE } from './steps';
 
 /** A transport that answers from a script of results, one per exec, and counts the calls. */
 function scripted(results: Array<Partial<ExecResult>>): Transport & { calls: number } {
@@ -26,24 +26,24 @@ const step = (retry: boolean) => ({ title: 'Create enc.qcow2', inv: command('qem
 describe('runSteps', () => {
   it("retries a step whose stderr is qemu's LUKS benchmark flake, and reports only the success", async () => {
     const t = scripted([flake, flake, { stdout: 'Formatting' }]);
-    const out = await runSteps(t, [step(true)]);
+    const out = await runPlan(t, [step(true)]);
     expect(t.calls).toBe(3);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ title: 'Create enc.qcow2', command: 'qemu-img create', ok: true, output: 'Formatting' });
   });
   it('gives up after RETRY_ATTEMPTS tries, and never retries a step without retryIf or another error', async () => {
     const t1 = scripted([flake]);
-    await expect(runSteps(t1, [step(true)])).rejects.toMatchObject({ code: 'command-failed' });
+    await expect(runPlan(t1, [step(true)])).rejects.toMatchObject({ code: 'command-failed' });
     expect(t1.calls).toBe(RETRY_ATTEMPTS);
     const t2 = scripted([flake]);
-    await expect(runSteps(t2, [step(false)])).rejects.toMatchObject({ code: 'command-failed' });
+    await expect(runPlan(t2, [step(false)])).rejects.toMatchObject({ code: 'command-failed' });
     expect(t2.calls).toBe(1);
     const t3 = scripted([{ exitCode: 1, stderr: 'No space left on device' }]);
-    await expect(runSteps(t3, [step(true)])).rejects.toMatchObject({ code: 'command-failed' });
+    await expect(runPlan(t3, [step(true)])).rejects.toMatchObject({ code: 'command-failed' });
     expect(t3.calls).toBe(1);
   });
   it('a secret stdin is fed but never shown', async () => {
-    const out = await runSteps(scripted([{}]), [step(true)]);
+    const out = await runPlan(scripted([{}]), [step(true)]);
     expect(JSON.stringify(out)).not.toContain('secret passphrase');
   });
 });

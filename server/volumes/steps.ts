@@ -1,16 +1,8 @@
 import 'server-only';
-import type { StepResult } from '@/lib/schemas';
 import { call, virsh } from '../commands/virsh';
-import { describeStep, type Step } from '../operations/plan';
-import { runPlan, type RunOptions } from '../operations/run';
-import type { Transport } from '../transport/types';
+import type { Step } from '../operations/plan';
 
-/** Volume operations are plans of server/operations steps; these are the volume-side helpers. */
-export type { Step };
-export { describeStep };
-
-/** Run the steps (server/operations failure model: undo in reverse, one 502 with the step list). */
-export const runSteps = (t: Transport, steps: Step[], opts: RunOptions = {}): Promise<StepResult[]> => runPlan(t, steps, opts);
+/** Steps that volume planners share (plans and their runner are server/operations). */
 
 /**
  * qemu's LUKS key-derivation benchmark fails at random ("Unable to get accurate CPU usage") when

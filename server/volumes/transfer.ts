@@ -1,17 +1,19 @@
 import 'server-only';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { VolumeName } from '@/lib/schemas';
+import { VolumeName, type OperationFailureDetail } from '@/lib/schemas';
 import { runChecked } from '../commands/run';
 import { renderInvocation } from '../commands/shell';
 import { call, virsh } from '../commands/virsh';
-import { AppError, badRequest } from '../errors';
-import { requireConfirmation } from '../operations/guards';
+import { AppError, badRequest, isAppError } from '../errors';
+import { guard } from '../operations/guards';
+import { planOf, type Plan, type Step } from '../operations/plan';
+import { runPlan } from '../operations/run';
 import { invalidate } from '../hosts/storage-cache';
 import { startJob, waitForJob } from '../jobs/jobs';
 import type { Transport } from '../transport/types';
 import { parseKeyValues } from '../virsh/output';
-import { findPool, hostContext, volumeContext } from './context';
+import { findPool, hostContext, volumeContext, type VolumeRead } from './context';
 import { guardOverlays, refuseIfRunning } from './guards';
 import { refreshStep } from './steps';
 
@@ -72,6 +74,40 @@ const poolFull = (pool: string, name: string, needed: number, available: number,
 
 const ENOSPC = /No space left on device|ENOSPC|not enough space|insufficient free space/i;
 
+/**
+ * The plan of an upload (pure): for a new volume `vol-create-as` (raw, the upload's size; undone by
+ * `vol-delete` if anything after it fails), then `vol-upload` reading the request body (a
+ * `streamIn` step), then a pool refresh. An existing volume (`target`: its context) is the
+ * `overwrite-volume` hazard, refused while a running VM holds it. `needed`: the bytes the pool
+ * must still provide.
+ */
+export function planUpload(read: { uri: string; pool: string }, upload: { name: string; length: number; confirm?: string }, target: VolumeRead | null): { plan: Plan; needed: number } {
+  const { uri, pool } = read;
+  const { name, length } = upload;
+  const steps: Step[] = [];
+  // The bytes the pool must still provide: all of them for a new volume, the part not yet allocated for an existing one.
+  let needed = length;
+  if (target) {
+    refuseIfRunning(target, `Uploading into ${name}`);
+    guardOverlays(target, `Uploading into ${name}`, upload.confirm);
+    guard({ hazard: 'overwrite-volume', name, confirm: upload.confirm, message: `Uploading into ${name} replaces its content`, affected: { path: target.volume.path } });
+    if (target.volume.capacity < length) throw badRequest(`${name} holds ${target.volume.capacity} bytes; the upload is ${length}`);
+    needed = Math.max(0, length - target.volume.allocation);
+  } else {
+    steps.push({
+      id: 'create',
+      title: `Create ${name} (${length} bytes)`,
+      inv: virsh(uri, call('vol-create-as', '--pool', pool, '--name', name, '--capacity', String(length), '--format', 'raw')),
+      timeoutMs: 120_000,
+      // A half-made volume is worse than none: remove the one this upload created.
+      undo: { title: `Remove the half-uploaded ${name}`, inv: virsh(uri, call('vol-delete', '--pool', pool, '--', name)) },
+    });
+  }
+  steps.push({ id: 'upload', title: `Upload into ${name}`, inv: virsh(uri, call('vol-upload', '--pool', pool, '--length', String(length), '--', name, '/dev/stdin')), streamIn: true, timeoutMs: DAY });
+  steps.push({ ...refreshStep(uri, pool), timeoutMs: 120_000 });
+  return { plan: planOf(`Upload into ${name}`, steps), needed };
+}
+
 export async function uploadVolume(
   hostId: string,
   pool: string,
@@ -82,24 +118,12 @@ export async function uploadVolume(
   VolumeName.parse(name);
   if (!body) throw badRequest('the upload has no body');
   if (opts.length === null || !Number.isSafeInteger(opts.length) || opts.length <= 0) throw badRequest('an upload needs a Content-Length (the volume is sized by it)');
+  const length = opts.length;
   const { host, t, storage } = await hostContext(hostId);
   const p = findPool(storage, hostId, pool);
   const exists = (storage.volumes.get(pool) ?? []).some((v) => v.name === name);
-  const steps: Array<{ title: string; inv: ReturnType<typeof virsh> }> = [];
-  // The bytes the pool must still provide: all of them for a new volume, the part not yet allocated for an existing one.
-  let needed = opts.length;
-  if (exists) {
-    const ctx = await volumeContext(hostId, pool, name);
-    refuseIfRunning(ctx, `Uploading into ${name}`);
-    guardOverlays(ctx, `Uploading into ${name}`, opts.confirm);
-    requireConfirmation({ hazard: 'overwrite-volume', name, confirm: opts.confirm, message: `Uploading into ${name} replaces its content`, detail: { path: ctx.volume.path } });
-    if (ctx.volume.capacity < opts.length) throw badRequest(`${name} holds ${ctx.volume.capacity} bytes; the upload is ${opts.length}`);
-    needed = Math.max(0, opts.length - ctx.volume.allocation);
-  } else {
-    steps.push({ title: `Create ${name} (${opts.length} bytes)`, inv: virsh(host.uri, call('vol-create-as', '--pool', pool, '--name', name, '--capacity', String(opts.length), '--format', 'raw')) });
-  }
-  const upload = { title: `Upload into ${name}`, inv: virsh(host.uri, call('vol-upload', '--pool', pool, '--length', String(opts.length), '--', name, '/dev/stdin')) };
-  const refresh = refreshStep(host.uri, p.name);
+  const { plan, needed } = planUpload({ uri: host.uri, pool: p.name }, { name, length, ...(opts.confirm !== undefined ? { confirm: opts.confirm } : {}) }, exists ? await volumeContext(hostId, pool, name) : null);
+  const upload = plan.steps.find((s) => s.id === 'upload')!;
   const available = await freeBytes(t, host.uri, p.name, opts.signal);
   if (needed > available) {
     await body.cancel().catch(() => {});
@@ -107,43 +131,43 @@ export async function uploadVolume(
   }
   const source = Readable.fromWeb(body);
   const job = startJob(
-    { kind: 'upload', title: upload.title, hostId, target: { pool, volume: name }, command: renderInvocation(upload.inv), bytesTotal: opts.length },
+    { kind: 'upload', title: upload.title, hostId, target: { pool, volume: name }, command: renderInvocation(upload.inv), bytesTotal: length },
     async (job) => {
       const onAbort = () => source.destroy();
       job.signal.addEventListener('abort', onAbort, { once: true });
       opts.signal?.addEventListener('abort', () => source.destroy(), { once: true });
-      let created = false;
       let ok = false;
+      const sent = { bytes: 0 };
+      let incomplete = false;
       try {
         if (opts.signal?.aborted) throw new AppError('cancelled', 'The browser went away before the upload started');
         // A queued upload waited for its turn: the pool may have filled meanwhile.
         const free = job.waited ? await freeBytes(t, host.uri, p.name, job.signal) : available;
         if (needed > free) throw poolFull(p.name, name, needed, free);
-        for (const s of steps) {
-          await runChecked(t, s.inv, s.title, { timeoutMs: 120_000, signal: job.signal });
-          created = true;
-        }
-        const sent = { bytes: 0 };
-        const counted = source.pipe(counter((n) => job.progress({ bytesDone: n, percent: (n / opts.length!) * 100 }), sent));
-        const r = await t.exec(upload.inv, { timeoutMs: DAY, signal: job.signal, stdinStream: counted });
-        if (r.exitCode !== 0 && !r.aborted && ENOSPC.test(r.stderr))
-          throw poolFull(p.name, name, needed, available, { command: renderInvocation(upload.inv), stderr: r.stderr.trim(), exitCode: r.exitCode });
-        if (r.exitCode !== 0 || r.aborted || r.timedOut)
-          throw new AppError(r.aborted ? 'cancelled' : 'command-failed', `Uploading into ${name} failed`, { status: 502, detail: { command: renderInvocation(upload.inv), stderr: r.stderr.trim(), exitCode: r.exitCode } });
-        // A body that broke off (the browser went away) reaches virsh as an early end of input,
-        // and virsh then exits 0 with part of the data: count what went through.
-        if (opts.signal?.aborted || sent.bytes < opts.length!)
-          throw new AppError('upload-incomplete', `The upload into ${name} ended after ${sent.bytes} of ${opts.length} bytes`, { status: 400, detail: { received: sent.bytes, expected: opts.length } });
-        await runChecked(t, refresh.inv, refresh.title, { timeoutMs: 120_000 });
+        await runPlan(t, plan, {
+          signal: job.signal,
+          stdinStream: () => source.pipe(counter((n) => job.progress({ bytesDone: n, percent: (n / length) * 100 }), sent)),
+          // A body that broke off (the browser went away) reaches virsh as an early end of input,
+          // and virsh then exits 0 with part of the data: count what went through.
+          onExec: (s, r) => {
+            if (s.id !== 'upload' || r.exitCode !== 0 || r.aborted || r.timedOut || (!opts.signal?.aborted && sent.bytes >= length)) return;
+            incomplete = true;
+            return { ...r, exitCode: 1, stderr: `the upload ended after ${sent.bytes} of ${length} bytes` };
+          },
+        }).catch((e: unknown) => {
+          const d = isAppError(e) ? (e.detail as OperationFailureDetail | undefined) : undefined;
+          if (d?.failedStep?.id !== 'upload') throw e;
+          if (incomplete)
+            throw new AppError('upload-incomplete', `The upload into ${name} ended after ${sent.bytes} of ${length} bytes`, { status: 400, detail: { received: sent.bytes, expected: length } });
+          if (isAppError(e) && e.code === 'command-failed' && ENOSPC.test(d.stderr)) throw poolFull(p.name, name, needed, available, { command: d.command, stderr: d.stderr, exitCode: d.exitCode });
+          throw e;
+        });
         ok = true;
-        return { pool, name, bytes: opts.length };
+        return { pool, name, bytes: length };
       } finally {
         job.signal.removeEventListener('abort', onAbort);
         // Stop reading the request body: nothing more goes anywhere.
         if (!ok) source.destroy();
-        // A half-made volume is worse than none: remove the one this upload created.
-        if (!ok && created)
-          await t.exec(virsh(host.uri, call('vol-delete', '--pool', pool, '--', name)), { timeoutMs: 60_000 }).catch(() => {});
         invalidate(hostId);
       }
     },
@@ -167,6 +191,7 @@ export async function downloadVolume(hostId: string, pool: string, name: string,
       let last = 0;
       try {
         const r = await ctx.t.exec(cmd, {
+          audit: { title: `Download ${name}` },
           timeoutMs: DAY,
           signal: AbortSignal.any([job.signal, ...(opts.signal ? [opts.signal] : [])]),
           stdoutSink: sink,

@@ -10,12 +10,10 @@ import { descriptorNameOfExtent, extractDescriptor, isInside, NO_PARENT_CID, par
 import { FILE_POOLS, findVolume, runningVms, volumeContext, type VolumeContext } from './context';
 import { planConvert, requireConvertPaths, startConvert } from './job-operations';
 import { compareImages } from './operations';
-import { describeStep } from './steps';
 import { call, virsh } from '../commands/virsh';
-import { invalidate } from '../hosts/storage-cache';
 import { guard, guardError } from '../operations/guards';
-import { planOf, type Plan } from '../operations/plan';
-import { runPlan } from '../operations/run';
+import { describeStep, planOf, type Plan } from '../operations/plan';
+import { runOnHost } from '../operations/run-on-host';
 
 /**
  * The guided VMware migration: inspect a vmdk (what qemu-img and the descriptor say, whether
@@ -289,9 +287,5 @@ export async function deleteVmdk(hostId: string, pool: string, name: string, bod
     affected: { volumes: targets.map((v) => v.name), usedBy: [...new Set(targets.flatMap((v) => v.usedBy))] },
   });
   if (input.dryRun) return { dryRun: true, steps: plan.steps.map(describeStep), warnings: [] };
-  try {
-    return { dryRun: false, steps: await runPlan(ctx.t, plan), warnings: [] };
-  } finally {
-    invalidate(hostId);
-  }
+  return { dryRun: false, steps: await runOnHost(hostId, ctx.t, plan), warnings: [] };
 }

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { authHeaders } from './auth';
 import { REPO } from './lab';
 
 export interface ServerProcess {
@@ -61,7 +62,8 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
     async request<T>(method: string, pathname: string, body?: unknown) {
       const res = await fetch(url + pathname, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        // Signed in as an admin made in the same database (the server shares the test's KSC_DATA_DIR).
+        headers: { ...(await authHeaders()), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: res.status, body: (await res.json()) as T };

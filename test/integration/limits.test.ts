@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { authHeaders } from '../helpers/auth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PUT as contentPUT } from '@/app/api/hosts/[host]/pools/[pool]/volumes/[volume]/content/route';
 import { POST as volPOST } from '@/app/api/hosts/[host]/pools/[pool]/volumes/route';
@@ -86,7 +87,7 @@ afterAll(() => {
 describe('request bodies', () => {
   it('a 2 MiB JSON body to POST …/volumes answers 413 body-too-large; nothing is created', async () => {
     const body = JSON.stringify({ name: 'lim-big.qcow2', capacity: '1M', pad: 'x'.repeat(2 * 1024 * 1024) });
-    const res = await volPOST(new Request('http://x/api', { method: 'POST', body, headers: { 'content-type': 'application/json' } }), params({ host: 'lab', pool: P }));
+    const res = await volPOST(new Request('http://x/api', { method: 'POST', body, headers: { ...(await authHeaders()), 'content-type': 'application/json' } }), params({ host: 'lab', pool: P }));
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('body-too-large');
     expect(vols(P)).not.toContain('lim-big.qcow2');
@@ -98,7 +99,7 @@ describe('uploads must fit the pool', () => {
     const before = { vols: vols(S), bytes: poolBytes(S) };
     const size = 96 * 1024 * 1024; // the pool holds 64 MiB
     const { stream, seen } = slowBody(size);
-    const req = new Request(`${CONSOLE}/api/hosts/lab/pools/x/volumes/y/content`, { method: 'PUT', body: stream, duplex: 'half', headers: { ...UPLOAD, 'content-length': String(size) } } as RequestInit);
+    const req = new Request(`${CONSOLE}/api/hosts/lab/pools/x/volumes/y/content`, { method: 'PUT', body: stream, duplex: 'half', headers: { ...UPLOAD, ...(await authHeaders()), 'content-length': String(size) } } as RequestInit);
     const res = await contentPUT(req, params({ host: 'lab', pool: S, volume: 'lim-huge.raw' }));
     expect(res.status).toBe(507);
     const { error } = (await res.json()) as { error: { code: string; message: string; detail: { needed: number; available: number } } };
@@ -117,7 +118,7 @@ describe('uploads must fit the pool', () => {
     const size = 16 * 1024 * 1024;
     const { stream, seen } = slowBody(size, 20);
     const ac = new AbortController();
-    const req = new Request(`${CONSOLE}/api/hosts/lab/pools/x/volumes/y/content`, { method: 'PUT', body: stream, duplex: 'half', signal: ac.signal, headers: { ...UPLOAD, 'content-length': String(size) } } as RequestInit);
+    const req = new Request(`${CONSOLE}/api/hosts/lab/pools/x/volumes/y/content`, { method: 'PUT', body: stream, duplex: 'half', signal: ac.signal, headers: { ...UPLOAD, ...(await authHeaders()), 'content-length': String(size) } } as RequestInit);
     const pending = contentPUT(req, params({ host: 'lab', pool: S, volume: 'lim-half.raw' }));
     await until(() => seen.pulled >= 2 * 1024 * 1024, { timeoutMs: 60_000, intervalMs: 50, what: '2 MiB of the body read' });
     expect(vols(S)).toContain('lim-half.raw'); // created, being written
@@ -137,7 +138,7 @@ describe('uploads must fit the pool', () => {
     invalidate('lab');
     const size = 48 * 1024 * 1024;
     const { stream, seen } = slowBody(size, 5);
-    const req = new Request(`${CONSOLE}/api/hosts/lab/pools/x/volumes/y/content?confirm=lim-sparse.raw`, { method: 'PUT', body: stream, duplex: 'half', headers: { ...UPLOAD, 'content-length': String(size) } } as RequestInit);
+    const req = new Request(`${CONSOLE}/api/hosts/lab/pools/x/volumes/y/content?confirm=lim-sparse.raw`, { method: 'PUT', body: stream, duplex: 'half', headers: { ...UPLOAD, ...(await authHeaders()), 'content-length': String(size) } } as RequestInit);
     const pending = contentPUT(req, params({ host: 'lab', pool: S, volume: 'lim-sparse.raw' }));
     await until(() => seen.pulled >= 4 * 1024 * 1024, { timeoutMs: 60_000, intervalMs: 50, what: '4 MiB of the body read' });
     sh(`head -c 40M /dev/zero > ${dirS}/filler 2>/dev/null || true`);

@@ -6,8 +6,12 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Invocation } from '@/server/commands/command';
+import { shQuote } from '@/server/commands/shell';
 import type { SshTransport } from '@/server/transport/ssh';
+import type { ExecOptions, ExecResult, Transport } from '@/server/transport/types';
 import { readHostStorage, type HostStorage } from '@/server/virsh/read-host';
 import { labHost, labTransport, local, rand, sysVirsh } from '../helpers/lab';
 
@@ -286,4 +290,137 @@ describe('readHostStorage on lab2 (qemu:///session)', () => {
       await t.close();
     }
   }, 60_000);
+});
+
+describe('readHostStorage reads file-pool volumes by path', () => {
+  const TAG = rand();
+  // Names from the completer (no spaces or backslashes), read by target/name.
+  const QUOTED = `hr-quoted-${TAG}`;
+  const QUOTED_DIR = `/tmp/${QUOTED}`;
+  const QUOTED_NAMES = ['plain.img', "it's.img", 'say"hi".img', '-dash.img', 'semi;colon$(x)`y`#.img', 'vanishes.img'];
+  // The completer escapes spaces with a backslash, so a space or a backslash in a name sends the
+  // pool to the vol-list fallback; its volumes are still read by the paths vol-list printed.
+  const SLASHED = `hr-slashed-${TAG}`;
+  const SLASHED_DIR = `/tmp/${SLASHED}`;
+  const SLASHED_NAMES = ['back\\slash.img', 'back\\ space.img', 'two  spaces.img', 'trailing\\', "quote'\\\" x.img", 'ok.img'];
+
+  /**
+   * Records what each exec was sent on stdin (round trip 2's comes as a stream), and runs
+   * `between` when the first exec (round trip 1) has answered, before the read sees it: so
+   * before round trip 2 gets its batch.
+   */
+  class Hooked implements Transport {
+    readonly kind = 'ssh' as const;
+    stdins: string[] = [];
+    private calls = 0;
+    constructor(
+      readonly inner: Transport,
+      readonly between: () => Promise<void>,
+    ) {}
+    async exec(inv: Invocation, opts: ExecOptions = {}): Promise<ExecResult> {
+      const n = this.calls++;
+      this.stdins[n] = typeof opts.stdin === 'string' ? opts.stdin : '';
+      let o = opts;
+      if (opts.stdinStream) {
+        const tee = new PassThrough();
+        opts.stdinStream.on('data', (c: Buffer) => {
+          this.stdins[n] += c.toString('utf8');
+          tee.write(c);
+        });
+        opts.stdinStream.on('end', () => tee.end());
+        o = { ...opts, stdinStream: tee };
+      }
+      const r = await this.inner.exec(inv, o);
+      if (n === 0) await this.between();
+      return r;
+    }
+    stats() {
+      return this.inner.stats();
+    }
+    close() {
+      return this.inner.close();
+    }
+  }
+
+  beforeAll(async () => {
+    for (const [pool, dir, names] of [
+      [QUOTED, QUOTED_DIR, QUOTED_NAMES],
+      [SLASHED, SLASHED_DIR, SLASHED_NAMES],
+    ] as const) {
+      mkdirSync(dir, { recursive: true });
+      names.forEach((n, i) => {
+        writeFileSync(path.join(dir, n), '');
+        truncateSync(path.join(dir, n), (i + 1) * MiB);
+      });
+      await sysVirsh('pool-define-as', pool, 'dir', '--target', dir);
+      await sysVirsh('pool-start', '--', pool);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const [pool, dir] of [
+      [QUOTED, QUOTED_DIR],
+      [SLASHED, SLASHED_DIR],
+    ] as const) {
+      await sysVirsh('pool-destroy', '--', pool).catch(() => '');
+      await sysVirsh('pool-undefine', '--', pool).catch(() => '');
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const left = (await sysVirsh('pool-list', '--all', '--name')).split('\n').filter((n) => n.includes(TAG));
+    expect(left).toEqual([]);
+  });
+
+  it('reads every name exactly, by path where the pool is a directory, and reports a volume deleted between the round trips', async () => {
+    const hooked = new Hooked(lab, async () => {
+      await sysVirsh('vol-delete', '--pool', QUOTED, '--', 'vanishes.img');
+    });
+    const s = await readHostStorage(hooked, URI);
+    expect(s.roundTrips).toBe(2);
+    expect(hooked.stdins).toHaveLength(2);
+
+    const quoted = s.volumes.get(QUOTED) ?? [];
+    const expected = QUOTED_NAMES.filter((n) => n !== 'vanishes.img');
+    expect(quoted.map((v) => v.name).sort()).toEqual([...expected].sort());
+    for (const v of quoted) {
+      const i = QUOTED_NAMES.indexOf(v.name);
+      expect(v, v.name).toMatchObject({ path: path.join(QUOTED_DIR, v.name), capacity: (i + 1) * MiB, pool: QUOTED });
+    }
+    // Round trip 2 named these volumes by path (virshQuote'd), never by pool and name.
+    const rt2 = hooked.stdins[1] ?? '';
+    for (const n of QUOTED_NAMES) expect(rt2, n).toContain(`vol-dumpxml -- ${shQuote(path.join(QUOTED_DIR, n))}`);
+    expect(rt2).not.toContain(`--pool ${shQuote(QUOTED)}`);
+    // The vanished volume is a warning, not an error and not a wrong pairing.
+    expect(s.warnings.filter((w) => w.includes('vanishes.img'))).toHaveLength(1);
+    expect(s.pools.find((p) => p.name === QUOTED)).toMatchObject({ volumeCount: expected.length });
+
+    const slashed = s.volumes.get(SLASHED) ?? [];
+    expect(slashed.map((v) => v.name).sort()).toEqual([...SLASHED_NAMES].sort());
+    for (const v of slashed) {
+      const i = SLASHED_NAMES.indexOf(v.name);
+      expect(v, v.name).toMatchObject({ path: path.join(SLASHED_DIR, v.name), capacity: (i + 1) * MiB, pool: SLASHED });
+    }
+    for (const n of SLASHED_NAMES) expect(rt2, n).toContain(`vol-dumpxml -- ${shQuote(path.join(SLASHED_DIR, n))}`);
+    expect(s.warnings.filter((w) => w.includes(SLASHED))).toEqual([]);
+  }, 120_000);
+
+  it('a pool stopped between the round trips leaves warnings for its volumes, not an error', async () => {
+    const pool = `hr-gone-${TAG}`;
+    const dir = `/tmp/${pool}`;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'x.img'), '');
+    await sysVirsh('pool-create-as', pool, 'dir', '--target', dir);
+    try {
+      const hooked = new Hooked(lab, async () => {
+        await sysVirsh('pool-destroy', '--', pool);
+      });
+      const s = await readHostStorage(hooked, URI);
+      expect(s.roundTrips).toBe(2);
+      expect(s.pools.find((p) => p.name === pool)).toMatchObject({ state: 'running', volumeCount: 0 });
+      expect(s.warnings.filter((w) => w.includes('x.img'))).toHaveLength(1);
+      expect(s.volumes.get(QUOTED)?.length).toBeGreaterThan(0);
+    } finally {
+      await sysVirsh('pool-destroy', '--', pool).catch(() => '');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -12,6 +12,7 @@ import { cancelJob, getJob, waitForJob } from '@/server/jobs/jobs';
 import { cloneVolume, convertVolume } from '@/server/volumes/job-operations';
 import { downloadVolume, uploadVolume } from '@/server/volumes/transfer';
 import { LAB_INVENTORY } from '../helpers/lab';
+import { authHeaders } from '../helpers/auth';
 import { startServerProcess } from '../helpers/server-process';
 import { until } from '../helpers/until';
 import { cleanLab, exists, makePool, setupEnv, sh, sha256, sys } from '../helpers/volumes';
@@ -119,7 +120,7 @@ describe('jobs', () => {
 
   it('the event stream sends the job and ends when it does', async () => {
     const r = await convertVolume('lab', J, 'copy.raw', { name: 'copy.qcow2', format: 'qcow2' });
-    const res = await jobEvents(new Request(`http://x/api/jobs/${r.jobId}/events`), { params: Promise.resolve({ job: r.jobId! }) });
+    const res = await jobEvents(new Request(`http://x/api/jobs/${r.jobId}/events`, { headers: await authHeaders() }), { params: Promise.resolve({ job: r.jobId! }) });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const text = await res.text();
     const events = text

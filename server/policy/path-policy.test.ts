@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkResolved, DEFAULT_ROOTS, freeDevices, isInsideRoot, normalizePath, policyFromStorage, poolPathRequests, referencedFiles, type PathRequest } from './paths';
+import { DEFAULT_ROOTS, freeDevices, policyFromStorage } from './host-policy';
+import { checkResolved, isInsideRoot, normalizePath, type PathRequest } from './path-match';
+import { poolPathRequests, referencedFiles } from './require-paths';
 
 describe('isInsideRoot', () => {
   it('matches by prefix up to a / boundary', () => {
@@ -138,7 +140,7 @@ describe('policyFromStorage', () => {
 
 describe('refusalError', () => {
   it('422 path-outside-policy naming the path, what it resolved to and what is allowed', async () => {
-    const { refusalError } = await import('./paths');
+    const { refusalError } = await import('./require-paths');
     const e = refusalError('lab', { allowedRoots: ['/var/lib/libvirt/images'], allowedDevices: ['/dev/vdb'], poolDirs: ['/p'] }, [{ path: '/var/lib/libvirt/images/l', resolved: '/etc', kind: 'pool-target' }]);
     expect([e.status, e.code]).toEqual([422, 'path-outside-policy']);
     expect(e.message).toBe('The pool target /var/lib/libvirt/images/l resolves to /etc, which is not inside the path policy of lab — allowed roots: /var/lib/libvirt/images');
