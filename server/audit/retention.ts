@@ -10,7 +10,7 @@ import { pruneAudit } from './log';
  */
 export const PRUNE_EVERY_MS = 6 * 3600_000;
 
-export function auditDays(env: NodeJS.ProcessEnv = process.env): number {
+export function auditDays(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env.KSC_AUDIT_DAYS?.trim();
   const n = raw ? Number(raw) : 365;
   // A typo must not wipe the log: anything but a positive number keeps the default.
