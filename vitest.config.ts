@@ -25,6 +25,26 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The suites about the console's own database once more, on PostgreSQL (scripts/pg-test.sh):
+        // each file gets an empty database of its own. The role matrix needs the lab, as above.
+        extends: true,
+        test: {
+          name: 'integration-pg',
+          include: [
+            'server/{auth,audit,db,jobs}/**/*.test.ts',
+            'app/api/jobs/**/*.test.ts',
+            'test/pg/**/*.test.ts',
+            'test/integration/role-matrix.test.ts',
+          ],
+          exclude: ['server/jobs/progress.test.ts'],
+          globalSetup: ['test/pg/global-setup.ts'],
+          setupFiles: ['test/pg/setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: installs what it needs (Debian packages, npm ci, the lab), then runs every test:
-# types, lint, unit, integration (real SSH to the lab's libvirt), and Playwright in Debian's chromium.
+# types, lint, unit, integration (real SSH to the lab's libvirt; the database suites once more on
+# PostgreSQL), and Playwright in Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "npm test sets up the lab (libvirtd, sshd, loop devices): run it as root" >&2; exit 1; }
@@ -23,7 +24,10 @@ else
   tail -n 20 lab/state/full/up.log
   echo "lab/full/up failed: the full-lab tests will fail" >&2
 fi
-step "unit + integration tests"
+# A throwaway PostgreSQL cluster (Debian's package) for the integration-pg project: the database
+# suites and the role matrix once more with DATABASE_URL (scripts/pg-test.sh; each file gets its own database).
+step "PostgreSQL for integration-pg (scripts/pg-test.sh)"; eval "$(bash scripts/pg-test.sh env)"; echo "$KSC_TEST_PG_URL"
+step "unit + integration tests (SQLite, then PostgreSQL)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$OUT/vitest.json" || vitest_failed=1
 step "build"; npx next build > "$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; exit 1; }
 step "browser tests (Playwright, /usr/bin/chromium)"

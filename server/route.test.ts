@@ -5,7 +5,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { authHeaders } from '@/test/helpers/auth';
 import { queryAudit, verifyAudit } from './audit/log';
 import { AuditedTransport } from './audit/transport';
-import { closeDb } from './jobs/db';
+import { closeDatabase } from './db';
 import { startJob, waitForJob } from './jobs/jobs';
 import { fakeTransport } from './operations/fake-transport';
 import { guard } from './operations/guards';
@@ -18,12 +18,12 @@ import { json } from './route';
 // and the audit transport read, and the audit record (also for refusals, and after a job ends).
 const root = mkdtempSync(path.join(tmpdir(), 'ksc-route-'));
 let n = 0;
-beforeEach(() => {
-  closeDb();
+beforeEach(async () => {
+  await closeDatabase();
   process.env.KSC_DATA_DIR = path.join(root, `d${n++}`);
 });
-afterAll(() => {
-  closeDb();
+afterAll(async () => {
+  await closeDatabase();
   rmSync(root, { recursive: true, force: true });
 });
 

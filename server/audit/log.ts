@@ -1,8 +1,9 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { sql, type ExpressionBuilder } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import { database, nowIso } from '../db';
 import type { AuditTable, DB } from '../db/schema';
+import { containsText, never, startsWith } from '../db/sql';
 
 /**
  * The audit log: append-only, each record carrying the sha256 of the one before, so a record
@@ -152,37 +153,30 @@ export interface AuditQuery {
   beforeSeq?: number;
 }
 
-/** `LIKE` with `\` as the escape character in both dialects (SQLite has none by default). */
-const likeEscaped = (column: 'operation', pattern: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export async function queryAudit(q: AuditQuery): Promise<AuditRecord[]> {
   const db = await database();
   let s = db.selectFrom('audit').selectAll();
   if (q.host) s = s.where('host', '=', q.host);
   if (q.user) s = s.where('actor', '=', q.user);
-  if (q.object) {
-    // Exact and case-sensitive in both dialects (LIKE folds ASCII case in SQLite): the object, or a prefix `object/`.
-    const prefix = `${q.object}/`;
-    s = s.where((eb) => eb.or([eb('object', '=', q.object!), eb(eb.fn<string>('substr', ['object', sql.lit(1), sql.lit(prefix.length)]), '=', prefix)]));
-  }
+  // The object and what is under it, each character literal and case respected, in both dialects.
+  if (q.object) s = s.where((eb) => eb.or([eb('object', '=', q.object!), startsWith('object', `${q.object!}/`)]));
   if (typeof q.objectKind === 'string') s = s.where('object_kind', '=', q.objectKind);
-  else if (q.objectKind) s = q.objectKind.length ? s.where('object_kind', 'in', [...q.objectKind]) : s.where(sql<boolean>`1 = 0`);
-  if (q.op) s = s.where(likeEscaped('operation', `%${escapeLike(q.op)}%`));
+  else if (q.objectKind) s = q.objectKind.length ? s.where('object_kind', 'in', [...q.objectKind]) : s.where(never());
+  if (q.op) s = s.where(containsText('operation', q.op));
   if (q.result) s = s.where('result', '=', q.result);
   if (q.since) s = s.where('at', '>=', q.since);
   if (q.until) s = s.where('at', '<=', q.until);
   if (q.beforeSeq) s = s.where('seq', '<', q.beforeSeq);
   const own = q.ownSignIns;
   const ownSignIns = (eb: ExpressionBuilder<DB, 'audit'>) =>
-    eb.and([eb('host', 'is', null), eb('actor', '=', own!), likeEscaped('operation', 'auth.%')]);
+    eb.and([eb('host', 'is', null), eb('actor', '=', own!), startsWith('operation', 'auth.')]);
   if (q.hosts && q.hosts !== '*') {
     const hosts = q.hosts;
     s = s.where((eb) => {
       const parts = hosts.length ? [eb('host', 'in', hosts)] : [];
       if (q.includeConsole) parts.push(eb('host', 'is', null));
       else if (own) parts.push(ownSignIns(eb));
-      return parts.length ? eb.or(parts) : sql<boolean>`1 = 0`; // not a bound false: better-sqlite3 binds no booleans
+      return parts.length ? eb.or(parts) : never();
     });
   } else if (q.hosts === '*' && !q.includeConsole) s = s.where((eb) => (own ? eb.or([eb('host', 'is not', null), ownSignIns(eb)]) : eb('host', 'is not', null)));
   const rows = await s.orderBy('seq', 'desc').limit(Math.min(Math.max(q.limit ?? 200, 1), 5000)).execute();

@@ -1,4 +1,5 @@
 import 'server-only';
+import { openedDatabase } from '../db';
 import { pruneAudit } from './log';
 
 /**
@@ -31,7 +32,10 @@ const g = globalThis as { __kscAuditRetention?: ReturnType<typeof setInterval> }
 /** Prune now and every 6 h; a second call (dev reloads, another bundle) does nothing. */
 export function startAuditRetention(): void {
   if (g.__kscAuditRetention) return;
-  g.__kscAuditRetention = setInterval(() => void pruneOnce(), PRUNE_EVERY_MS);
+  // Later runs only on the database this process has open (like the job timers): a timer never opens one.
+  g.__kscAuditRetention = setInterval(() => {
+    if (openedDatabase()) void pruneOnce();
+  }, PRUNE_EVERY_MS);
   g.__kscAuditRetention.unref?.();
   void pruneOnce();
 }

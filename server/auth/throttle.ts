@@ -4,8 +4,8 @@ import { AppError } from '../errors';
 
 /**
  * Sign-in throttling, in the database so every replica sees it: per user name and per source
- * address. After FREE failures each further one doubles the wait (1 s, 2 s, 4 s … up to
- * 15 min); a success clears the user's count. A blocked attempt is refused with 429 and
+ * address. FREE failures are free; from then on the next attempt waits, doubling with each
+ * further failure (1 s, 2 s, 4 s … up to 15 min); a success clears the user's count. A blocked attempt is refused with 429 and
  * `retryAfterSec` before any password is checked.
  */
 const FREE = 3;
@@ -31,7 +31,8 @@ export async function recordFailure(keys: string[], now = Date.now()): Promise<v
   for (const key of keys) {
     const r = await db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
     const failures = r && now - Date.parse(r.last_failure_at) < FORGET_MS ? r.failures + 1 : 1;
-    const wait = failures > FREE ? Math.min(1000 * 2 ** (failures - FREE - 1), MAX_WAIT_MS) : 0;
+    // The FREE-th failure already makes the next attempt wait: three tries, then 1 s, 2 s, 4 s …
+    const wait = failures >= FREE ? Math.min(1000 * 2 ** (failures - FREE), MAX_WAIT_MS) : 0;
     const row = { key, failures, last_failure_at: nowIso(now), blocked_until: wait ? nowIso(now + wait) : null };
     if (r) await db.updateTable('login_throttle').set(row).where('key', '=', key).execute();
     else await db.insertInto('login_throttle').values(row).execute();

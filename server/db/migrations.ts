@@ -121,4 +121,21 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('jobs_created').ifNotExists().on('jobs').column('created_at').execute();
     },
   },
+  '2026-11-30-002-job-owners': {
+    // Several replicas share the jobs table: a job row names the process that runs it, and each
+    // process says it is alive in job_owners, so a replica marks `interrupted` only the unfinished
+    // jobs of processes that are gone — never another live replica's.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('jobs').addColumn('owner', 'text').execute();
+      await db.schema.createIndex('jobs_state').on('jobs').column('state').execute();
+      await db.schema
+        .createTable('job_owners')
+        .addColumn('owner', 'text', (c) => c.primaryKey())
+        .addColumn('hostname', 'text', (c) => c.notNull())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('seen_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

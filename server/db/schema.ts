@@ -130,6 +130,18 @@ export interface JobsTable {
   finished_at: string | null;
   error: string | null;
   result: string | null;
+  /** The process running it (JobOwnersTable.owner); null in rows from before owners existed. */
+  owner: string | null;
+}
+
+/** A console process that runs jobs, and when it last said it was alive (every 15 s). */
+export interface JobOwnersTable {
+  /** `hostname/pid/random`: new at every start of a process. */
+  owner: string;
+  hostname: string;
+  pid: number;
+  started_at: string;
+  seen_at: string;
 }
 
 export interface DB {
@@ -142,6 +154,7 @@ export interface DB {
   audit_head: AuditHeadTable;
   settings: SettingsTable;
   jobs: JobsTable;
+  job_owners: JobOwnersTable;
 }
 
 export type { Generated };

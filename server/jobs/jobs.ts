@@ -1,25 +1,27 @@
 import 'server-only';
-import { currentContext, jobEnded as reportJobEnded } from '../auth/context';
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { ZodError } from 'zod';
 import type { JobDto, JobState, StepResult } from '@/lib/schemas';
+import { currentContext, jobEnded as reportJobEnded } from '../auth/context';
 import { AppError, internalError, knownError, notFound } from '../errors';
-import { db } from './db';
-import { clampInt, jobsPerHost } from './limits';
+import { clampInt } from './limits';
+import { emit, live, newLive, persist, TERMINAL } from './live';
+import { acquireSlot } from './queue';
+import { readJob, readJobs } from './store';
+
+export { hostJobCounts } from './queue';
+export { pruneJobs } from './store';
 
 /**
- * Long operations (convert, wipe, clone, check, upload, download) run as jobs: started by a
- * request that answers at once with the job id; progress is pushed to subscribers (the SSE
- * route) and written to the database at most once a second and at the end, so the Jobs page
- * shows it after a reload or a restart. Each job runs on its own promise: one failure or a
- * hung host never blocks the others. Cancelling aborts the job's signal, which kills the
- * remote process group (see SshTransport).
+ * Long operations (convert, wipe, clone, check, upload, download, pool create) run as jobs:
+ * started by a request that answers at once with the job id; progress is pushed to subscribers
+ * (the SSE route) and written to the console's database at most once a second and at every change
+ * of state (./live.ts), so the Jobs page shows it after a reload, a restart, or on another
+ * replica. Each job runs on its own promise: one failure or a hung host never blocks the others.
+ * Cancelling aborts the job's signal, which kills the remote process group (see SshTransport).
+ * Per host, jobs beyond `KSC_JOBS_PER_HOST` wait `queued` (./queue.ts). Rows: ./store.ts.
  *
- * At most `jobsPerHost()` jobs of one host run at once (`KSC_JOBS_PER_HOST`, default 4, at most
- * 7): a job holds an SSH channel for its whole run and a host has 8 (one spare for a kill), so
- * without this cap eight jobs would leave no channel for reads. Extra jobs wait in state
- * `queued` (FIFO, `queuedAhead` says how many are before them) and can be cancelled there.
+ * Reads are async: a job this process runs answers from memory, any other from the database.
  */
 export interface JobContext {
   readonly id: string;
@@ -36,165 +38,6 @@ export interface JobSpec {
   target: Record<string, string>;
   command: string;
   bytesTotal?: number | null;
-}
-
-interface Live {
-  dto: JobDto;
-  controller: AbortController;
-  events: EventEmitter;
-  lastSaved: number;
-  done: Promise<void>;
-}
-
-const g = globalThis as { __kscJobs?: Map<string, Live>; __kscJobQueues?: Map<string, HostQueue> };
-const live: Map<string, Live> = (g.__kscJobs ??= new Map());
-
-/** Per host: how many jobs hold a slot, and the queued ones in arrival order. */
-interface HostQueue {
-  running: number;
-  waiting: Array<{ id: string; start: () => void }>;
-}
-const queues: Map<string, HostQueue> = (g.__kscJobQueues ??= new Map());
-
-const queueOf = (hostId: string): HostQueue => {
-  let q = queues.get(hostId);
-  if (!q) queues.set(hostId, (q = { running: 0, waiting: [] }));
-  return q;
-};
-
-/** Tell every queued job of the host its new place in line. */
-function renumber(q: HostQueue): void {
-  q.waiting.forEach((w, i) => {
-    const l = live.get(w.id);
-    if (l && l.dto.queuedAhead !== i) {
-      l.dto = { ...l.dto, queuedAhead: i };
-      emit(l);
-    }
-  });
-}
-
-/**
- * A run slot of the host: the release function at once when one is free, else a promise of it
- * (the job waits in line; the promise rejects, leaving the line, when `signal` aborts first).
- */
-function acquireSlot(hostId: string, id: string, signal: AbortSignal): (() => void) | Promise<() => void> {
-  const q = queueOf(hostId);
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    q.running--;
-    pump(q);
-  };
-  if (q.running < jobsPerHost() && q.waiting.length === 0) {
-    q.running++;
-    return release;
-  }
-  return new Promise((resolve, reject) => {
-    const entry = {
-      id,
-      start: () => {
-        signal.removeEventListener('abort', onAbort);
-        q.running++;
-        resolve(release);
-      },
-    };
-    const onAbort = () => {
-      const i = q.waiting.indexOf(entry);
-      if (i >= 0) q.waiting.splice(i, 1);
-      renumber(q);
-      reject(new AppError('cancelled', 'Cancelled while queued: nothing ran on the host'));
-    };
-    q.waiting.push(entry);
-    signal.addEventListener('abort', onAbort, { once: true });
-    renumber(q);
-  });
-}
-
-function pump(q: HostQueue): void {
-  while (q.running < jobsPerHost() && q.waiting.length) q.waiting.shift()!.start();
-  renumber(q);
-}
-
-/** The running and queued job counts of a host (for tests and the Jobs page). */
-export function hostJobCounts(hostId: string): { running: number; queued: number } {
-  const q = queues.get(hostId);
-  return { running: q?.running ?? 0, queued: q?.waiting.length ?? 0 };
-}
-
-const TERMINAL = new Set<JobState>(['succeeded', 'failed', 'cancelled', 'interrupted']);
-
-type Row = {
-  id: string;
-  kind: string;
-  title: string;
-  host_id: string;
-  target: string;
-  state: string;
-  progress: number | null;
-  bytes_done: number | null;
-  bytes_total: number | null;
-  command: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  error: string | null;
-  result: string | null;
-};
-
-const fromRow = (r: Row): JobDto => ({
-  id: r.id,
-  kind: r.kind,
-  title: r.title,
-  hostId: r.host_id,
-  target: JSON.parse(r.target) as Record<string, string>,
-  state: r.state as JobState,
-  queuedAhead: null,
-  progress: r.progress,
-  bytesDone: r.bytes_done,
-  bytesTotal: r.bytes_total,
-  command: r.command,
-  createdAt: r.created_at,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-  error: r.error ? (JSON.parse(r.error) as JobDto['error']) : null,
-  result: r.result ? (JSON.parse(r.result) as unknown) : null,
-  steps: [],
-});
-
-function save(dto: JobDto): void {
-  db()
-    .prepare(
-      `INSERT INTO jobs (id, kind, title, host_id, target, state, progress, bytes_done, bytes_total, command, created_at, started_at, finished_at, error, result)
-       VALUES (@id, @kind, @title, @hostId, @target, @state, @progress, @bytesDone, @bytesTotal, @command, @createdAt, @startedAt, @finishedAt, @error, @result)
-       ON CONFLICT(id) DO UPDATE SET state = @state, progress = @progress, bytes_done = @bytesDone, bytes_total = @bytesTotal,
-         started_at = @startedAt, finished_at = @finishedAt, error = @error, result = @result`,
-    )
-    .run({
-      id: dto.id,
-      kind: dto.kind,
-      title: dto.title,
-      hostId: dto.hostId,
-      state: dto.state,
-      progress: dto.progress,
-      bytesDone: dto.bytesDone,
-      bytesTotal: dto.bytesTotal,
-      command: dto.command,
-      createdAt: dto.createdAt,
-      startedAt: dto.startedAt,
-      finishedAt: dto.finishedAt,
-      target: JSON.stringify(dto.target),
-      error: dto.error ? JSON.stringify(dto.error) : null,
-      result: dto.result === null || dto.result === undefined ? null : JSON.stringify(dto.result),
-    });
-}
-
-function emit(l: Live, force = false): void {
-  l.events.emit('update', l.dto);
-  if (force || Date.now() - l.lastSaved >= 1000) {
-    l.lastSaved = Date.now();
-    save(l.dto);
-  }
 }
 
 /** What a job's failure records: an AppError as it is; anything else the generic internal error (logged with an id). */
@@ -235,11 +78,8 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
   // The request that started the job keeps its audit record open until the job ends.
   const requestCtx = currentContext();
   if (requestCtx) requestCtx.pendingJobs++;
-  const controller = new AbortController();
-  const events = new EventEmitter();
-  events.setMaxListeners(100);
-  const l: Live = { dto, controller, events, lastSaved: 0, done: Promise.resolve() };
-  live.set(dto.id, l);
+  const l = newLive(dto);
+  const { controller } = l;
   let waited = false;
   const ctx: JobContext = {
     id: dto.id,
@@ -259,11 +99,17 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
       emit(l);
     },
   };
+  const place = (ahead: number) => {
+    if (l.dto.queuedAhead !== ahead && l.dto.state === 'queued') {
+      l.dto = { ...l.dto, queuedAhead: ahead };
+      emit(l);
+    }
+  };
   // Queued or running at once: decided synchronously, so the answer to the request is exact.
-  const slot = acquireSlot(spec.hostId, dto.id, controller.signal);
+  const slot = acquireSlot(spec.hostId, dto.id, controller.signal, place);
   waited = slot instanceof Promise;
   if (!waited) l.dto = { ...l.dto, state: 'running', startedAt: now };
-  save(l.dto);
+  void persist(l);
   l.done = (async () => {
     let state: JobState = 'succeeded';
     let error: JobDto['error'] = null;
@@ -306,10 +152,11 @@ export function startJob(spec: JobSpec, run: (ctx: JobContext) => Promise<unknow
       progress: state === 'succeeded' && l.dto.progress !== null ? 100 : l.dto.progress,
       finishedAt: new Date().toISOString(),
     };
-    emit(l, true);
+    l.events.emit('update', l.dto);
+    await persist(l); // the outcome is in the database before anyone is told the job ended
     l.events.emit('end', l.dto);
     reportJobEnded(requestCtx, { state, error, jobId: dto.id });
-    // Keep finished jobs in memory a little while for late subscribers, then the db answers.
+    // Keep finished jobs in memory a little while for late subscribers, then the database answers.
     setTimeout(() => live.delete(dto.id), 60_000).unref?.();
   })();
   return l.dto;
@@ -319,46 +166,40 @@ export const JOB_LIST_DEFAULT = 200;
 export const JOB_LIST_MAX = 500;
 
 /** Jobs, newest first; `limit` is clamped to 1..500 (a negative LIMIT means "all" to SQLite). */
-export function listJobs(opts: { limit?: number; hostId?: string; /** only jobs on these hosts (the caller's) */ hosts?: readonly string[] } = {}): JobDto[] {
+export async function listJobs(opts: { limit?: number; hostId?: string; /** only jobs on these hosts (the caller's) */ hosts?: readonly string[] } = {}): Promise<JobDto[]> {
   const limit = clampInt(opts.limit, { min: 1, max: JOB_LIST_MAX, fallback: JOB_LIST_DEFAULT });
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (opts.hostId) {
-    where.push('host_id = ?');
-    args.push(opts.hostId);
-  }
-  if (opts.hosts) {
-    where.push(`host_id IN (${opts.hosts.map(() => '?').join(', ') || 'NULL'})`);
-    args.push(...opts.hosts);
-  }
-  const rows = db()
-    .prepare(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`)
-    .all(...args, limit) as Row[];
+  // A job started a moment ago may not have its row yet: this process's writes land first.
+  await Promise.all([...live.values()].map((l) => l.saving));
+  const rows = await readJobs({ limit, hostId: opts.hostId, hosts: opts.hosts });
   // Running jobs: the in-memory record is fresher than the throttled row.
-  return rows.map((r) => live.get(r.id)?.dto ?? fromRow(r));
+  return rows.map((r) => live.get(r.id)?.dto ?? r);
 }
 
 /** The host a job runs on, or null for no such job (permission checks). */
 export async function findJobHost(id: string): Promise<string | null> {
-  try {
-    return getJob(id).hostId;
-  } catch {
-    return null;
-  }
+  const l = live.get(id);
+  if (l) return l.dto.hostId;
+  return (await readJob(id))?.hostId ?? null;
 }
 
-export function getJob(id: string): JobDto {
+export async function getJob(id: string): Promise<JobDto> {
   const l = live.get(id);
   if (l) return l.dto;
-  const row = db().prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
-  if (!row) throw notFound(`Job ${id}`);
-  return fromRow(row);
+  const dto = await readJob(id);
+  if (!dto) throw notFound(`Job ${id}`);
+  return dto;
 }
 
-/** DELETE /api/jobs/{id}: take a queued job out of the line, or kill a running job's process; a finished job answers 409. */
+/**
+ * DELETE /api/jobs/{id}: take a queued job out of the line, or kill a running job's process; a
+ * finished job answers 409, and so does one that another console replica runs (its process is
+ * that replica's to kill).
+ */
 export async function cancelJob(id: string): Promise<JobDto> {
   const l = live.get(id);
-  const dto = getJob(id);
+  const dto = await getJob(id);
+  if (!l && !TERMINAL.has(dto.state))
+    throw new AppError('job-elsewhere', `Job ${id} runs in another console process; cancel it there`, { status: 409, detail: { state: dto.state } });
   if (!l || TERMINAL.has(l.dto.state))
     throw new AppError('job-finished', `Job ${id} is not running or queued (${dto.state})`, { status: 409, detail: { state: dto.state } });
   l.controller.abort();
@@ -367,20 +208,55 @@ export async function cancelJob(id: string): Promise<JobDto> {
   return l.dto;
 }
 
-/** Follow a job: `onUpdate` now and on every change; returns an unsubscribe function. */
-export function subscribe(id: string, onUpdate: (dto: JobDto) => void, onEnd: (dto: JobDto) => void): () => void {
-  const l = live.get(id);
-  const dto = getJob(id);
+/** How often a job that runs in another process is re-read for its subscribers. */
+const POLL_MS = 1000;
+
+/**
+ * Follow a job (`first`: as getJob() answered it): `onUpdate` now and on every change, `onEnd`
+ * once it is finished; returns an unsubscribe function. A job of this process is followed live;
+ * one that another replica runs is re-read from the database every second.
+ */
+export function subscribe(first: JobDto, onUpdate: (dto: JobDto) => void, onEnd: (dto: JobDto) => void): () => void {
+  const l = live.get(first.id);
+  const dto = l?.dto ?? first;
   onUpdate(dto);
-  if (!l || TERMINAL.has(dto.state)) {
+  if (TERMINAL.has(dto.state)) {
     onEnd(dto);
     return () => {};
   }
+  if (!l) return poll(dto, onUpdate, onEnd);
   l.events.on('update', onUpdate);
   l.events.once('end', onEnd);
   return () => {
     l.events.off('update', onUpdate);
     l.events.off('end', onEnd);
+  };
+}
+
+function poll(first: JobDto, onUpdate: (dto: JobDto) => void, onEnd: (dto: JobDto) => void): () => void {
+  let last = JSON.stringify(first);
+  let stopped = false;
+  const timer = setInterval(() => {
+    void getJob(first.id).then(
+      (dto) => {
+        if (stopped) return;
+        const text = JSON.stringify(dto);
+        if (text !== last) {
+          last = text;
+          onUpdate(dto);
+        }
+        if (TERMINAL.has(dto.state)) {
+          stopped = true;
+          clearInterval(timer);
+          onEnd(dto);
+        }
+      },
+      (e: unknown) => console.error(`[ksc] following job ${first.id} failed:`, e),
+    );
+  }, POLL_MS);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
   };
 }
 
@@ -397,3 +273,6 @@ export async function waitForJob(id: string, timeoutMs = 120_000): Promise<JobDt
   if (l) await Promise.race([l.done, new Promise((r) => setTimeout(r, timeoutMs))]);
   return getJob(id);
 }
+
+/** The in-memory record of a job this process runs or ran in the last minute (synchronous: for watchers that sample). */
+export const localJob = (id: string): JobDto | undefined => live.get(id)?.dto;

@@ -1,13 +1,13 @@
 import 'server-only';
 import { AppError } from '../errors';
-import { streamsPerClient, streamsTotal, trustProxy } from './limits';
+import { currentContext } from '../auth/context';
+import { sourceAddressOf } from '../security/peer';
+import { streamsPerClient, streamsTotal } from './limits';
 
 /**
  * Open job event streams (SSE) are counted: each holds a connection and a subscription for as
- * long as its job runs. Per client address when the console sits behind a trusted proxy
- * (`KSC_TRUST_PROXY=1`: the last X-Forwarded-For entry is the address that proxy saw — earlier
- * entries are whatever the client sent); a route handler is not told the peer address itself,
- * so without a trusted proxy only the global cap (`KSC_SSE_MAX`) applies.
+ * long as its job runs. Per client — the signed-in user (or token owner), else the caller's
+ * address (server/security/peer.ts) — up to `KSC_SSE_PER_CLIENT`, and `KSC_SSE_MAX` in all.
  */
 interface Counts {
   total: number;
@@ -16,21 +16,21 @@ interface Counts {
 const g = globalThis as { __kscStreams?: Counts };
 const counts: Counts = (g.__kscStreams ??= { total: 0, byClient: new Map() });
 
-/** The client's address as the trusted proxy reported it, or null when it cannot be known. */
-export function clientAddress(req: Request): string | null {
-  if (!trustProxy()) return null;
-  const xff = req.headers.get('x-forwarded-for');
-  const last = xff?.split(',').map((s) => s.trim()).filter(Boolean).pop();
-  return last ?? null;
+/** Whose streams these are: the signed-in user, else the caller's address, else unknown (null). */
+export function clientKey(req: Request): string | null {
+  const p = currentContext()?.principal;
+  if (p) return `user ${p.username}`;
+  const addr = sourceAddressOf(req.headers);
+  return addr ? `address ${addr}` : null;
 }
 
 /** Take a stream slot for this request or throw 429 `too-many-streams`; the returned function releases it (idempotent). */
 export function openStream(req: Request): () => void {
-  const client = clientAddress(req);
+  const client = clientKey(req);
   const perClient = streamsPerClient();
   const total = streamsTotal();
   if (client !== null && (counts.byClient.get(client) ?? 0) >= perClient)
-    throw new AppError('too-many-streams', `Too many open job event streams from ${client} (at most ${perClient}): close some pages or tabs following jobs`, {
+    throw new AppError('too-many-streams', `Too many open job event streams for ${client} (at most ${perClient}): close some pages or tabs following jobs`, {
       status: 429,
       detail: { limit: perClient, scope: 'client' },
     });

@@ -8,6 +8,8 @@ import 'server-only';
  * a reverse proxy (`KSC_TRUST_PROXY=1`, the proxy on loopback) the address the proxy appended
  * last to X-Forwarded-For is used instead. Anything else: null (unknown).
  */
+import { trustProxy } from '../jobs/limits';
+
 const g = globalThis as { __kscPeerSecret?: string };
 
 export const PEER_HEADER = 'x-ksc-peer';
@@ -17,7 +19,7 @@ export function sourceAddressOf(headers: Headers): string | null {
   const v = headers.get(PEER_HEADER);
   if (!secret || !v || !v.startsWith(`${secret} `)) return null;
   const peer = v.slice(secret.length + 1).trim() || null;
-  if (process.env.KSC_TRUST_PROXY === '1' && peer && /^(127\.|::1$|::ffff:127\.)/.test(peer)) {
+  if (trustProxy() && peer && /^(127\.|::1$|::ffff:127\.)/.test(peer)) {
     const xff = headers.get('x-forwarded-for');
     const last = xff?.split(',').pop()?.trim();
     if (last) return last;

@@ -13,7 +13,6 @@ import { POST as volPOST } from '@/app/api/hosts/[host]/pools/[pool]/volumes/rou
 import { AuditPageDto, AuditVerifyDto, type AuditRecordDto } from '@/lib/schemas/audit';
 import { pruneAudit, verifyAudit } from '@/server/audit/log';
 import { closeDatabase, database } from '@/server/db';
-import { closeDb } from '@/server/jobs/db';
 import { authHeaders } from '../helpers/auth';
 import { LAB_INVENTORY, REPO } from '../helpers/lab';
 import { until } from '../helpers/until';
@@ -75,7 +74,6 @@ function removeVolumes() {
 beforeAll(async () => {
   process.env.KSC_INVENTORY = LAB_INVENTORY;
   process.env.KSC_DATA_DIR = data;
-  closeDb();
   await closeDatabase();
   headers = await authHeaders('admin');
   const res = await meGET(new Request('http://x/api/me', { headers }));
@@ -84,7 +82,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   removeVolumes();
-  closeDb();
   await closeDatabase();
   process.env = { ...env };
   rmSync(data, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { PUT as contentPUT } from '@/app/api/hosts/[host]/pools/[pool]/volumes/[
 import { POST as volPOST } from '@/app/api/hosts/[host]/pools/[pool]/volumes/route';
 import { listPools } from '@/server/hosts/service';
 import { invalidate } from '@/server/hosts/storage-cache';
-import { getJob, hostJobCounts, waitForJob } from '@/server/jobs/jobs';
+import { hostJobCounts, localJob, waitForJob } from '@/server/jobs/jobs';
 import { convertVolume } from '@/server/volumes/job-operations';
 import { sh, setupEnv, sys } from '../helpers/volumes';
 import { holds, settled, until } from '../helpers/until';
@@ -161,7 +161,7 @@ describe('per-host job limit', () => {
     // waiting job has its own place in line. (Starting twelve takes SSH round trips each, so on a
     // loaded machine the first jobs may finish before the last start: nothing here depends on timing.)
     let ids: string[] = [];
-    const states = () => ids.map((id) => getJob(id).state);
+    const states = () => ids.map((id) => localJob(id)!.state);
     let maxRunning = 0;
     let maxProcs = 0;
     let sawQueued = 0;
@@ -169,7 +169,7 @@ describe('per-host job limit', () => {
     let psBusy = false;
     let readMs = -1;
     const watch = setInterval(() => {
-      const jobs = ids.map(getJob);
+      const jobs = ids.map((id) => localJob(id)!);
       const s = jobs.map((j) => j.state);
       maxRunning = Math.max(maxRunning, s.filter((x) => x === 'running').length, hostJobCounts('lab').running);
       sawQueued = Math.max(sawQueued, s.filter((x) => x === 'queued').length);

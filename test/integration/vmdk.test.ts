@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@/server/errors';
 import { invalidate } from '@/server/hosts/storage-cache';
-import { closeDb } from '@/server/jobs/db';
+import { closeDatabase } from '@/server/db';
 import { waitForJob } from '@/server/jobs/jobs';
 import { cloneVolume, convertVolume } from '@/server/volumes/job-operations';
 import { compareVolumes } from '@/server/volumes/operations';
@@ -85,9 +85,9 @@ beforeAll(() => {
   sys('pool-refresh', P);
   invalidate('lab');
 }, 120_000);
-afterAll(() => {
+afterAll(async () => {
   clean();
-  closeDb();
+  await closeDatabase();
   rmSync(data, { recursive: true, force: true });
 });
 

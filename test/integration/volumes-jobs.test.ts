@@ -47,8 +47,8 @@ describe('jobs', () => {
     const seen: number[] = [];
     // Sampled every 500 ms until three distinct readings above 0, for at most a minute.
     await until(
-      () => {
-        const p = getJob(r.jobId!).progress;
+      async () => {
+        const p = (await getJob(r.jobId!)).progress;
         if (p !== null && p !== seen[seen.length - 1]) seen.push(p);
         return seen.filter((x) => x > 0).length >= 3;
       },
@@ -87,7 +87,7 @@ describe('jobs', () => {
       expect(jobs.find((j) => j.id === id)).toMatchObject({ state: 'interrupted', error: { code: 'interrupted' } });
       expect(jobs.find((j) => j.kind === 'convert' && j.state === 'cancelled')).toBeTruthy(); // the first test's
       // This process (another "server" on the same file) reads the same outcome.
-      expect(getJob(id)).toMatchObject({ state: 'interrupted' });
+      expect(await getJob(id)).toMatchObject({ state: 'interrupted' });
     } finally {
       await first.kill();
       await second?.stop();

@@ -8,7 +8,6 @@ import { appendAudit, pruneAudit, queryAudit, verifyAudit, type AuditInput } fro
 import { createToken } from '@/server/auth/tokens';
 import { addUser, setUserGrant } from '@/server/auth/users';
 import { closeDatabase, database } from '@/server/db';
-import { closeDb } from '@/server/jobs/db';
 import { GET as auditGET } from './route';
 import { GET as verifyGET } from './verify/route';
 
@@ -21,7 +20,6 @@ const root = mkdtempSync(path.join(tmpdir(), 'ksc-audit-routes-'));
 const env = { ...process.env };
 
 async function useFreshDb(name: string) {
-  closeDb();
   await closeDatabase();
   process.env.KSC_DATA_DIR = path.join(root, name);
 }
@@ -68,7 +66,6 @@ beforeAll(async () => {
   await appendAudit(rec({ operation: 'op.ten', object: 'DEFAULT', objectKind: 'pool' }), at(9)); // 10: another pool, by case
 });
 afterAll(async () => {
-  closeDb();
   await closeDatabase();
   process.env = { ...env };
   rmSync(root, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import type { JobDto } from '@/lib/schemas';
 import { errorResponse, type Params } from '@/server/http';
 import { getJob, subscribe } from '@/server/jobs/jobs';
 import { openStream } from '@/server/jobs/streams';
@@ -14,8 +15,9 @@ export const dynamic = 'force-dynamic';
 async function onGet(req: Request, { params }: Params<'job'>) {
   const { job } = await params;
   let release: () => void;
+  let first: JobDto;
   try {
-    getJob(job);
+    first = await getJob(job);
     release = openStream(req);
   } catch (e) {
     return errorResponse(e);
@@ -51,7 +53,7 @@ async function onGet(req: Request, { params }: Params<'job'>) {
         }
       };
       unsubscribe = subscribe(
-        job,
+        first,
         (dto) => {
           latest = dto;
           if (Date.now() - last >= 250) send(dto);
