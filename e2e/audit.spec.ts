@@ -82,6 +82,9 @@ test('writes appear in the audit log with the user and their commands; a History
   await rows.nth(2).getByRole('button', { name: /Show the commands/ }).click();
   await expect(page.getByText(`Deleting ${VOL} destroys its data`)).toBeVisible();
   await page.screenshot({ path: shot('audit-page'), fullPage: true });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: shot('audit-page-1024') });
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // A filter typed in the form goes to the URL and narrows the list.
   await page.getByLabel('Result').selectOption('refused');

@@ -39,7 +39,7 @@ const RESULTS = [
 export function AuditFilterBar({ filters, onChange, onClear, hosts }: { filters: AuditFilters; onChange: (p: AuditFilters) => void; onClear: () => void; hosts: readonly string[] }) {
   const any = AUDIT_FILTERS.some((k) => filters[k]);
   return (
-    <form role="search" aria-label="Filter the audit log" className="grid grid-cols-2 items-end gap-2 md:grid-cols-4 xl:grid-cols-[repeat(4,minmax(0,1fr))_8rem_repeat(2,11.5rem)_auto]" onSubmit={(e) => e.preventDefault()}>
+    <form role="search" aria-label="Filter the audit log" className="grid grid-cols-2 items-end gap-2 md:grid-cols-4 xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1.6fr)_minmax(0,1fr)_8rem_repeat(2,11.5rem)_auto]" onSubmit={(e) => e.preventDefault()}>
       <Labelled label="Host">
         {(id) => (
           <select id={id} value={filters.host ?? ''} onChange={(e) => onChange({ host: e.target.value })} className={fieldCls.input}>

@@ -69,7 +69,7 @@ export function AuditRecords({ records, label, showHost = true }: { records: rea
                     <Actor r={r} />
                   </td>
                   {showHost && <td className={t.td}>{r.host ?? <span className={t.muted}>console</span>}</td>}
-                  <td className={`${t.td} max-w-72 truncate`}>
+                  <td className={`${t.td} max-w-md truncate`}>
                     <ObjectCell r={r} />
                   </td>
                   <th scope="row" className={`${t.td} max-w-96 truncate text-left font-mono text-xs font-normal`} title={r.operation}>

@@ -38,9 +38,10 @@ export function AuditView() {
             </a>
           </div>
         }
-      >
+      />
+      <div className="-mt-3 mb-3">
         <ChainState />
-      </PageHeader>
+      </div>
       <div className="mb-3">
         <AuditFilterBar filters={filters} onChange={update} onClear={clear} hosts={hosts.data?.map((h) => h.id) ?? []} />
       </div>

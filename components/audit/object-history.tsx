@@ -28,8 +28,8 @@ export function ObjectHistory({ hostId, kind, object }: { hostId: string; kind: 
   return (
     <div>
       <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2 text-xs text-zinc-600 dark:text-zinc-400">
-        <p>Changes to {WHAT[kind]} made through the console, newest first, with the commands they ran. Changes made on the host directly (virsh, qemu-img) are not recorded.</p>
-        <Link href={pageHrefs.audit(filters)} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+        <p className="min-w-0 flex-1">Changes to {WHAT[kind]} made through the console, newest first, with the commands they ran. Changes made on the host directly (virsh, qemu-img) are not recorded.</p>
+        <Link href={pageHrefs.audit(filters)} className="shrink-0 font-medium text-sky-700 hover:underline dark:text-sky-400">
           Open in the audit log
         </Link>
       </div>
