@@ -69,17 +69,17 @@ export function AuditRecords({ records, label, showHost = true }: { records: rea
                     <Actor r={r} />
                   </td>
                   {showHost && <td className={t.td}>{r.host ?? <span className={t.muted}>console</span>}</td>}
-                  <td className={`${t.td} max-w-md truncate`}>
+                  <td className={`${t.td} max-w-48 truncate xl:max-w-md`}>
                     <ObjectCell r={r} />
                   </td>
-                  <th scope="row" className={`${t.td} max-w-96 truncate text-left font-mono text-xs font-normal`} title={r.operation}>
+                  <th scope="row" className={`${t.td} max-w-48 truncate text-left font-mono text-xs font-normal xl:max-w-96`} title={r.operation}>
                     {r.operation}
                   </th>
                   <td className={t.td}>
                     <span className="flex items-center gap-2">
                       <Badge tone={resultTone(r.result)}>{r.result}</Badge>
                       {r.status !== null && <span className={`${t.muted} text-xs tabular-nums`}>{r.status}</span>}
-                      <span className={`${t.muted} text-xs`}>
+                      <span className={`${t.muted} hidden text-xs xl:inline`}>
                         {r.commands.length} {r.commands.length === 1 ? 'command' : 'commands'}
                       </span>
                     </span>
@@ -122,7 +122,7 @@ function ObjectCell({ r }: { r: AuditRecordDto }) {
   const href = objectHref(r);
   return (
     <span title={`${r.objectKind ?? 'object'} ${r.object}`}>
-      {r.objectKind && <span className={`${t.muted} mr-1 text-xs`}>{r.objectKind}</span>}
+      {r.objectKind && <span className={`${t.muted} mr-1 hidden text-xs xl:inline`}>{r.objectKind}</span>}
       {href ? (
         <Link href={href} className={t.link}>
           {r.object}
