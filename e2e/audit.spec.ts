@@ -122,4 +122,10 @@ test('writes appear in the audit log with the user and their commands; a History
   await page.goto(`/hosts/lab/pools/${POOL}?tab=history`);
   await expect(page.getByRole('table', { name: `History of ${POOL}` }).getByRole('row').filter({ hasText: VOL }).first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: shot('audit-pool-history') });
+
+  // A VM's History tab (vm001: nothing recorded in this database, or its own records).
+  await page.goto('/hosts/lab/vms/vm001?tab=history');
+  await expect(page.getByRole('tab', { name: 'History' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('No recorded changes').or(page.getByRole('table', { name: 'History of vm001' }))).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: shot('audit-vm-history') });
 });
