@@ -69,16 +69,17 @@ export function AuditRecords({ records, label, showHost = true }: { records: rea
                     <Actor r={r} />
                   </td>
                   {showHost && <td className={t.td}>{r.host ?? <span className={t.muted}>console</span>}</td>}
-                  <td className={`${t.td} max-w-48 truncate xl:max-w-md`}>
+                  <td className={`${t.td} max-w-44 truncate xl:max-w-xs`}>
                     <ObjectCell r={r} />
                   </td>
-                  <th scope="row" className={`${t.td} max-w-48 truncate text-left font-mono text-xs font-normal xl:max-w-96`} title={r.operation}>
+                  <th scope="row" className={`${t.td} max-w-44 truncate text-left font-mono text-xs font-normal xl:max-w-80`} title={r.operation}>
                     {r.operation}
                   </th>
                   <td className={t.td}>
                     <span className="flex items-center gap-2">
-                      <Badge tone={resultTone(r.result)}>{r.result}</Badge>
-                      {r.status !== null && <span className={`${t.muted} text-xs tabular-nums`}>{r.status}</span>}
+                      <Badge tone={resultTone(r.result)} title={r.status !== null ? `HTTP ${r.status}` : undefined}>
+                        {r.result}
+                      </Badge>
                       <span className={`${t.muted} hidden text-xs xl:inline`}>
                         {r.commands.length} {r.commands.length === 1 ? 'command' : 'commands'}
                       </span>
