@@ -4,6 +4,7 @@ import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { domainApi, useDomain } from '@/lib/api/domains';
 import { formatBytes } from '@/lib/format';
+import { ObjectHistory } from '@/components/audit/object-history';
 import { Badge, stateTone } from '@/components/ui/badge';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
@@ -19,11 +20,11 @@ import { VmSnapshotTimeline } from './vm-snapshot-timeline';
 
 type Power = 'start' | 'shutdown' | 'destroy';
 
-/** One VM: its disks (with chains) and its snapshot timeline; power actions where storage work needs them. */
+/** One VM: its disks (with chains), its snapshot timeline, its XML and its history; power actions where storage work needs them. */
 export function VmView({ hostId, vm }: { hostId: string; vm: string }) {
   const q = useDomain(hostId, vm);
   const search = useSearchParams();
-  const tab = search.get('tab') === 'snapshots' ? 'snapshots' : search.get('tab') === 'xml' ? 'xml' : 'disks';
+  const tab = (['snapshots', 'xml', 'history'] as const).find((t) => t === search.get('tab')) ?? 'disks';
   const [power, setPower] = useState<Power | null>(null);
   if (q.isPending) return <BodySkeleton label={`Loading ${vm}`} />;
   if (q.error) return <ErrorPanel title={`Could not read VM ${vm} on ${hostId}`} error={q.error} />;
@@ -75,6 +76,7 @@ export function VmView({ hostId, vm }: { hostId: string; vm: string }) {
             { id: 'disks', label: `Disks (${dom.disks.length})` },
             { id: 'snapshots', label: `Snapshots (${dom.snapshots.snapshots.length})` },
             { id: 'xml', label: 'XML' },
+            { id: 'history', label: 'History' },
           ]}
           selected={tab}
           onSelect={(id) => replaceSearchParams({ tab: id === 'disks' ? null : id })}
@@ -83,6 +85,8 @@ export function VmView({ hostId, vm }: { hostId: string; vm: string }) {
             <DisksView hostId={hostId} dom={dom} />
           ) : tab === 'snapshots' ? (
             <VmSnapshotTimeline hostId={hostId} dom={dom} />
+          ) : tab === 'history' ? (
+            <ObjectHistory hostId={hostId} kind="vm" object={d.name} />
           ) : (
             <div className="grid gap-3 xl:grid-cols-2">
               <CodePanel title="Live XML (virsh dumpxml)" code={dom.xml} />

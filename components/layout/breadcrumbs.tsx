@@ -14,6 +14,7 @@ function crumbsFor(pathname: string): Crumb[] {
   const seg = pathname.split('/').filter(Boolean).map(decodeParam);
   const crumbs: Crumb[] = [{ label: 'Overview', href: pageHrefs.overview() }];
   const [a, host, b, pool, c, vol] = seg;
+  if (a === 'audit') return [...crumbs, { label: 'Audit log', href: pageHrefs.audit() }];
   if (a !== 'hosts' || host === undefined) return crumbs;
   crumbs.push({ label: host, href: pageHrefs.host(host) });
   if (b === 'new-pool') crumbs.push({ label: 'New pool', href: pathname });

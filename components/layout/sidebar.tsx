@@ -22,7 +22,7 @@ export function SidebarSkeleton() {
   );
 }
 
-/** Left navigation: Overview, then each host (status dot) expanding to its Pools and VMs. */
+/** Left navigation: Overview, then each host (status dot) expanding to its Pools and VMs; Jobs and the Audit log. */
 export function Sidebar() {
   const pathname = usePathname();
   const hosts = useHosts();
@@ -63,6 +63,11 @@ export function Sidebar() {
         <li>
           <NavLink href={pageHrefs.jobs()} current={pathname === pageHrefs.jobs()}>
             Jobs
+          </NavLink>
+        </li>
+        <li>
+          <NavLink href={pageHrefs.audit()} current={pathname === pageHrefs.audit()}>
+            Audit log
           </NavLink>
         </li>
       </ul>

@@ -6,6 +6,7 @@ import { useHost } from '@/lib/api/hosts';
 import { usePool } from '@/lib/api/pools';
 import { useVolumes } from '@/lib/api/volumes';
 import { formatBytes, formatRatio } from '@/lib/format';
+import { ObjectHistory } from '@/components/audit/object-history';
 import { Badge, stateTone } from '@/components/ui/badge';
 import { CapacityBar } from '@/components/ui/capacity-bar';
 import { Cmd, EmptyState } from '@/components/ui/empty-state';
@@ -24,9 +25,10 @@ const TABS = [
   { id: 'volumes', label: 'Volumes' },
   { id: 'details', label: 'Details' },
   { id: 'xml', label: 'XML' },
+  { id: 'history', label: 'History' },
 ];
 
-/** Pool page: header (state, type, autostart, capacity), tabs Volumes | Details. */
+/** Pool page: header (state, type, autostart, capacity), tabs Volumes | Details | XML | History. */
 export function PoolView({ hostId, poolName }: { hostId: string; poolName: string }) {
   const pool = usePool(hostId, poolName);
   const host = useHost(hostId);
@@ -76,7 +78,9 @@ export function PoolView({ hostId, poolName }: { hostId: string; poolName: strin
         <PoolActions hostId={hostId} pool={p} onDeleted={() => router.push(pageHrefs.host(hostId))} />
       </div>
       <Tabs tabs={TABS} selected={tab} onSelect={(id) => replaceSearchParams({ tab: id === 'volumes' ? null : id })} label={`Pool ${p.name}`}>
-        {tab === 'xml' ? (
+        {tab === 'history' ? (
+          <ObjectHistory hostId={hostId} kind="pool" object={p.name} />
+        ) : tab === 'xml' ? (
           <PoolXmlEditor hostId={hostId} pool={p.name} />
         ) : tab === 'details' ? (
           <PoolDetails pool={p} xml={pool.data.xml} uri={host.data?.uri} />

@@ -7,6 +7,7 @@ import { migrateVmdkHref } from '@/lib/api/vmdk-migration';
 import { useVolume } from '@/lib/api/volumes';
 import { formatBytes, formatCount } from '@/lib/format';
 import type { ImageInfoDto, VolumeDto } from '@/lib/schemas';
+import { ObjectHistory } from '@/components/audit/object-history';
 import { Badge } from '@/components/ui/badge';
 import { CapacityBar } from '@/components/ui/capacity-bar';
 import { CodePanel } from '@/components/ui/code-panel';
@@ -14,6 +15,8 @@ import { ErrorPanel } from '@/components/ui/error-panel';
 import { Facts, type Fact } from '@/components/ui/facts';
 import { PageHeader, Section } from '@/components/ui/page-header';
 import { BodySkeleton } from '@/components/ui/skeleton';
+import { Tabs } from '@/components/ui/tabs';
+import { replaceSearchParams } from '@/components/ui/url-state';
 import { YesNo } from '@/components/ui/yes-no';
 import { BackingChain } from './backing-chain';
 import { Qcow2SnapshotTimeline } from './qcow2-snapshot-timeline';
@@ -21,11 +24,18 @@ import { DownloadLink } from './transfer';
 import { AllocationMap } from './volume-inspect';
 import { isVolumeOp, VolumeOperations } from './volume-operations';
 
-/** Volume page: qemu-img facts, the backing chain with overlays and VMs, snapshots, XML. */
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'history', label: 'History' },
+];
+
+/** Volume page: qemu-img facts, the backing chain with overlays and VMs, snapshots, XML; its history (audit records) in a tab. */
 export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string; vol: string }) {
   const q = useVolume(hostId, pool, vol);
   // ?op=resize (from the volume table's row menu) opens that operation's form and brings it into view.
-  const opParam = useSearchParams().get('op');
+  const search = useSearchParams();
+  const opParam = search.get('op');
+  const tab = TABS.find((t) => t.id === search.get('tab'))?.id ?? 'overview';
   const initialOp = isVolumeOp(opParam) ? opParam : undefined;
   const loaded = q.data !== undefined;
   useEffect(() => {
@@ -61,40 +71,48 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
         )}
       </PageHeader>
 
-      <div className="grid grid-cols-1 gap-x-8 lg:grid-cols-2">
-        <Section title="Image (qemu-img info)">
-          {img ? <Facts label="qemu-img info" columns={1} items={imageFacts(img)} /> : <p className="text-sm text-zinc-600 dark:text-zinc-400">qemu-img gave no information for this volume.</p>}
-          <h3 className="mt-4 mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">libvirt volume</h3>
-          <Facts label="libvirt volume" columns={1} items={volumeFacts(v)} />
-        </Section>
-        <Section title="Backing chain">
-          <BackingChain hostId={hostId} detail={d} />
-        </Section>
-      </div>
+      <Tabs tabs={TABS} selected={tab} onSelect={(id) => replaceSearchParams({ tab: id === 'overview' ? null : id })} label={`Volume ${v.name}`}>
+        {tab === 'history' ? (
+          <ObjectHistory hostId={hostId} kind="volume" object={`${pool}/${v.name}`} />
+        ) : (
+          <>
+            <div className="grid grid-cols-1 gap-x-8 lg:grid-cols-2">
+              <Section title="Image (qemu-img info)">
+                {img ? <Facts label="qemu-img info" columns={1} items={imageFacts(img)} /> : <p className="text-sm text-zinc-600 dark:text-zinc-400">qemu-img gave no information for this volume.</p>}
+                <h3 className="mt-4 mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">libvirt volume</h3>
+                <Facts label="libvirt volume" columns={1} items={volumeFacts(v)} />
+              </Section>
+              <Section title="Backing chain">
+                <BackingChain hostId={hostId} detail={d} />
+              </Section>
+            </div>
 
-      <Section id="operations" title="Operations" actions={<DownloadLink hostId={hostId} pool={pool} vol={v.name} />}>
-        <VolumeOperations hostId={hostId} volume={v} initial={initialOp} />
-      </Section>
+            <Section id="operations" title="Operations" actions={<DownloadLink hostId={hostId} pool={pool} vol={v.name} />}>
+              <VolumeOperations hostId={hostId} volume={v} initial={initialOp} />
+            </Section>
 
-      {v.encryption ? (
-        <Section title="Internal snapshots and allocation map">
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">Not available for an encrypted image: qemu-img would need its key to read them.</p>
-        </Section>
-      ) : (
-        <>
-          <Section title="Internal snapshots">
-            <Qcow2SnapshotTimeline hostId={hostId} v={v} />
-          </Section>
+            {v.encryption ? (
+              <Section title="Internal snapshots and allocation map">
+                <p className="text-sm text-zinc-600 dark:text-zinc-400">Not available for an encrypted image: qemu-img would need its key to read them.</p>
+              </Section>
+            ) : (
+              <>
+                <Section title="Internal snapshots">
+                  <Qcow2SnapshotTimeline hostId={hostId} v={v} />
+                </Section>
 
-          <Section title="Allocation map">
-            <AllocationMap hostId={hostId} v={v} />
-          </Section>
-        </>
-      )}
+                <Section title="Allocation map">
+                  <AllocationMap hostId={hostId} v={v} />
+                </Section>
+              </>
+            )}
 
-      <Section title="Volume XML">
-        <CodePanel title={`virsh vol-dumpxml --pool ${pool} ${v.name}`} code={d.xml} />
-      </Section>
+            <Section title="Volume XML">
+              <CodePanel title={`virsh vol-dumpxml --pool ${pool} ${v.name}`} code={d.xml} />
+            </Section>
+          </>
+        )}
+      </Tabs>
     </>
   );
 }

@@ -29,5 +29,12 @@ export const jobKeys = {
   detail: (id: string) => [...jobKeys.all, 'detail', id] as const,
 };
 
+export const auditKeys = {
+  all: ['audit'] as const,
+  /** A filtered list (the Audit page, a History tab): pages by `before`. */
+  list: (filters: Readonly<Record<string, string>>) => [...auditKeys.all, 'list', filters] as const,
+  verify: () => [...auditKeys.all, 'verify'] as const,
+};
+
 /** The signed-in user (GET /api/me). */
 export const meKey = ['me'] as const;

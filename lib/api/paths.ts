@@ -21,10 +21,20 @@ export const apiPaths = {
   job: (id: string) => `/api/jobs/${e(id)}`,
   jobEvents: (id: string) => `/api/jobs/${e(id)}/events`,
   domain: (h: string, vm: string) => `/api/hosts/${e(h)}/domains/${e(vm)}`,
+  /** The audit log with its filters (empty ones left out); `format: 'csv' | 'json'` for a download. */
+  audit: (q: Readonly<Record<string, string | number | undefined>> = {}) => withQuery('/api/audit', q),
+  auditVerify: () => '/api/audit/verify',
   me: () => '/api/me',
   login: () => '/api/auth/login',
   logout: () => '/api/auth/logout',
 };
+
+function withQuery(path: string, q: Readonly<Record<string, string | number | undefined>>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
 
 export const pageHrefs = {
   overview: () => '/',
@@ -35,6 +45,7 @@ export const pageHrefs = {
   volume: (h: string, p: string, v: string) => `/hosts/${e(h)}/pools/${e(p)}/volumes/${e(v)}`,
   chains: (h: string) => `/hosts/${e(h)}/chains`,
   jobs: () => '/jobs',
+  audit: (q: Readonly<Record<string, string | undefined>> = {}) => withQuery('/audit', q),
   login: (next?: string) => (next && next !== '/' ? `/login?next=${e(next)}` : '/login'),
 };
 

@@ -7,4 +7,5 @@ export * from './volume-ops';
 export * from './job';
 export * from './vmdk-migration';
 export * from './operation';
+export * from './audit';
 export * from './auth';

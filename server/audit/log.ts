@@ -1,7 +1,8 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
+import type { ExpressionBuilder } from 'kysely';
 import { database, nowIso } from '../db';
-import type { AuditTable } from '../db/schema';
+import type { AuditTable, DB } from '../db/schema';
 import { containsText, never, startsWith } from '../db/sql';
 
 /**
@@ -131,16 +132,23 @@ export async function verifyAudit(): Promise<VerifyResult> {
 
 export interface AuditQuery {
   host?: string;
+  /** The actor's name (a user, or `cli:…`). */
   user?: string;
+  /** An object and everything under it: `default` matches `default` and `default/disk1.qcow2`. */
   object?: string;
-  objectKind?: string;
+  /** One object kind, or any of a list (`pool`, `volume`, `vm-snapshot` …). */
+  objectKind?: string | readonly string[];
+  /** A part of the operation, e.g. `resize`, `auth.login`, `DELETE`. */
   op?: string;
   result?: string;
+  /** ISO-8601 times, inclusive. */
   since?: string;
   until?: string;
   /** Only these hosts (and, if `includeConsole`, records without a host). */
   hosts?: '*' | string[];
   includeConsole?: boolean;
+  /** Console-wide records of this user's own sign-ins (`auth.*`) even without `includeConsole`. */
+  ownSignIns?: string;
   limit?: number;
   beforeSeq?: number;
 }
@@ -150,21 +158,27 @@ export async function queryAudit(q: AuditQuery): Promise<AuditRecord[]> {
   let s = db.selectFrom('audit').selectAll();
   if (q.host) s = s.where('host', '=', q.host);
   if (q.user) s = s.where('actor', '=', q.user);
+  // The object and what is under it, each character literal and case respected, in both dialects.
   if (q.object) s = s.where((eb) => eb.or([eb('object', '=', q.object!), startsWith('object', `${q.object!}/`)]));
-  if (q.objectKind) s = s.where('object_kind', '=', q.objectKind);
+  if (typeof q.objectKind === 'string') s = s.where('object_kind', '=', q.objectKind);
+  else if (q.objectKind) s = q.objectKind.length ? s.where('object_kind', 'in', [...q.objectKind]) : s.where(never());
   if (q.op) s = s.where(containsText('operation', q.op));
   if (q.result) s = s.where('result', '=', q.result);
   if (q.since) s = s.where('at', '>=', q.since);
   if (q.until) s = s.where('at', '<=', q.until);
   if (q.beforeSeq) s = s.where('seq', '<', q.beforeSeq);
+  const own = q.ownSignIns;
+  const ownSignIns = (eb: ExpressionBuilder<DB, 'audit'>) =>
+    eb.and([eb('host', 'is', null), eb('actor', '=', own!), startsWith('operation', 'auth.')]);
   if (q.hosts && q.hosts !== '*') {
     const hosts = q.hosts;
     s = s.where((eb) => {
       const parts = hosts.length ? [eb('host', 'in', hosts)] : [];
       if (q.includeConsole) parts.push(eb('host', 'is', null));
+      else if (own) parts.push(ownSignIns(eb));
       return parts.length ? eb.or(parts) : never();
     });
-  } else if (q.hosts === '*' && !q.includeConsole) s = s.where('host', 'is not', null);
+  } else if (q.hosts === '*' && !q.includeConsole) s = s.where((eb) => (own ? eb.or([eb('host', 'is not', null), ownSignIns(eb)]) : eb('host', 'is not', null)));
   const rows = await s.orderBy('seq', 'desc').limit(Math.min(Math.max(q.limit ?? 200, 1), 5000)).execute();
   return rows.map((r) => ({ ...r, seq: Number(r.seq), commands: safeJson(r.commands, []), detail: safeJson(r.detail, {}) }));
 }

@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { errorResponse, handle, readJson, type Params } from '@/server/http';
 import { listPools } from '@/server/hosts/service';
 import { createPool } from '@/server/hosts/pool-service';
-import { api } from '@/server/route';
+import { api, noteAudit } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,6 +24,9 @@ async function onPost(req: Request, { params }: Params<'host'>) {
   const async = /\brespond-async\b/.test(req.headers.get('prefer') ?? '');
   try {
     const body = await readJson(req);
+    // The audit record names the new pool (the URL names only the host), so it is in the pool's history.
+    const name = (body as { name?: unknown } | null)?.name;
+    if (typeof name === 'string') noteAudit({ objectKind: 'pool', object: name });
     const r = async ? await createPool(host, body, { async: true }) : await createPool(host, body);
     return NextResponse.json(r, { status: 'jobId' in r ? 202 : 200, headers: { 'cache-control': 'no-store' } });
   } catch (e) {
