@@ -129,3 +129,67 @@ test('writes appear in the audit log with the user and their commands; a History
   await expect(page.getByText('No recorded changes').or(page.getByRole('table', { name: 'History of vm001' }))).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: shot('audit-vm-history') });
 });
+
+test('a pool, a volume in it attached to a VM and detached, all deleted: the Audit page lists each write in order, by the user, with its commands', async ({ page }) => {
+  test.setTimeout(300_000);
+  const admin = userOf('admin');
+  const P = `ksc-audit-pool-${Date.now().toString(36)}`;
+  const V = 'data.qcow2';
+  const T = 'vdy';
+  const cleanup = () => {
+    for (const args of [['detach-disk', 'vm002', T, '--config'], ['vol-delete', '--pool', P, V], ['pool-destroy', P], ['pool-delete', P], ['pool-undefine', P]])
+      try {
+        virsh(...args);
+      } catch {
+        /* not there */
+      }
+  };
+  cleanup();
+  try {
+    await page.goto('/audit');
+    const ok = async (r: Promise<import('@playwright/test').APIResponse>) => {
+      const res = await r;
+      expect(res.status(), await res.text()).toBeLessThan(300);
+    };
+    await ok(api(page, 'POST', '/api/hosts/lab/pools', { name: P, type: 'dir', target: { path: `${DIR}/${P}` }, build: true, start: true, autostart: false }));
+    await ok(api(page, 'POST', `/api/hosts/lab/pools/${P}/volumes`, { name: V, capacity: '16M', format: 'qcow2' }));
+    await ok(api(page, 'POST', '/api/hosts/lab/domains/vm002/disks', { source: { pool: P, volume: V }, target: T, live: false, persistent: true }));
+    await ok(api(page, 'DELETE', `/api/hosts/lab/domains/vm002/disks/${T}`, { live: false, persistent: true }));
+    await ok(api(page, 'DELETE', `/api/hosts/lab/pools/${P}/volumes/${V}`, { confirm: V }));
+    await ok(api(page, 'DELETE', `/api/hosts/lab/pools/${P}`, { deleteStorage: true, confirm: P }));
+
+    await page.goto(`/audit?user=${admin}`);
+    const table = page.getByRole('table', { name: 'Audit records' });
+    const rows = table.getByRole('row');
+    await expect(rows.nth(6)).toBeVisible({ timeout: 30_000 });
+    // Newest first: the six writes, each by the admin, each ok, each with the commands that ran.
+    const expected: Array<[string, string, string[]]> = [
+      ['DELETE /pools/[pool]', P, ['pool-destroy', 'pool-delete', 'pool-undefine']],
+      ['DELETE /pools/[pool]/volumes/[volume]', `${P}/${V}`, [`vol-delete --pool ${P} -- ${V}`]],
+      ['DELETE /domains/[vm]/disks/[target]', `vm002/${T}`, [`detach-disk --config -- vm002 ${T}`]],
+      ['POST /domains/[vm]/disks', 'vm002', ['attach-device --file /dev/stdin --config -- vm002']],
+      ['POST /pools/[pool]/volumes', `${P}/${V}`, [`qemu-img create -f qcow2 -- ${DIR}/${P}/${V} 16M`]],
+      ['POST /pools', P, ['pool-define', 'pool-build', 'pool-start']],
+    ];
+    for (const [i, [op, object, commands]] of expected.entries()) {
+      const row = rows.nth(i + 1);
+      await expect(row).toContainText(op);
+      await expect(row).toContainText(object);
+      await expect(row).toContainText(admin);
+      await expect(row).toContainText('ok');
+      await row.getByRole('button', { name: /Show the commands/ }).click();
+      const list = page.getByRole('list', { name: /Commands of record/ }).last();
+      const text = (await list.innerText()).replace(/\s+/g, ' ');
+      let at = -1;
+      for (const c of commands) {
+        const next = text.indexOf(c, at + 1);
+        expect(next, `${op}: "${c}" after position ${at} in: ${text}`).toBeGreaterThan(at);
+        at = next;
+      }
+      await row.getByRole('button', { name: /Hide the commands|Show the commands/ }).click();
+    }
+    await page.screenshot({ path: shot('audit-journey'), fullPage: true });
+  } finally {
+    cleanup();
+  }
+});
