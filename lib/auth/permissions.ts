@@ -38,7 +38,7 @@ const P = `${H}/pools/[pool]`;
 const V = `${P}/volumes/[volume]`;
 const D = `${H}/domains/[vm]`;
 
-export const ROUTE_PERMISSIONS = {
+const TABLE = {
   // Identity
   'POST /api/auth/login': pub,
   'POST /api/auth/logout': signedIn,
@@ -121,14 +121,16 @@ export const ROUTE_PERMISSIONS = {
   'DELETE /api/[...path]': pub,
 } as const satisfies Readonly<Record<string, RoutePermission>>;
 
+export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = TABLE;
+
 /** `METHOD pattern` of a route in the table: what the UI's `useGate` takes, so a misspelt route fails to compile. */
-export type RouteKey = keyof typeof ROUTE_PERMISSIONS;
+export type RouteKey = keyof typeof TABLE;
 
 export const permissionKey = (method: string, pattern: string) => `${method.toUpperCase()} ${pattern}`;
 
 export function permissionOf(method: string, pattern: string): RoutePermission | undefined {
   const key = permissionKey(method, pattern);
-  return Object.hasOwn(ROUTE_PERMISSIONS, key) ? (ROUTE_PERMISSIONS as Readonly<Record<string, RoutePermission>>)[key] : undefined;
+  return Object.hasOwn(ROUTE_PERMISSIONS, key) ? ROUTE_PERMISSIONS[key] : undefined;
 }
 
 /** The role a call needs: the route's, or a stronger one its path segment asks for. */

@@ -18,24 +18,23 @@ import type { HostScope, Role } from '@/lib/auth/roles';
 import { queryAudit } from '@/server/audit/log';
 import { createToken } from '@/server/auth/tokens';
 import { addUser, requireUser, setUserGrant } from '@/server/auth/users';
-import { closeDb } from '@/server/jobs/db';
+import { closeDatabase } from '@/server/db';
 import { authHeaders } from '../helpers/auth';
 import { LAB_INVENTORY } from '../helpers/lab';
 
 // The account and administration API through the route handlers themselves, in a database of its
-// own: sessions (list, revoke mine, an admin revokes anyone's), API tokens (shown once, capped at
+// own (SQLite in a temp KSC_DATA_DIR, or PostgreSQL when DATABASE_URL is set): sessions (list, revoke mine, an admin revokes anyone's), API tokens (shown once, capped at
 // the owner's role, refused once expired), users and grants (a console admin's), disabling.
 const data = mkdtempSync(path.join(tmpdir(), 'ksc-account-'));
 const env = { ...process.env };
 
-beforeAll(() => {
+beforeAll(async () => {
   process.env.KSC_DATA_DIR = data;
   process.env.KSC_INVENTORY = LAB_INVENTORY;
-  delete process.env.DATABASE_URL;
-  closeDb();
+  await closeDatabase();
 });
-afterAll(() => {
-  closeDb();
+afterAll(async () => {
+  await closeDatabase();
   process.env = { ...env };
   rmSync(data, { recursive: true, force: true });
 });
