@@ -33,7 +33,7 @@ export function AccountView() {
         {m.hosts.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">No host is granted to you yet: ask an admin for a grant.</p>
         ) : (
-          <div className={`${t.wrap} max-w-3xl`}>
+          <div className={`${t.wrap} max-w-4xl`}>
             <table className={t.table} aria-label="Your role per host">
               <TableHead columns={['Host', 'Role', 'What it allows']} />
               <tbody>
@@ -45,7 +45,8 @@ export function AccountView() {
                     <td className={t.td}>
                       <Badge tone={h.role === 'admin' ? 'warn' : h.role === 'operator' ? 'info' : 'neutral'}>{h.role}</Badge>
                     </td>
-                    <td className={`${t.td} whitespace-normal text-zinc-600 dark:text-zinc-400`}>{ROLE_TEXT[h.role]}</td>
+                    {/* Not t.td: this one wraps. */}
+                    <td className="px-2 py-1.5 align-middle text-zinc-600 xl:px-2.5 dark:text-zinc-400">{ROLE_TEXT[h.role]}</td>
                   </tr>
                 ))}
               </tbody>

@@ -74,7 +74,7 @@ export function TokensPanel() {
         <TextField label="Token name" value={name} onChange={setName} placeholder="e.g. nightly backup" />
         <SelectField label="Role" value={role} onChange={setRole} empty={strongest ? `${strongest} (yours)` : '—'} options={roles.filter((r) => r !== strongest)} />
         <SelectField label="Expires in" value={expires} onChange={setExpires} options={EXPIRY} />
-        <div className="pb-5">
+        <div>
           <button type="submit" className={btn.primary} disabled={!name.trim() || create.isPending || !strongest}>
             {create.isPending ? 'Creating…' : 'Create token'}
           </button>
