@@ -46,7 +46,7 @@ async function open(page: Page, url: string, heading: string) {
 
 /** A screenshot once the sidebar's host list (streamed in after the page) is there too. */
 async function screenshot(page: Page, name: string) {
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'lab', exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('list', { name: 'Hosts' })).toBeVisible({ timeout: 60_000 });
   await page.screenshot({ path: shot(name) });
 }
 
@@ -126,6 +126,7 @@ test.describe('as an operator', () => {
       await expect(ops.getByRole('radio', { name })).toBeDisabled();
       await expect(ops.getByRole('radio', { name })).toHaveAttribute('title', reason);
     }
+    await expect(ops.getByText(`Greyed out: ${reason}.`)).toBeVisible();
     await expect(page.getByRole('button', { name: 'Delete snapshot ksc-roles-snap' })).toBeDisabled();
     await expect(page.getByRole('button', { name: 'Delete snapshot ksc-roles-snap' })).toHaveAccessibleDescription(reason);
     await expect(page.getByRole('region', { name: 'New snapshot' })).toBeVisible();

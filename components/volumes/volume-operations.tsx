@@ -49,6 +49,7 @@ export function VolumeOperations({ hostId, volume, initial }: { hostId: string; 
   const ops = (volume.encryption ? KEYLESS_OPS : OPS).filter((o) => gates[o].show);
   const usable = ops.filter((o) => !gates[o].disabled);
   const [op, setOp] = useState<Op>(initial && usable.includes(initial) ? initial : (usable[0] ?? 'resize'));
+  const reasons = [...new Set(ops.flatMap((o) => (gates[o].why ? [gates[o].why] : [])))];
   if (!usable.length) return null;
   return (
     <div className="grid gap-4 md:grid-cols-[10rem_1fr]">
@@ -58,21 +59,25 @@ export function VolumeOperations({ hostId, volume, initial }: { hostId: string; 
           clone, check, compare, rebase, commit, amend and internal snapshots are not offered. Resize (through libvirt), wipe and delete are.
         </p>
       )}
-      <div role="radiogroup" aria-label="Operation" className="flex flex-row flex-wrap gap-1 md:flex-col">
-        {ops.map((o) => (
-          <button
-            key={o}
-            type="button"
-            role="radio"
-            aria-checked={op === o}
-            onClick={() => setOp(o)}
-            disabled={gates[o].disabled}
-            title={gates[o].why ?? undefined}
-            className={`rounded px-2 py-1 text-left text-sm disabled:cursor-not-allowed disabled:opacity-50 ${op === o ? 'bg-sky-100 font-medium text-sky-900 dark:bg-sky-950 dark:text-sky-200' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'} ${o === 'wipe' || o === 'delete' ? 'text-red-800 dark:text-red-300' : ''}`}
-          >
-            {OP_LABEL[o]}
-          </button>
-        ))}
+      <div>
+        <div role="radiogroup" aria-label="Operation" className="flex flex-row flex-wrap gap-1 md:flex-col">
+          {ops.map((o) => (
+            <button
+              key={o}
+              type="button"
+              role="radio"
+              aria-checked={op === o}
+              onClick={() => setOp(o)}
+              disabled={gates[o].disabled}
+              title={gates[o].why ?? undefined}
+              className={`rounded px-2 py-1 text-left text-sm disabled:cursor-not-allowed disabled:opacity-50 ${op === o ? 'bg-sky-100 font-medium text-sky-900 dark:bg-sky-950 dark:text-sky-200' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'} ${o === 'wipe' || o === 'delete' ? 'text-red-800 dark:text-red-300' : ''}`}
+            >
+              {OP_LABEL[o]}
+            </button>
+          ))}
+        </div>
+        {/* The reason for the greyed-out ones, visible without hovering. */}
+        {reasons.length > 0 && <p className="mt-2 text-xs text-zinc-500 dark:text-zinc-400">Greyed out: {reasons.join('; ')}.</p>}
       </div>
       <div key={op} className="min-w-0">
         <OpForm op={op} hostId={hostId} v={volume} />
