@@ -257,9 +257,13 @@ describe('users and grants', () => {
     await grantsPOST(call('POST', '/api/grants', admin, { subjectKind: 'user', subject: 'acct-audited', role: 'viewer', hosts: ['lab'] }));
     // Records are appended after the answer: wait until they are there.
     let recs: Awaited<ReturnType<typeof queryAudit>> = [];
-    for (let i = 0; i < 50 && !recs.some((r) => r.operation === 'grant.create' && r.object?.includes('acct-audited')); i++) {
+    const all3 = () =>
+      recs.some((r) => r.operation === 'token.create' && r.object === record.id) &&
+      recs.some((r) => r.operation === 'user.create' && r.object === 'acct-audited') &&
+      recs.some((r) => r.operation === 'grant.create' && r.object?.includes('acct-audited'));
+    for (let i = 0; i < 100 && !all3(); i++) {
       await new Promise((r) => setTimeout(r, 50));
-      recs = await queryAudit({ limit: 200 });
+      recs = await queryAudit({ limit: 500 });
     }
     expect(recs.find((r) => r.operation === 'token.create' && r.object === record.id)).toMatchObject({ object_kind: 'token', result: 'ok', detail: { name: 'audited' } });
     expect(recs.find((r) => r.operation === 'user.create' && r.object === 'acct-audited')).toMatchObject({ object_kind: 'user', result: 'ok' });
