@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { domainApi } from '@/lib/api/domains';
+import { useGate } from '@/lib/api/me';
 import type { DiskDetailDto, DomainDetailDto } from '@/lib/schemas';
 import { field } from '@/components/ui/dialog';
 import { GuardedAction } from './guarded-action';
@@ -13,6 +14,8 @@ export function DetachDialog({ hostId, dom, disk, onClose }: { hostId: string; d
   const [persistent, setPersistent] = useState(disk.inConfig);
   const [deleteVolume, setDeleteVolume] = useState(false);
   const [key, setKey] = useState(0);
+  // Deleting the volume is guarded (its name typed): an admin's; an operator detaches only.
+  const del = useGate(hostId, 'DELETE /api/hosts/[host]/pools/[pool]/volumes/[volume]');
   const opts = { live, persistent, deleteVolume };
   const Options = (
     <fieldset className="space-y-1 rounded-md border border-zinc-200 p-2 dark:border-zinc-700">
@@ -31,11 +34,12 @@ export function DetachDialog({ hostId, dom, disk, onClose }: { hostId: string; d
           {!disk.inConfig && <span className="block text-xs text-zinc-500">Not in the persistent configuration.</span>}
         </span>
       </label>
-      {disk.volumeName && (
-        <label className="flex items-start gap-2 text-red-800 dark:text-red-300">
-          <input type="checkbox" className="mt-1" checked={deleteVolume} onChange={(e) => (setDeleteVolume(e.target.checked), setKey((k) => k + 1))} />
+      {disk.volumeName && del.show && (
+        <label className={`flex items-start gap-2 ${del.disabled ? 'text-zinc-400' : 'text-red-800 dark:text-red-300'}`} title={del.why ?? undefined}>
+          <input type="checkbox" className="mt-1" checked={deleteVolume} disabled={del.disabled} onChange={(e) => (setDeleteVolume(e.target.checked), setKey((k) => k + 1))} />
           <span>
             Also <strong>delete the volume</strong> {disk.volumePool}/{disk.volumeName} (refused if another VM uses it or other images are built on it)
+            {del.why && <span className="block text-xs">{del.why}</span>}
           </span>
         </label>
       )}

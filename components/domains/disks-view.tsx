@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { useGateFor } from '@/lib/api/me';
 import { pageHrefs } from '@/lib/api/paths';
 import { formatBytes } from '@/lib/format';
 import type { DiskDetailDto, DomainDetailDto } from '@/lib/schemas';
@@ -24,15 +25,21 @@ export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDt
   const [attachOpen, setAttachOpen] = useState(preset !== null);
   const [detach, setDetach] = useState<DiskDetailDto | null>(null);
   const [media, setMedia] = useState<DiskDetailDto | null>(null);
+  const gate = useGateFor(hostId);
+  const attach = gate('POST /api/hosts/[host]/domains/[vm]/disks');
+  const detachGate = gate('DELETE /api/hosts/[host]/domains/[vm]/disks/[target]');
+  const mediaGate = gate('PUT /api/hosts/[host]/domains/[vm]/disks/[target]/media');
   return (
     <section aria-label="Disks">
       <div className="mb-2 flex items-center justify-between">
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           {dom.disks.length} {dom.disks.length === 1 ? 'disk' : 'disks'} · <span title="Live: in the running VM. Persistent: in its configuration.">live / persistent shown per disk</span>
         </p>
-        <button type="button" className={btn.primary} onClick={() => setAttachOpen(true)}>
-          Attach disk…
-        </button>
+        {attach.show && (
+          <button type="button" className={btn.primary} onClick={() => setAttachOpen(true)} disabled={attach.disabled} title={attach.why ?? undefined}>
+            Attach disk…
+          </button>
+        )}
       </div>
       <div className={t.wrap}>
         <table className={t.table} aria-label={`Disks of ${dom.domain.name}`}>
@@ -76,14 +83,16 @@ export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDt
                 </td>
                 <td className={t.td}>
                   <span className="flex gap-1">
-                    {d.device === 'cdrom' && (
-                      <button type="button" className={btn.small} onClick={() => setMedia(d)}>
+                    {mediaGate.show && d.device === 'cdrom' && (
+                      <button type="button" className={btn.small} onClick={() => setMedia(d)} disabled={mediaGate.disabled} title={mediaGate.why ?? undefined}>
                         {d.source ? 'Eject…' : 'Insert…'}
                       </button>
                     )}
-                    <button type="button" className={btn.smallDanger} onClick={() => setDetach(d)} aria-label={`Detach ${d.target}`}>
-                      Detach…
-                    </button>
+                    {detachGate.show && (
+                      <button type="button" className={btn.smallDanger} onClick={() => setDetach(d)} disabled={detachGate.disabled} title={detachGate.why ?? undefined} aria-label={`Detach ${d.target}`}>
+                        Detach…
+                      </button>
+                    )}
                   </span>
                 </td>
               </tr>
@@ -91,7 +100,7 @@ export function DisksView({ hostId, dom }: { hostId: string; dom: DomainDetailDt
           </tbody>
         </table>
       </div>
-      {attachOpen && <AttachDialog hostId={hostId} dom={dom} open={attachOpen} onClose={() => setAttachOpen(false)} initial={preset} />}
+      {attachOpen && attach.show && !attach.disabled && <AttachDialog hostId={hostId} dom={dom} open={attachOpen} onClose={() => setAttachOpen(false)} initial={preset} />}
       {detach && <DetachDialog hostId={hostId} dom={dom} disk={detach} onClose={() => setDetach(null)} />}
       {media && <MediaDialog hostId={hostId} vm={dom.domain.name} disk={media} running={dom.domain.state === 'running'} onClose={() => setMedia(null)} />}
     </section>

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { domainApi } from '@/lib/api/domains';
+import { useGateFor, type Gate } from '@/lib/api/me';
 import type { DomainDetailDto, SnapshotDto } from '@/lib/schemas';
 import { Badge } from '@/components/ui/badge';
 import { CodePanel } from '@/components/ui/code-panel';
@@ -37,6 +38,9 @@ export function VmSnapshotTimeline({ hostId, dom }: { hostId: string; dom: Domai
   const [createOpen, setCreateOpen] = useState(false);
   const [revert, setRevert] = useState<SnapshotDto | null>(null);
   const [del, setDel] = useState<SnapshotDto | null>(null);
+  const gate = useGateFor(hostId);
+  const take = gate('POST /api/hosts/[host]/domains/[vm]/snapshots');
+  const gates = { revert: gate('POST /api/hosts/[host]/domains/[vm]/snapshots/[name]/revert'), del: gate('DELETE /api/hosts/[host]/domains/[vm]/snapshots/[name]') };
   const imageOnly = dom.disks.flatMap((disk) => disk.chain.flatMap((img) => img.imageSnapshots.filter((n) => !list.some((s) => s.name === n)).map((n) => ({ disk: disk.target, image: img.path, name: n }))));
   return (
     <section aria-label="Snapshots">
@@ -44,16 +48,18 @@ export function VmSnapshotTimeline({ hostId, dom }: { hostId: string; dom: Domai
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           {list.length} libvirt {list.length === 1 ? 'snapshot' : 'snapshots'}, oldest first{dom.snapshots.current ? ` · current: ${dom.snapshots.current}` : ''}
         </p>
-        <button type="button" className={btn.primary} onClick={() => setCreateOpen(true)}>
-          Take snapshot…
-        </button>
+        {take.show && (
+          <button type="button" className={btn.primary} onClick={() => setCreateOpen(true)} disabled={take.disabled} title={take.why ?? undefined}>
+            Take snapshot…
+          </button>
+        )}
       </div>
       {list.length === 0 ? (
         <p className="rounded-md border border-dashed border-zinc-300 p-4 text-sm text-zinc-600 dark:border-zinc-700">No libvirt snapshots yet. The VM’s state now is the only one.</p>
       ) : (
         <ol aria-label="Snapshot timeline" className="space-y-1">
           {list.map((s) => (
-            <SnapshotNode key={s.name} s={s} depth={d.get(s.name) ?? 0} onRevert={() => setRevert(s)} onDelete={() => setDel(s)} showHere={s.current} />
+            <SnapshotNode key={s.name} s={s} depth={d.get(s.name) ?? 0} gates={gates} onRevert={() => setRevert(s)} onDelete={() => setDel(s)} showHere={s.current} />
           ))}
         </ol>
       )}
@@ -112,7 +118,7 @@ export function VmSnapshotTimeline({ hostId, dom }: { hostId: string; dom: Domai
   );
 }
 
-function SnapshotNode({ s, depth, onRevert, onDelete, showHere }: { s: SnapshotDto; depth: number; onRevert: () => void; onDelete: () => void; showHere: boolean }) {
+function SnapshotNode({ s, depth, gates, onRevert, onDelete, showHere }: { s: SnapshotDto; depth: number; gates: { revert: Gate; del: Gate }; onRevert: () => void; onDelete: () => void; showHere: boolean }) {
   const pad = { paddingLeft: `${depth * 1.5}rem` };
   return (
     <>
@@ -144,12 +150,16 @@ function SnapshotNode({ s, depth, onRevert, onDelete, showHere }: { s: SnapshotD
             )}
           </div>
           <span className="flex gap-1">
-            <button type="button" className={btn.small} disabled={!s.canRevert} onClick={onRevert} aria-label={`Revert to ${s.name}`} title={s.revertBlocker ?? undefined}>
-              Revert…
-            </button>
-            <button type="button" className={btn.smallDanger} disabled={!s.canDelete} onClick={onDelete} aria-label={`Delete ${s.name}`} title={s.deleteBlocker ?? undefined}>
-              Delete…
-            </button>
+            {gates.revert.show && (
+              <button type="button" className={btn.small} disabled={gates.revert.disabled || !s.canRevert} onClick={onRevert} aria-label={`Revert to ${s.name}`} title={gates.revert.why ?? s.revertBlocker ?? undefined}>
+                Revert…
+              </button>
+            )}
+            {gates.del.show && (
+              <button type="button" className={btn.smallDanger} disabled={gates.del.disabled || !s.canDelete} onClick={onDelete} aria-label={`Delete ${s.name}`} title={gates.del.why ?? s.deleteBlocker ?? undefined}>
+                Delete…
+              </button>
+            )}
           </span>
         </div>
       </li>

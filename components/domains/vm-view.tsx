@@ -3,6 +3,7 @@
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { domainApi, useDomain } from '@/lib/api/domains';
+import { useGateFor } from '@/lib/api/me';
 import { formatBytes } from '@/lib/format';
 import { ObjectHistory } from '@/components/audit/object-history';
 import { Badge, stateTone } from '@/components/ui/badge';
@@ -26,6 +27,10 @@ export function VmView({ hostId, vm }: { hostId: string; vm: string }) {
   const search = useSearchParams();
   const tab = (['snapshots', 'xml', 'history'] as const).find((t) => t === search.get('tab')) ?? 'disks';
   const [power, setPower] = useState<Power | null>(null);
+  const gate = useGateFor(hostId);
+  const powerGate = gate('POST /api/hosts/[host]/domains/[vm]/power');
+  // Force off passes a typed-name guard: an admin's.
+  const forceOff = gate('POST /api/hosts/[host]/domains/[vm]/power', {}, { guarded: true });
   if (q.isPending) return <BodySkeleton label={`Loading ${vm}`} />;
   if (q.error) return <ErrorPanel title={`Could not read VM ${vm} on ${hostId}`} error={q.error} />;
   const dom = q.data;
@@ -40,18 +45,18 @@ export function VmView({ hostId, vm }: { hostId: string; vm: string }) {
           {d.vcpus} vCPU · {formatBytes(d.memory)} · {dom.disks.length} {dom.disks.length === 1 ? 'disk' : 'disks'} · {dom.snapshots.snapshots.length} snapshots
         </span>
         <span className="flex gap-1">
-          {!running && (
+          {powerGate.show && !running && (
             <button type="button" className={btn.small} onClick={() => setPower('start')}>
               Start…
             </button>
           )}
-          {running && (
+          {powerGate.show && running && (
             <button type="button" className={btn.small} onClick={() => setPower('shutdown')}>
               Shut down…
             </button>
           )}
-          {running && (
-            <button type="button" className={btn.smallDanger} onClick={() => setPower('destroy')}>
+          {forceOff.show && running && (
+            <button type="button" className={btn.smallDanger} onClick={() => setPower('destroy')} disabled={forceOff.disabled} title={forceOff.why ?? undefined}>
               Force off…
             </button>
           )}

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useHost } from '@/lib/api/hosts';
+import { useGate } from '@/lib/api/me';
 import { newPoolHref, usePools } from '@/lib/api/pools';
 import { pageHrefs } from '@/lib/api/paths';
 import { migrateVmdkHref } from '@/lib/api/vmdk-migration';
@@ -14,6 +15,7 @@ import { PageHeader, Section } from '@/components/ui/page-header';
 import { BodySkeleton, Skeleton } from '@/components/ui/skeleton';
 import { STATUS_LABEL, StatusDot } from '@/components/ui/status-dot';
 import { PoolsTable } from '@/components/pools/pools-table';
+import { GatedLink } from '@/components/auth/gated-link';
 import { HostProblem } from './host-problem';
 import { buttonCls } from '@/components/ui/styles';
 
@@ -70,9 +72,7 @@ export function HostView({ hostId }: { hostId: string }) {
             title="Storage pools"
             actions={
               <span className="flex gap-2">
-                <Link href={migrateVmdkHref(h.id)} className="rounded border border-zinc-300 bg-white px-3 py-1 text-sm font-medium text-zinc-800 hover:bg-zinc-50 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-100">
-                  Migrate from VMware…
-                </Link>
+                <MigrateLink hostId={h.id} />
                 <NewPoolLink hostId={h.id} />
               </span>
             }
@@ -93,11 +93,21 @@ export function HostView({ hostId }: { hostId: string }) {
   );
 }
 
-function NewPoolLink({ hostId }: { hostId: string }) {
+function MigrateLink({ hostId }: { hostId: string }) {
+  const gate = useGate(hostId, 'POST /api/hosts/[host]/pools/[pool]/volumes/[volume]/vmdk/[action]', { action: 'convert' });
   return (
-    <Link href={newPoolHref(hostId)} className={buttonCls('primary')}>
+    <GatedLink gate={gate} href={migrateVmdkHref(hostId)} className="rounded border border-zinc-300 bg-white px-3 py-1 text-sm font-medium text-zinc-800 hover:bg-zinc-50 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-100">
+      Migrate from VMware…
+    </GatedLink>
+  );
+}
+
+function NewPoolLink({ hostId }: { hostId: string }) {
+  const gate = useGate(hostId, 'POST /api/hosts/[host]/pools');
+  return (
+    <GatedLink gate={gate} href={newPoolHref(hostId)} className={buttonCls('primary')}>
       New pool
-    </Link>
+    </GatedLink>
   );
 }
 

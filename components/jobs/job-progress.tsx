@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { cancelJob, useJobStream } from '@/lib/api/jobs';
+import { useGates } from '@/lib/api/me';
 import { formatBytes } from '@/lib/format';
 import { TERMINAL_STATES, type JobDto } from '@/lib/schemas';
 import { Badge, type Tone } from '@/components/ui/badge';
@@ -78,6 +79,7 @@ export function JobProgress({ jobId, onDone }: { jobId: string; onDone?: (job: J
   const job = useJobStream(jobId);
   const [cancelError, setCancelError] = useState<unknown>(null);
   const [notified, setNotified] = useState(false);
+  const gate = useGates();
   if (job && TERMINAL_STATES.includes(job.state) && !notified) {
     setNotified(true);
     onDone?.(job);
@@ -89,7 +91,7 @@ export function JobProgress({ jobId, onDone }: { jobId: string; onDone?: (job: J
         <p className="truncate text-sm font-medium">{job.title}</p>
         <div className="flex items-center gap-2">
           <Badge tone={jobTone(job.state)}>{stateLabel(job)}</Badge>
-          {cancellable(job) && (
+          {cancellable(job) && gate(job.hostId, 'DELETE /api/jobs/[job]').show && (
             <button
               type="button"
               className="h-7 rounded border border-red-300 px-2 text-xs font-medium text-red-800 hover:bg-red-50 dark:border-red-800 dark:text-red-300"

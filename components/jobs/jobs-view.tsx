@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { cancelJob, useJobs } from '@/lib/api/jobs';
+import { useGates } from '@/lib/api/me';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorPanel } from '@/components/ui/error-panel';
@@ -13,6 +14,7 @@ import { cancellable, jobTone, ProgressBar, stateLabel } from './job-progress';
 /** Every job, newest first, from the database: live progress, cancel, outcome after reloads and restarts. */
 export function JobsView() {
   const q = useJobs();
+  const gate = useGates();
   const [err, setErr] = useState<unknown>(null);
   return (
     <>
@@ -66,9 +68,11 @@ export function JobsView() {
                   <td className={`${t.td} tabular-nums`}>{j.createdAt.slice(0, 19).replace('T', ' ')}</td>
                   <td className={`${t.td} tabular-nums`}>{duration(j.startedAt, j.finishedAt)}</td>
                   <td className={t.td}>
-                    {cancellable(j) && (
+                    {cancellable(j) && gate(j.hostId, 'DELETE /api/jobs/[job]').show && (
                       <button
                         type="button"
+                        disabled={gate(j.hostId, 'DELETE /api/jobs/[job]').disabled}
+                        title={gate(j.hostId, 'DELETE /api/jobs/[job]').why ?? undefined}
                         aria-label={`Cancel ${j.title}`}
                         className="h-7 rounded border border-red-300 px-2 text-xs font-medium text-red-800 hover:bg-red-50 dark:border-red-800 dark:text-red-300"
                         onClick={() => cancelJob(j.id).then(() => q.refetch(), setErr)}

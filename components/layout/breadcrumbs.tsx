@@ -15,6 +15,8 @@ function crumbsFor(pathname: string): Crumb[] {
   const crumbs: Crumb[] = [{ label: 'Overview', href: pageHrefs.overview() }];
   const [a, host, b, pool, c, vol] = seg;
   if (a === 'audit') return [...crumbs, { label: 'Audit log', href: pageHrefs.audit() }];
+  if (a === 'account') return [...crumbs, { label: 'Your account', href: pageHrefs.account() }];
+  if (a === 'admin' && host === 'users') return [...crumbs, { label: 'Users', href: pageHrefs.users() }];
   if (a !== 'hosts' || host === undefined) return crumbs;
   crumbs.push({ label: host, href: pageHrefs.host(host) });
   if (b === 'new-pool') crumbs.push({ label: 'New pool', href: pathname });

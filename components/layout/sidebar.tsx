@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useHosts } from '@/lib/api/hosts';
 import { hostKeys } from '@/lib/api/keys';
+import { useIsConsoleAdmin } from '@/lib/api/me';
 import { poolsQuery } from '@/lib/api/pools';
 import { pageHrefs } from '@/lib/api/paths';
 import { naturalCompare } from '@/lib/natural-sort';
@@ -26,6 +27,7 @@ export function SidebarSkeleton() {
 export function Sidebar() {
   const pathname = usePathname();
   const hosts = useHosts();
+  const consoleAdmin = useIsConsoleAdmin();
   const headingId = useId();
   return (
     <nav aria-label="Main" className="flex h-full flex-col gap-4 overflow-y-auto px-2 py-3 text-sm">
@@ -70,6 +72,13 @@ export function Sidebar() {
             Audit log
           </NavLink>
         </li>
+        {consoleAdmin && (
+          <li>
+            <NavLink href={pageHrefs.users()} current={pathname === pageHrefs.users()}>
+              Users
+            </NavLink>
+          </li>
+        )}
       </ul>
     </nav>
   );

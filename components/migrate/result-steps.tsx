@@ -7,6 +7,7 @@ import { useDomains } from '@/lib/api/domains';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
 import { pageHrefs } from '@/lib/api/paths';
 import { busForAdapter, vmdkCompare, vmdkDelete } from '@/lib/api/vmdk-migration';
+import { useGate } from '@/lib/api/me';
 import { guardOf, routeGuardError } from '@/lib/api/errors';
 import { volumeQuery } from '@/lib/api/volumes';
 import { formatBytes } from '@/lib/format';
@@ -206,6 +207,7 @@ function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; 
   const [error, setError] = useState<unknown>(null);
   const [deleted, setDeleted] = useState<string[] | null>(null);
   const names = guardVolumes(guard?.affected) ?? [source.name];
+  const gate = useGate(hostId, 'POST /api/hosts/[host]/pools/[pool]/volumes/[volume]/vmdk/[action]', { action: 'delete' });
 
   async function open() {
     setBusy(true);
@@ -236,6 +238,7 @@ function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; 
     }
   }
 
+  if (!gate.show) return null;
   return (
     <section aria-label="Delete the source" className="space-y-2 rounded-md border border-red-200 p-3 dark:border-red-900">
       <h3 className="text-sm font-semibold text-red-800 dark:text-red-300">Delete the source vmdk (optional)</h3>
@@ -249,7 +252,7 @@ function DeleteSource({ hostId, source, inspect, identical }: { hostId: string; 
             Frees {formatBytes(inspect.info?.actualSize ?? inspect.volume.allocation)} in {source.pool}. Keep it until the migrated VM boots.
           </p>
           {identical === false && <Note tone="danger">The comparison found differences: keep the source.</Note>}
-          <Button kind="danger" onClick={open} disabled={identical === false || busy}>
+          <Button kind="danger" onClick={open} disabled={gate.disabled || identical === false || busy} title={gate.why ?? undefined}>
             Delete source…
           </Button>
           {error != null && <ErrorPanel title="Could not prepare the delete" error={error} />}

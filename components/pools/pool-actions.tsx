@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { previewPoolAction, previewPoolAutostart, usePoolAction, usePoolAutostart, type PoolAction } from '@/lib/api/pools';
+import { useGate } from '@/lib/api/me';
 import { useVolumes } from '@/lib/api/volumes';
 import { mountsSource } from '@/lib/pool-types';
 import type { PoolDto } from '@/lib/schemas';
@@ -12,6 +13,8 @@ import { ActionDialog } from './action-dialog';
 import { PoolDeleteDialog } from './pool-delete-dialog';
 import { Button } from '@/components/ui/button';
 import { Note } from '@/components/ui/note';
+
+const POOL = '/api/hosts/[host]/pools/[pool]';
 
 type Pending = { kind: 'action'; action: PoolAction } | { kind: 'autostart'; enabled: boolean } | { kind: 'delete' };
 
@@ -38,6 +41,12 @@ export function PoolActions({ hostId, pool: p, compact, onDeleted }: { hostId: s
     setPending(x);
     if (menu.current) menu.current.open = false;
   };
+  const lifecycle = useGate(hostId, `POST ${POOL}/[action]`, { action: running ? 'stop' : 'start' });
+  const build = useGate(hostId, `POST ${POOL}/[action]`, { action: 'build' });
+  const autostart = useGate(hostId, `PUT ${POOL}/autostart`);
+  const del = useGate(hostId, `DELETE ${POOL}`);
+  // A viewer sees no pool actions at all (lib/api/me.ts gateOf).
+  if (![lifecycle, build, autostart, del].some((g) => g.show)) return null;
   const buttons = (
     <>
       {running ? (
@@ -46,13 +55,21 @@ export function PoolActions({ hostId, pool: p, compact, onDeleted }: { hostId: s
         <Button onClick={() => open({ kind: 'action', action: 'start' })}>Start</Button>
       )}
       {running && <Button onClick={() => open({ kind: 'action', action: 'refresh' })}>Refresh</Button>}
-      {!running && <Button onClick={() => open({ kind: 'action', action: 'build' })}>Build</Button>}
-      <Button onClick={() => open({ kind: 'autostart', enabled: !p.autostart })} title={p.autostart ? 'Starts when the host boots' : 'Does not start when the host boots'}>
-        {p.autostart ? 'Autostart: on' : 'Autostart: off'}
-      </Button>
-      <Button kind="danger" onClick={() => open({ kind: 'delete' })} disabled={!p.persistent && !running}>
-        Delete…
-      </Button>
+      {!running && build.show && (
+        <Button onClick={() => open({ kind: 'action', action: 'build' })} disabled={build.disabled} title={build.why ?? undefined}>
+          Build
+        </Button>
+      )}
+      {autostart.show && (
+        <Button onClick={() => open({ kind: 'autostart', enabled: !p.autostart })} disabled={autostart.disabled} title={autostart.why ?? (p.autostart ? 'Starts when the host boots' : 'Does not start when the host boots')}>
+          {p.autostart ? 'Autostart: on' : 'Autostart: off'}
+        </Button>
+      )}
+      {del.show && (
+        <Button kind="danger" onClick={() => open({ kind: 'delete' })} disabled={del.disabled || (!p.persistent && !running)} title={del.why ?? undefined}>
+          Delete…
+        </Button>
+      )}
     </>
   );
   return (

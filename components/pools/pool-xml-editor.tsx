@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { usePoolXml, usePoolXmlPut, type PoolXmlPutDto } from '@/lib/api/pools';
+import { useGate } from '@/lib/api/me';
 import { CodePanel } from '@/components/ui/code-panel';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -25,6 +26,7 @@ export function PoolXmlEditor({ hostId, pool }: { hostId: string; pool: string }
   const [draft, setDraft] = useState<string | null>(null);
   const [review, setReview] = useState<PoolXmlPutDto | null>(null);
   const [applied, setApplied] = useState<PoolXmlPutDto | null>(null);
+  const edit = useGate(hostId, 'PUT /api/hosts/[host]/pools/[pool]/xml');
   if (q.isPending) return <Skeleton className="h-64 w-full" />;
   if (q.error) return <ErrorPanel title={`Could not read the XML of ${pool}`} error={q.error} />;
   const base = stripRuntime(q.data.inactiveXml ?? q.data.xml);
@@ -39,20 +41,22 @@ export function PoolXmlEditor({ hostId, pool }: { hostId: string; pool: string }
             <p>{applied.note}</p>
           </Note>
         )}
-        <div className="flex items-center gap-2">
-          <Button
-            onClick={() => {
-              setDraft(base);
-              setApplied(null);
-              put.reset();
-            }}
-            disabled={q.data.inactiveXml === null}
-            title={q.data.inactiveXml === null ? 'A transient pool has no definition to edit' : undefined}
-          >
-            Edit XML
-          </Button>
-          {q.data.inactiveXml === null && <span className="text-xs text-zinc-500">Transient pool: nothing to edit.</span>}
-        </div>
+        {edit.show && (
+          <div className="flex items-center gap-2">
+            <Button
+              onClick={() => {
+                setDraft(base);
+                setApplied(null);
+                put.reset();
+              }}
+              disabled={edit.disabled || q.data.inactiveXml === null}
+              title={edit.why ?? (q.data.inactiveXml === null ? 'A transient pool has no definition to edit' : undefined)}
+            >
+              Edit XML
+            </Button>
+            {q.data.inactiveXml === null && <span className="text-xs text-zinc-500">Transient pool: nothing to edit.</span>}
+          </div>
+        )}
         <p className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{q.data.command}</p>
         <CodePanel title={q.data.state === 'running' ? 'Pool XML (live)' : 'Pool XML'} code={q.data.xml} />
         {differs && (

@@ -3,6 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { hostKeys } from '@/lib/api/keys';
+import { useGateFor } from '@/lib/api/me';
 import { deleteVolume, volumeOperation } from '@/lib/api/volume-ops';
 import type { CheckResult } from '@/lib/schemas';
 import { formCls as f } from './form-cls';
@@ -20,6 +21,9 @@ export function BulkActions({ hostId, pool, names, onClear }: { hostId: string; 
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  const gate = useGateFor(hostId);
+  const check = gate('POST /api/hosts/[host]/pools/[pool]/volumes/[volume]/[op]', { op: 'check' });
+  const del = gate('DELETE /api/hosts/[host]/pools/[pool]/volumes/[volume]');
   const phrase = `delete ${names.length} volume${names.length === 1 ? '' : 's'}`;
 
   async function each(fn: (n: string) => Promise<string>) {
@@ -41,12 +45,16 @@ export function BulkActions({ hostId, pool, names, onClear }: { hostId: string; 
     <div role="region" aria-label="Selected volumes" className="space-y-2 rounded-md border border-sky-200 bg-sky-50/60 p-2 text-sm dark:border-sky-900 dark:bg-sky-950/30">
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{names.length} selected</span>
-        <button type="button" className={f.button} disabled={busy} onClick={() => each(async (n) => ((await volumeOperation(hostId, pool, n, 'check', {})).result as CheckResult).verdict)}>
-          Check selected
-        </button>
-        <button type="button" className={f.danger} disabled={busy} onClick={() => setMode('delete')}>
-          Delete selected…
-        </button>
+        {check.show && (
+          <button type="button" className={f.button} disabled={busy || check.disabled} title={check.why ?? undefined} onClick={() => each(async (n) => ((await volumeOperation(hostId, pool, n, 'check', {})).result as CheckResult).verdict)}>
+            Check selected
+          </button>
+        )}
+        {del.show && (
+          <button type="button" className={f.danger} disabled={busy || del.disabled} title={del.why ?? undefined} onClick={() => setMode('delete')}>
+            Delete selected…
+          </button>
+        )}
         <button type="button" className={f.button} onClick={onClear}>
           Clear selection
         </button>

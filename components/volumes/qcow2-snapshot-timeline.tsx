@@ -1,9 +1,12 @@
 'use client';
 
 import { useState } from 'react';
+import { useGateFor } from '@/lib/api/me';
 import { applySnapshot, createSnapshot, deleteSnapshot, useSnapshots } from '@/lib/api/volume-ops';
 import { formatBytes } from '@/lib/format';
 import type { VolumeDto } from '@/lib/schemas';
+
+const V = '/api/hosts/[host]/pools/[pool]/volumes/[volume]';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { formCls as f } from './form-cls';
 import { OperationRunner } from './operation-runner';
@@ -17,6 +20,10 @@ export function Qcow2SnapshotTimeline({ hostId, v }: { hostId: string; v: Volume
   const q = useSnapshots(hostId, v.pool, v.name, v.format === 'qcow2');
   const [name, setName] = useState('');
   const [selected, setSelected] = useState<{ snap: string; action: 'apply' | 'delete' } | null>(null);
+  const gate = useGateFor(hostId);
+  const create = gate(`POST ${V}/snapshots`);
+  const apply = gate(`POST ${V}/snapshots/[snapshot]/apply`);
+  const remove = gate(`DELETE ${V}/snapshots/[snapshot]`);
   if (v.format !== 'qcow2') return <p className="text-sm text-zinc-600 dark:text-zinc-400">Only qcow2 images hold internal snapshots.</p>;
   if (q.error) return <ErrorPanel title="Could not list the snapshots" error={q.error} />;
   const snaps = q.data?.snapshots ?? [];
@@ -40,12 +47,16 @@ export function Qcow2SnapshotTimeline({ hostId, v }: { hostId: string; v: Volume
                   id {s.id} · VM state {formatBytes(s.vmStateSize)} · guest clock {s.vmClock}
                 </p>
                 <div className="mt-1 flex gap-2">
-                  <button type="button" className="text-xs font-medium text-sky-700 hover:underline dark:text-sky-400" onClick={() => setSelected({ snap: s.name, action: 'apply' })} aria-label={`Revert to ${s.name}`}>
-                    Revert to this
-                  </button>
-                  <button type="button" className="text-xs font-medium text-red-700 hover:underline dark:text-red-400" onClick={() => setSelected({ snap: s.name, action: 'delete' })} aria-label={`Delete snapshot ${s.name}`}>
-                    Delete
-                  </button>
+                  {apply.show && (
+                    <button type="button" className="text-xs font-medium text-sky-700 hover:underline disabled:cursor-not-allowed disabled:text-zinc-400 disabled:no-underline dark:text-sky-400" onClick={() => setSelected({ snap: s.name, action: 'apply' })} disabled={apply.disabled} title={apply.why ?? undefined} aria-label={`Revert to ${s.name}`}>
+                      Revert to this
+                    </button>
+                  )}
+                  {remove.show && (
+                    <button type="button" className="text-xs font-medium text-red-700 hover:underline disabled:cursor-not-allowed disabled:text-zinc-400 disabled:no-underline dark:text-red-400" onClick={() => setSelected({ snap: s.name, action: 'delete' })} disabled={remove.disabled} title={remove.why ?? undefined} aria-label={`Delete snapshot ${s.name}`}>
+                      Delete
+                    </button>
+                  )}
                 </div>
               </li>
             ))}
@@ -75,7 +86,7 @@ export function Qcow2SnapshotTimeline({ hostId, v }: { hostId: string; v: Volume
               Close
             </button>
           </section>
-        ) : (
+        ) : !create.show ? null : (
           <section aria-label="New snapshot" className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
             <h3 className="mb-2 text-sm font-semibold">New internal snapshot</h3>
             <OperationRunner hostId={hostId} label="Create snapshot" body={() => (name ? { name } : 'Name the snapshot')} call={(b) => createSnapshot(hostId, v.pool, v.name, b)} onDone={() => void q.refetch()}>

@@ -3,9 +3,10 @@
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
+import { useGateFor } from '@/lib/api/me';
 import { apiPaths, pageHrefs } from '@/lib/api/paths';
 import type { VolumeDto } from '@/lib/schemas';
-import { KEYLESS_OPS, OP_LABEL, VOLUME_OPS, type VolumeOp } from './volume-operations';
+import { KEYLESS_OPS, OP_LABEL, opGate, VOLUME_OPS, type VolumeOp } from './volume-operations';
 
 /**
  * A row's actions in the volume table: each opens the volume page with that operation's form
@@ -18,7 +19,10 @@ export function RowMenu({ hostId, pool, v }: { hostId: string; pool: string; v: 
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const id = useId();
-  const ops: readonly VolumeOp[] = v.encryption ? KEYLESS_OPS : VOLUME_OPS;
+  const gate = useGateFor(hostId);
+  // The one rule (lib/api/me.ts gateOf): a viewer's menu has Open only; an operator's shows an admin's operations disabled, with the reason.
+  const ops = (v.encryption ? KEYLESS_OPS : VOLUME_OPS).map((op: VolumeOp) => ({ op, gate: opGate(gate, op) })).filter((o) => o.gate.show);
+  const download = gate('GET /api/hosts/[host]/pools/[pool]/volumes/[volume]/content');
 
   useEffect(() => {
     if (!at) return;
@@ -85,14 +89,22 @@ export function RowMenu({ hostId, pool, v }: { hostId: string; pool: string; v: 
             <Link role="menuitem" href={page} className={item}>
               Open
             </Link>
-            {ops.map((op) => (
-              <Link key={op} role="menuitem" href={`${page}?op=${op}`} className={`${item} ${op === 'wipe' || op === 'delete' ? 'text-red-800 dark:text-red-300' : ''}`}>
-                {OP_LABEL[op]}…
-              </Link>
-            ))}
-            <a role="menuitem" href={`${apiPaths.volume(hostId, pool, v.name)}/content`} download={v.name} className={item}>
-              Download
-            </a>
+            {ops.map(({ op, gate: g }) =>
+              g.disabled ? (
+                <span key={op} role="menuitem" aria-disabled="true" tabIndex={-1} title={g.why ?? undefined} className={`${item} cursor-not-allowed text-zinc-400 dark:text-zinc-500`}>
+                  {OP_LABEL[op]}…
+                </span>
+              ) : (
+                <Link key={op} role="menuitem" href={`${page}?op=${op}`} className={`${item} ${op === 'wipe' || op === 'delete' ? 'text-red-800 dark:text-red-300' : ''}`}>
+                  {OP_LABEL[op]}…
+                </Link>
+              ),
+            )}
+            {download.show && !download.disabled && (
+              <a role="menuitem" href={`${apiPaths.volume(hostId, pool, v.name)}/content`} download={v.name} className={item}>
+                Download
+              </a>
+            )}
           </div>,
           document.body,
         )}

@@ -3,10 +3,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { hostKeys, jobKeys } from '@/lib/api/keys';
+import { useGate } from '@/lib/api/me';
 import { apiPaths } from '@/lib/api/paths';
 import { formatBytes } from '@/lib/format';
 import { formCls as f } from './form-cls';
 import { UPLOAD_HEADER } from '@/lib/api/request-headers';
+
+const CONTENT = '/api/hosts/[host]/pools/[pool]/volumes/[volume]/content';
 
 /**
  * Upload a file into a new volume of the pool: the browser streams it (XMLHttpRequest, for
@@ -17,6 +20,7 @@ export function UploadButton({ hostId, pool }: { hostId: string; pool: string })
   const input = useRef<HTMLInputElement>(null);
   const xhr = useRef<XMLHttpRequest | null>(null);
   const [state, setState] = useState<{ name: string; sent: number; total: number; status: 'sending' | 'done' | 'failed' | 'aborted'; message?: string } | null>(null);
+  const gate = useGate(hostId, `PUT ${CONTENT}`);
 
   function start(file: File) {
     const req = new XMLHttpRequest();
@@ -44,10 +48,11 @@ export function UploadButton({ hostId, pool }: { hostId: string; pool: string })
   }
 
   const pct = state && state.total ? (state.sent / state.total) * 100 : 0;
+  if (!gate.show) return null;
   return (
     <span className="flex items-center gap-2">
       <input ref={input} type="file" className="sr-only" aria-label="File to upload" onChange={(e) => e.target.files?.[0] && start(e.target.files[0])} />
-      <button type="button" className={f.button} onClick={() => input.current?.click()} disabled={state?.status === 'sending'}>
+      <button type="button" className={f.button} onClick={() => input.current?.click()} disabled={gate.disabled || state?.status === 'sending'} title={gate.why ?? undefined}>
         Upload…
       </button>
       {state && (
@@ -70,6 +75,15 @@ export function UploadButton({ hostId, pool }: { hostId: string; pool: string })
 
 /** A plain link: the browser streams `GET …/content` (virsh vol-download) to a file. */
 export function DownloadLink({ hostId, pool, vol }: { hostId: string; pool: string; vol: string }) {
+  // A volume's contents are not a viewer's to take.
+  const gate = useGate(hostId, `GET ${CONTENT}`);
+  if (!gate.show) return null;
+  if (gate.disabled)
+    return (
+      <button type="button" className={f.button} disabled title={gate.why ?? undefined}>
+        Download
+      </button>
+    );
   return (
     <a href={`${apiPaths.volume(hostId, pool, vol)}/content`} download={vol} className={f.button}>
       Download

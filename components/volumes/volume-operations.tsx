@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { useGateFor, type Gate } from '@/lib/api/me';
 import { migrateVmdkHref } from '@/lib/api/vmdk-migration';
 import { deleteVolume, volumeOperation } from '@/lib/api/volume-ops';
 import { usePools } from '@/lib/api/pools';
@@ -34,10 +35,22 @@ export const OP_LABEL: Record<Op, string> = {
   delete: 'Delete',
 };
 
+const V = '/api/hosts/[host]/pools/[pool]/volumes/[volume]';
+
+/** The role an operation's button needs: the permission table's, for the call it makes (lib/api/me.ts gateOf decides what shows). */
+export function opGate(gate: ReturnType<typeof useGateFor>, op: VolumeOp): Gate {
+  return op === 'delete' ? gate(`DELETE ${V}`) : gate(`POST ${V}/[op]`, { op });
+}
+
 /** The volume page's operations: pick one, fill its form, preview the exact commands, confirm, run. */
 export function VolumeOperations({ hostId, volume, initial }: { hostId: string; volume: VolumeDto; initial?: VolumeOp }) {
-  const ops = volume.encryption ? KEYLESS_OPS : OPS;
-  const [op, setOp] = useState<Op>(initial && ops.includes(initial) ? initial : 'resize');
+  const gate = useGateFor(hostId);
+  const gates = Object.fromEntries(VOLUME_OPS.map((o) => [o, opGate(gate, o)])) as Record<Op, Gate>;
+  const ops = (volume.encryption ? KEYLESS_OPS : OPS).filter((o) => gates[o].show);
+  const usable = ops.filter((o) => !gates[o].disabled);
+  const [op, setOp] = useState<Op>(initial && usable.includes(initial) ? initial : (usable[0] ?? 'resize'));
+  const reasons = [...new Set(ops.flatMap((o) => (gates[o].why ? [gates[o].why] : [])))];
+  if (!usable.length) return null;
   return (
     <div className="grid gap-4 md:grid-cols-[10rem_1fr]">
       {volume.encryption && (
@@ -46,19 +59,25 @@ export function VolumeOperations({ hostId, volume, initial }: { hostId: string; 
           clone, check, compare, rebase, commit, amend and internal snapshots are not offered. Resize (through libvirt), wipe and delete are.
         </p>
       )}
-      <div role="radiogroup" aria-label="Operation" className="flex flex-row flex-wrap gap-1 md:flex-col">
-        {ops.map((o) => (
-          <button
-            key={o}
-            type="button"
-            role="radio"
-            aria-checked={op === o}
-            onClick={() => setOp(o)}
-            className={`rounded px-2 py-1 text-left text-sm ${op === o ? 'bg-sky-100 font-medium text-sky-900 dark:bg-sky-950 dark:text-sky-200' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'} ${o === 'wipe' || o === 'delete' ? 'text-red-800 dark:text-red-300' : ''}`}
-          >
-            {OP_LABEL[o]}
-          </button>
-        ))}
+      <div>
+        <div role="radiogroup" aria-label="Operation" className="flex flex-row flex-wrap gap-1 md:flex-col">
+          {ops.map((o) => (
+            <button
+              key={o}
+              type="button"
+              role="radio"
+              aria-checked={op === o}
+              onClick={() => setOp(o)}
+              disabled={gates[o].disabled}
+              title={gates[o].why ?? undefined}
+              className={`rounded px-2 py-1 text-left text-sm disabled:cursor-not-allowed disabled:opacity-50 ${op === o ? 'bg-sky-100 font-medium text-sky-900 dark:bg-sky-950 dark:text-sky-200' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'} ${o === 'wipe' || o === 'delete' ? 'text-red-800 dark:text-red-300' : ''}`}
+            >
+              {OP_LABEL[o]}
+            </button>
+          ))}
+        </div>
+        {/* The reason for the greyed-out ones, visible without hovering. */}
+        {reasons.length > 0 && <p className="mt-2 text-xs text-zinc-500 dark:text-zinc-400">Greyed out: {reasons.join('; ')}.</p>}
       </div>
       <div key={op} className="min-w-0">
         <OpForm op={op} hostId={hostId} v={volume} />
@@ -109,18 +128,22 @@ function OpForm({ op, hostId, v }: { op: Op; hostId: string; v: VolumeDto }) {
 function ResizeForm({ hostId, v }: { hostId: string; v: VolumeDto }) {
   const [size, setSize] = useState('');
   const n = parseSize(size);
+  // Growing is an operator's; a shrink passes a typed-name guard, an admin's.
+  const shrink = useGateFor(hostId)(`POST ${V}/[op]`, { op: 'resize' }, { guarded: true });
+  const shrinking = n !== null && n < v.capacity;
   return (
     <OperationRunner
       hostId={hostId}
       label="Resize"
-      body={() => (n === null ? 'Enter a size such as 20G' : { capacity: n })}
+      body={() => (n === null ? 'Enter a size such as 20G' : shrinking && shrink.disabled ? `Shrinking: ${shrink.why}` : { capacity: n })}
       call={(b) => volumeOperation(hostId, v.pool, v.name, 'resize', b)}
     >
       <label className={f.label}>
         New capacity (now {formatBytes(v.capacity)})
         <input className={f.input} value={size} onChange={(e) => setSize(e.target.value)} placeholder="e.g. 20G" aria-label="New capacity" />
       </label>
-      {n !== null && n < v.capacity && (
+      {shrinking && shrink.disabled && <p className="text-sm font-medium text-amber-800 dark:text-amber-300">Shrinking: {shrink.why}. Growing is yours to do.</p>}
+      {shrinking && !shrink.disabled && (
         <p role="alert" className="text-sm font-medium text-red-800 dark:text-red-300">
           Shrinking cuts off the end of the disk. Shrink the filesystem and partition inside the guest first — otherwise data is lost. You will be asked to type the volume’s name.
         </p>

@@ -1,13 +1,14 @@
 'use client';
 
-import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect } from 'react';
+import { useCanWrite, useGate } from '@/lib/api/me';
 import { migrateVmdkHref } from '@/lib/api/vmdk-migration';
 import { useVolume } from '@/lib/api/volumes';
 import { formatBytes, formatCount } from '@/lib/format';
 import type { ImageInfoDto, VolumeDto } from '@/lib/schemas';
 import { ObjectHistory } from '@/components/audit/object-history';
+import { GatedLink } from '@/components/auth/gated-link';
 import { Badge } from '@/components/ui/badge';
 import { CapacityBar } from '@/components/ui/capacity-bar';
 import { CodePanel } from '@/components/ui/code-panel';
@@ -38,6 +39,8 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
   const tab = TABS.find((t) => t.id === search.get('tab'))?.id ?? 'overview';
   const initialOp = isVolumeOp(opParam) ? opParam : undefined;
   const loaded = q.data !== undefined;
+  const canWrite = useCanWrite(hostId);
+  const migrate = useGate(hostId, 'POST /api/hosts/[host]/pools/[pool]/volumes/[volume]/vmdk/[action]', { action: 'convert' });
   useEffect(() => {
     if (loaded && initialOp) document.getElementById('operations')?.scrollIntoView({ block: 'start' });
   }, [loaded, initialOp]);
@@ -65,9 +68,9 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
         {d.overlays.length > 0 && <Badge tone="warn">{d.overlays.length === 1 ? '1 overlay' : `${d.overlays.length} overlays`} depend on it</Badge>}
         <span className="truncate font-mono text-xs">{v.path}</span>
         {(v.format === 'vmdk' || img?.format === 'vmdk' || /\.vmdk$/i.test(v.name)) && (
-          <Link href={migrateVmdkHref(hostId, { pool, name: v.name })} className="rounded border border-sky-700 bg-sky-700 px-2 py-0.5 text-xs font-medium text-white hover:bg-sky-800">
+          <GatedLink gate={migrate} href={migrateVmdkHref(hostId, { pool, name: v.name })} className="rounded border border-sky-700 bg-sky-700 px-2 py-0.5 text-xs font-medium text-white hover:bg-sky-800">
             Migrate to qcow2…
-          </Link>
+          </GatedLink>
         )}
       </PageHeader>
 
@@ -87,9 +90,12 @@ export function VolumeView({ hostId, pool, vol }: { hostId: string; pool: string
               </Section>
             </div>
 
-            <Section id="operations" title="Operations" actions={<DownloadLink hostId={hostId} pool={pool} vol={v.name} />}>
-              <VolumeOperations hostId={hostId} volume={v} initial={initialOp} />
-            </Section>
+            {/* A viewer changes nothing and downloads nothing (lib/api/me.ts gateOf): no operations at all. */}
+            {canWrite && (
+              <Section id="operations" title="Operations" actions={<DownloadLink hostId={hostId} pool={pool} vol={v.name} />}>
+                <VolumeOperations hostId={hostId} volume={v} initial={initialOp} />
+              </Section>
+            )}
 
             {v.encryption ? (
               <Section title="Internal snapshots and allocation map">

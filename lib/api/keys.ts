@@ -38,3 +38,16 @@ export const auditKeys = {
 
 /** The signed-in user (GET /api/me). */
 export const meKey = ['me'] as const;
+
+/** My sessions and API tokens (/account); users, grants and a user's sessions (/admin/users). */
+export const accountKeys = {
+  all: ['account'] as const,
+  sessions: () => [...accountKeys.all, 'sessions'] as const,
+  tokens: () => [...accountKeys.all, 'tokens'] as const,
+};
+export const adminKeys = {
+  all: ['admin'] as const,
+  users: () => [...adminKeys.all, 'users'] as const,
+  grants: () => [...adminKeys.all, 'grants'] as const,
+  userSessions: (user: string) => [...adminKeys.all, 'sessions', user] as const,
+};

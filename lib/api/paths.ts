@@ -27,6 +27,16 @@ export const apiPaths = {
   me: () => '/api/me',
   login: () => '/api/auth/login',
   logout: () => '/api/auth/logout',
+  mySessions: () => '/api/me/sessions',
+  mySession: (id: string) => `/api/me/sessions/${e(id)}`,
+  tokens: () => '/api/tokens',
+  token: (id: string) => `/api/tokens/${e(id)}`,
+  users: () => '/api/users',
+  user: (u: string) => `/api/users/${e(u)}`,
+  userSessions: (u: string) => `/api/users/${e(u)}/sessions`,
+  userSession: (u: string, id: string) => `/api/users/${e(u)}/sessions/${e(id)}`,
+  grants: () => '/api/grants',
+  grant: (id: string) => `/api/grants/${e(id)}`,
 };
 
 function withQuery(path: string, q: Readonly<Record<string, string | number | undefined>>): string {
@@ -46,6 +56,8 @@ export const pageHrefs = {
   chains: (h: string) => `/hosts/${e(h)}/chains`,
   jobs: () => '/jobs',
   audit: (q: Readonly<Record<string, string | undefined>> = {}) => withQuery('/audit', q),
+  account: () => '/account',
+  users: () => '/admin/users',
   login: (next?: string) => (next && next !== '/' ? `/login?next=${e(next)}` : '/login'),
 };
 

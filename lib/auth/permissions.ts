@@ -38,7 +38,7 @@ const P = `${H}/pools/[pool]`;
 const V = `${P}/volumes/[volume]`;
 const D = `${H}/domains/[vm]`;
 
-export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
+const TABLE = {
   // Identity
   'POST /api/auth/login': pub,
   'POST /api/auth/logout': signedIn,
@@ -119,7 +119,12 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'PUT /api/[...path]': pub,
   'PATCH /api/[...path]': pub,
   'DELETE /api/[...path]': pub,
-};
+} as const satisfies Readonly<Record<string, RoutePermission>>;
+
+export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = TABLE;
+
+/** `METHOD pattern` of a route in the table: what the UI's `useGate` takes, so a misspelt route fails to compile. */
+export type RouteKey = keyof typeof TABLE;
 
 export const permissionKey = (method: string, pattern: string) => `${method.toUpperCase()} ${pattern}`;
 

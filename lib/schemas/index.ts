@@ -9,3 +9,4 @@ export * from './vmdk-migration';
 export * from './operation';
 export * from './audit';
 export * from './auth';
+export * from './account';

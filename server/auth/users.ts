@@ -92,6 +92,12 @@ export async function setPassword(nameOrId: string, password: string): Promise<v
   await db.updateTable('users').set({ password_hash: await hashPassword(password), updated_at: nowIso() }).where('id', '=', u.id).execute();
 }
 
+export async function setDisplayName(nameOrId: string, displayName: string | null): Promise<void> {
+  const u = await requireUser(nameOrId);
+  const db = await database();
+  await db.updateTable('users').set({ display_name: displayName?.trim().slice(0, 100) || null, updated_at: nowIso() }).where('id', '=', u.id).execute();
+}
+
 /** Disable (or enable) an account; disabling ends its sessions and tokens at once. */
 export async function setDisabled(nameOrId: string, disabled: boolean): Promise<UserRecord> {
   const u = await requireUser(nameOrId);

@@ -1,6 +1,7 @@
 import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
+import { RequiresRole } from '@/components/auth/requires-role';
 import { VmdkWizard } from '@/components/migrate/vmdk-wizard';
 import { decodeParam } from '@/lib/api/paths';
 import { dehydrated, prefetch, serverQueryClient, settle } from '@/app/_server/prefetch';
@@ -21,7 +22,9 @@ export default async function MigrateVmdkPage({ params, searchParams }: Props) {
   await settle([prefetch.pools(qc, hostId)]);
   return (
     <HydrationBoundary state={dehydrated(qc)}>
-      <VmdkWizard key={initial ? `${initial.pool}/${initial.name}` : ''} hostId={hostId} initial={initial} />
+      <RequiresRole hostId={hostId} route="POST /api/hosts/[host]/pools/[pool]/volumes/[volume]/vmdk/[action]" params={{ action: 'convert' }} what="Migrating a VMware disk">
+        <VmdkWizard key={initial ? `${initial.pool}/${initial.name}` : ''} hostId={hostId} initial={initial} />
+      </RequiresRole>
     </HydrationBoundary>
   );
 }

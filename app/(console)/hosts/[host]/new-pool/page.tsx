@@ -1,6 +1,7 @@
 import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
+import { RequiresRole } from '@/components/auth/requires-role';
 import { PoolWizard } from '@/components/pools/wizard/pool-wizard';
 import { decodeParam } from '@/lib/api/paths';
 import { dehydrated, prefetch, serverQueryClient, settle } from '@/app/_server/prefetch';
@@ -19,7 +20,9 @@ export default async function NewPoolPage({ params }: Props) {
   await settle([prefetch.pools(qc, hostId)]);
   return (
     <HydrationBoundary state={dehydrated(qc)}>
-      <PoolWizard hostId={hostId} />
+      <RequiresRole hostId={hostId} route="POST /api/hosts/[host]/pools" what="Creating a pool">
+        <PoolWizard hostId={hostId} />
+      </RequiresRole>
     </HydrationBoundary>
   );
 }
