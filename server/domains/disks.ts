@@ -1,4 +1,5 @@
 import 'server-only';
+import { requireRole } from '../auth/context';
 import { isFilePool } from '@/lib/pool-types';
 import { AttachDiskInput, DetachDiskInput, type DomainActionResultDto, type VolumeDto } from '@/lib/schemas';
 import { command } from '../commands/command';
@@ -178,6 +179,8 @@ export async function attachDisk(hostId: string, vm: string, body: unknown): Pro
     'path' in src ? await requireAllowedPaths(host, [{ path: src.path, kind: 'attach', allow: { roots: true, devices: true, poolVolumes: true } }], { storage: dom.storage }) : undefined;
   const users = 'create' in src ? new Map<string, Set<string>>() : await imageUsers(t, host.uri, dom.storage);
   const { volume: v } = attachSource(input, { hostId, dom, users });
+  // A path that is no pool's volume is outside the pools: an admin's (lib/auth/permissions.ts).
+  if ('path' in src && !v) requireRole('admin', `Attaching ${src.path}, a path outside the pools,`);
   let pathFormat: string | undefined;
   // The guest reads its backing chain too: every backing file must be inside a pool.
   if ('pool' in src && v?.type === 'file') await requireBackingInsidePools(host, [{ path: v.path, format: v.format }], { storage: dom.storage });
@@ -400,6 +403,8 @@ export async function changeMedia(hostId: string, vm: string, target: string, bo
   removableDrive(dom, target);
   // The path policy: an image under the host's allowed roots, a free device, or a pool volume.
   if (source) await requireAllowedPaths(host, [{ path: source, kind: 'media', allow: { roots: true, devices: true, poolVolumes: true } }], { storage: dom.storage });
+  if (source && ![...dom.storage.volumes.values()].some((vols) => vols.some((x) => x.path === source)))
+    requireRole('admin', `Inserting ${source}, a path outside the pools,`);
   const plan = planChangeMedia(host.uri, dom, target, {
     source,
     ...(b.live === undefined ? {} : { live: b.live === true }),
