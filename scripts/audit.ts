@@ -15,37 +15,18 @@ import { commandLines, toCsv } from '@/server/audit/export';
 import { pruneAudit, verifyAudit } from '@/server/audit/log';
 import { auditRecords, parseAuditParams } from '@/server/audit/read';
 import { auditDays } from '@/server/audit/retention';
-import { closeDatabase } from '@/server/db';
 import type { AuditRecordDto } from '@/lib/schemas/audit';
+import { parseArgs, runCli, UsageError } from './cli';
 
 const USAGE = `usage: npm run audit -- verify
                       list [--host H] [--user U] [--object O] [--kind K,…] [--op OP] [--result ok|failed|refused]
                            [--since T] [--until T] [--limit N] [--before SEQ] [--json | --csv] [--commands]
                       prune [--days N]`;
 
-class UsageError extends Error {}
-
 const FLAGS_WITH_VALUE = new Set(['host', 'user', 'object', 'kind', 'op', 'result', 'since', 'until', 'limit', 'before', 'days']);
 const SWITCHES = new Set(['json', 'csv', 'commands']);
 
-function parse(argv: string[]) {
-  const flags = new Map<string, string | true>();
-  const pos: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) {
-      pos.push(a);
-      continue;
-    }
-    const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (SWITCHES.has(k)) flags.set(k, true);
-    else if (!FLAGS_WITH_VALUE.has(k)) throw new UsageError(`unknown option --${k}`);
-    else if (v !== undefined) flags.set(k, v);
-    else if (i + 1 < argv.length) flags.set(k, argv[++i]!);
-    else throw new UsageError(`--${k} needs a value`);
-  }
-  return { pos, flags };
-}
+const parse = (argv: string[]) => parseArgs(argv, { switches: SWITCHES, withValue: FLAGS_WITH_VALUE });
 
 function line(r: AuditRecordDto): string {
   const who = r.actor ?? (r.actorKind === 'anonymous' ? '(anonymous)' : r.actorKind);
@@ -107,16 +88,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2))
-  .then(
-    (code) => code,
-    (e: unknown) => {
-      if (e instanceof UsageError) console.error(`${e.message}\n${USAGE}`);
-      else console.error(`error: ${(e as Error).message}`);
-      return e instanceof UsageError ? 2 : 1;
-    },
-  )
-  .then(async (code) => {
-    await closeDatabase();
-    process.exit(code);
-  });
+runCli(main, USAGE);

@@ -18,7 +18,7 @@ import { appendAudit } from '@/server/audit/log';
 import { generatePassword } from '@/server/auth/secrets';
 import { createToken } from '@/server/auth/tokens';
 import { addGrant, addUser, grantsFor, listUsers, requireUser, setDisabled, setPassword, setUserGrant } from '@/server/auth/users';
-import { closeDatabase } from '@/server/db';
+import { parseArgs, runCli, UsageError } from './cli';
 
 const USAGE = `usage: npm run user -- add NAME --role ROLE [--hosts a,b] [--password-stdin]
                      passwd NAME --password-stdin
@@ -28,23 +28,7 @@ const USAGE = `usage: npm run user -- add NAME --role ROLE [--hosts a,b] [--pass
                      grant NAME|group:GROUP --role ROLE [--hosts a,b]
 roles: viewer, operator, admin; hosts: inventory ids (default: all)`;
 
-class UsageError extends Error {}
-
-function parse(argv: string[]) {
-  const pos: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) {
-      const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
-      if (v !== undefined) flags.set(k, v);
-      else if (k === 'password-stdin') flags.set(k, true);
-      else if (i + 1 < argv.length) flags.set(k, argv[++i]!);
-      else throw new UsageError(`--${k} needs a value`);
-    } else pos.push(a);
-  }
-  return { pos, flags };
-}
+const parse = (argv: string[]) => parseArgs(argv, { switches: new Set(['password-stdin']), withValue: new Set(['role', 'hosts', 'expires', 'name']) });
 
 async function stdinLine(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -145,16 +129,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2))
-  .then(
-    (code) => code,
-    (e: unknown) => {
-      if (e instanceof UsageError) console.error(`${e.message}\n${USAGE}`);
-      else console.error(`error: ${(e as Error).message}`);
-      return e instanceof UsageError ? 2 : 1;
-    },
-  )
-  .then(async (code) => {
-    await closeDatabase();
-    process.exit(code);
-  });
+runCli(main, USAGE);

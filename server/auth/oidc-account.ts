@@ -2,7 +2,7 @@ import 'server-only';
 import { database, nowIso } from '../db';
 import { isAppError } from '../errors';
 import { OidcFailure } from './oidc-failure';
-import { addUser, grantsFor, usernameProblem, type GrantRecord, type UserRecord } from './users';
+import { addUser, grantsFor, toUser, usernameProblem, type GrantRecord, type UserRecord } from './users';
 
 /**
  * The console account of an OpenID Connect identity. An identity is its issuer and `sub`
@@ -25,16 +25,6 @@ export interface OidcIdentity {
 
 export const oidcSubject = (issuer: string, sub: string) => `${issuer}#${sub}`;
 
-type Row = { id: string; username: string; display_name: string | null; source: string; disabled: number; created_at: string; password_hash: string | null };
-const toUser = (r: Row): UserRecord => ({
-  id: r.id,
-  username: r.username,
-  displayName: r.display_name,
-  source: r.source === 'oidc' ? 'oidc' : 'local',
-  disabled: !!r.disabled,
-  createdAt: r.created_at,
-  hasPassword: !!r.password_hash,
-});
 
 async function bySubject(subject: string): Promise<UserRecord | null> {
   const db = await database();

@@ -30,8 +30,8 @@ export function usernameProblem(name: string): string | null {
   return NAME.test(name) ? null : 'A user name is 1–64 letters, digits, or . _ @ -, starting with a letter or _';
 }
 
-type UserRow = { id: string; username: string; display_name: string | null; source: string; disabled: number; created_at: string; password_hash: string | null };
-const toUser = (r: UserRow): UserRecord => ({
+export type UserRow = { id: string; username: string; display_name: string | null; source: string; disabled: number; created_at: string; password_hash: string | null };
+export const toUser = (r: UserRow): UserRecord => ({
   id: r.id,
   username: r.username,
   displayName: r.display_name,
