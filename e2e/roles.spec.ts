@@ -54,8 +54,11 @@ test.describe('as a viewer', () => {
   test.use({ storageState: stateOf('viewer') });
 
   test('host, pool, volume and VM pages show no write or destructive buttons', async ({ page }) => {
-    await open(page, '/hosts/lab', 'lab');
-    await expect(page.getByRole('table', { name: 'Storage pools on lab' })).toContainText(POOL);
+    // The pool was made with virsh a moment ago: a host read already in flight may not have it yet.
+    await expect(async () => {
+      await open(page, '/hosts/lab', 'lab');
+      await expect(page.getByRole('table', { name: 'Storage pools on lab' })).toContainText(POOL, { timeout: 5_000 });
+    }).toPass({ timeout: 60_000 });
     await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
     for (const name of ['New pool', 'Migrate from VMware…']) {
       await expect(page.getByRole('link', { name })).toHaveCount(0);

@@ -59,6 +59,13 @@ const cli = (...args: string[]) =>
 
 function removeVolumes() {
   rmSync(`${DIR}/${STRAY}`, { force: true });
+  // libvirt may have listed the stray file meanwhile (another refresh): forget it, or the next
+  // suite's host read finds a volume whose file is gone.
+  try {
+    virsh('pool-refresh', POOL);
+  } catch {
+    /* the pool is not running */
+  }
   // A run that stopped before its delete leaves the LUKS volume's libvirt secret behind.
   for (const line of virsh('secret-list').split('\n'))
     if (line.includes(`${DIR}/${ENC}`)) virsh('secret-undefine', line.trim().split(/\s+/)[0]!);
