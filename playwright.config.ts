@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { stateOf } from './e2e/auth';
+import { E2E_DATA_DIR, stateOf } from './e2e/auth';
 import { OIDC_TEST_CLIENT, OIDC_TEST_LABEL, OIDC_TEST_ROLE_MAP } from './test/helpers/oidc-client';
 
 /**
@@ -60,6 +60,8 @@ export default defineConfig({
           url: `http://127.0.0.1:${port}/favicon.svg`,
           env: {
             KSC_INVENTORY: 'lab/state/hosts.json',
+            // The specs' users, sessions, audit log and jobs: a database of their own, not the demo's.
+            KSC_DATA_DIR: E2E_DATA_DIR,
             HOST: '127.0.0.1',
             PORT: String(port),
             KSC_OIDC_ISSUER: `http://localhost:${oidcPort}`,

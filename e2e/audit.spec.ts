@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
 import { shot } from './shots';
-import { userOf } from './auth';
+import { E2E_DATA_DIR, userOf } from './auth';
 import { virsh } from '../test/helpers/virsh';
 
 // The Audit page and a History tab on real records: a volume made and deleted in the lab's
@@ -13,8 +13,8 @@ import { virsh } from '../test/helpers/virsh';
 const POOL = 'default';
 const DIR = '/var/lib/libvirt/images';
 const VOL = `ksc-audit-e2e-${Date.now().toString(36)}.qcow2`;
-// The server under test keeps its database in ./data (no KSC_DATA_DIR in playwright.config.ts).
-const DB_FILE = path.resolve(import.meta.dirname, '../data/ksc.sqlite');
+// The server under test keeps its database in E2E_DATA_DIR (playwright.config.ts).
+const DB_FILE = path.join(E2E_DATA_DIR, 'ksc.sqlite');
 
 function removeVolume() {
   try {

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test as setup } from '@playwright/test';
-import { AUTH_DIR, E2E_ROLES, stateOf, userOf } from './auth';
+import { AUTH_DIR, E2E_DATA_DIR, E2E_ROLES, stateOf, userOf } from './auth';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 
 /** `npm run user -- ARGS` with `stdin`; throws with its output unless it exits 0 (or `tolerate` matches stderr). */
 function user(args: string[], stdin: string, tolerate?: RegExp): boolean {
-  const r = spawnSync('npm', ['run', '-s', 'user', '--', ...args], { cwd: REPO, input: stdin, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('npm', ['run', '-s', 'user', '--', ...args], { cwd: REPO, input: stdin, encoding: 'utf8', timeout: 60_000, env: { ...process.env, KSC_DATA_DIR: E2E_DATA_DIR } });
   if (r.status === 0) return true;
   if (tolerate?.test(r.stderr)) return false;
   throw new Error(`npm run user -- ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout}`);

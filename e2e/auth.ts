@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { Role } from '@/lib/auth/roles';
 
 export const AUTH_DIR = path.join(import.meta.dirname, '.auth');
+/** The console under test keeps its database here (playwright.config.ts), apart from the demo's `data/`. */
+export const E2E_DATA_DIR = path.resolve(import.meta.dirname, '../data/e2e');
 export const E2E_ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
 export const stateOf = (role: Role) => path.join(AUTH_DIR, `${role}.json`);
 export const userOf = (role: Role) => `e2e-${role}`;
