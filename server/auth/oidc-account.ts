@@ -57,10 +57,9 @@ export async function oidcAccount(id: OidcIdentity): Promise<OidcAccount> {
     if (known.disabled) throw new OidcFailure('oidc-disabled', { username: known.username });
     const grants = await grantsFor(known.id, id.groups);
     if (!grants.length) throw new OidcFailure('oidc-no-role', { username: known.username, groups: id.groups });
-    if (displayName !== known.displayName) {
-      const db = await database();
-      await db.updateTable('users').set({ display_name: displayName, updated_at: nowIso() }).where('id', '=', known.id).execute();
-    }
+    const db = await database();
+    // The groups of this sign-in stay on the account: the user's API tokens act with them.
+    await db.updateTable('users').set({ display_name: displayName, groups: JSON.stringify(id.groups), updated_at: nowIso() }).where('id', '=', known.id).execute();
     return { user: { ...known, displayName }, grants, created: false };
   }
   const username = usernameFor(id);
@@ -72,6 +71,8 @@ export async function oidcAccount(id: OidcIdentity): Promise<OidcAccount> {
   if (!grants.length) throw new OidcFailure('oidc-no-role', { username, groups: id.groups });
   try {
     const user = await addUser({ username, displayName, source: 'oidc', oidcSubject: subject });
+    const db = await database();
+    await db.updateTable('users').set({ groups: JSON.stringify(id.groups) }).where('id', '=', user.id).execute();
     return { user, grants, created: true };
   } catch (e) {
     // Two first sign-ins of one identity at once: the other one made the account.

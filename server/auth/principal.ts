@@ -35,8 +35,9 @@ export async function principalFromHeaders(headers: Headers): Promise<Principal 
     if (!t) return null;
     const u = await findUser(t.userId);
     if (!u || u.disabled) return null;
-    const grants = (await grantsFor(u.id)).map((g) => ({ role: weaker(g.role, t.role), hosts: g.hosts }));
-    return { kind: 'token', userId: u.id, username: u.username, displayName: u.displayName, tokenId: t.id, grants, groups: [] };
+    // A token has no session: a single-sign-on user's groups are those of their last sign-in.
+    const grants = (await grantsFor(u.id, u.groups)).map((g) => ({ role: weaker(g.role, t.role), hosts: g.hosts }));
+    return { kind: 'token', userId: u.id, username: u.username, displayName: u.displayName, tokenId: t.id, grants, groups: u.groups };
   }
   const secret = cookieValue(headers.get('cookie'), sessionCookieName());
   if (!secret) return null;

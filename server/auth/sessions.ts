@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { database, nowIso } from '../db';
 import { notFound } from '../errors';
 import { randomSecret, sha256 } from './secrets';
+import { parseNames } from './users';
 
 /**
  * Server-side sessions. The browser holds a random id in an HttpOnly, SameSite=Strict cookie
@@ -50,7 +51,7 @@ type Row = { id: string; user_id: string; groups: string; created_at: string; la
 const toSession = (r: Row): SessionRecord => ({
   id: r.id,
   userId: r.user_id,
-  groups: parseGroups(r.groups),
+  groups: parseNames(r.groups),
   createdAt: r.created_at,
   lastSeenAt: r.last_seen_at,
   expiresAt: r.expires_at,
@@ -58,14 +59,6 @@ const toSession = (r: Row): SessionRecord => ({
   userAgent: r.user_agent,
 });
 
-function parseGroups(s: string): string[] {
-  try {
-    const v: unknown = JSON.parse(s);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 
 /** The live session a cookie value names (not revoked, not idle too long, not past its end), touched; else null. */
 export async function resolveSession(secret: string, now = Date.now()): Promise<SessionRecord | null> {

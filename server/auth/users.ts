@@ -46,10 +46,20 @@ export async function listUsers(): Promise<UserRecord[]> {
   return (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(toUser);
 }
 
-export async function findUser(nameOrId: string): Promise<(UserRecord & { passwordHash: string | null }) | null> {
+/** A JSON list of names (a groups column); anything else is none. */
+export function parseNames(s: string | null | undefined): string[] {
+  try {
+    const v: unknown = JSON.parse(s ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function findUser(nameOrId: string): Promise<(UserRecord & { passwordHash: string | null; groups: string[] }) | null> {
   const db = await database();
   const r = await db.selectFrom('users').selectAll().where((eb) => eb.or([eb('username', '=', nameOrId), eb('id', '=', nameOrId)])).executeTakeFirst();
-  return r ? { ...toUser(r), passwordHash: r.password_hash } : null;
+  return r ? { ...toUser(r), passwordHash: r.password_hash, groups: parseNames(r.groups) } : null;
 }
 
 export async function requireUser(nameOrId: string) {

@@ -138,4 +138,11 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-30-003-user-groups': {
+    // The groups an identity provider gave at the last sign-in, kept on the account so that an
+    // API token of a single-sign-on user carries its groups' grants too (a token has no session).
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('users').addColumn('groups', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+    },
+  },
 };

@@ -20,6 +20,8 @@ export interface UsersTable {
   disabled: number;
   created_at: string;
   updated_at: string;
+  /** JSON array: the groups the identity provider gave at the last sign-in (OIDC); [] for local accounts. */
+  groups: Generated<string>;
 }
 
 export interface GrantsTable {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryAudit } from '@/server/audit/log';
 import { forgetOidcDiscovery } from '@/server/auth/oidc';
+import { createToken } from '@/server/auth/tokens';
 import { addGrant, addUser, findUser } from '@/server/auth/users';
 import { closeDatabase } from '@/server/db';
 import { freshDatabase } from '@/test/helpers/db';
@@ -220,6 +221,15 @@ describe('OIDC sign-in against a real provider', () => {
     expect(cm.body.groups).toEqual(['ksc-ops', 'staff']);
     expect(cm.body.consoleRole).toBeNull();
     expect(cm.body.grants).toEqual([{ role: 'operator', hosts: ['lab'] }]);
+
+    // carol's API token acts with the groups of her last sign-in (a token has no session).
+    const u = (await findUser('carol'))!;
+    const { token } = await createToken({ userId: u.id, ownerRole: 'operator', name: 'ci', role: 'viewer' });
+    const byToken = await meGET(new Request('http://127.0.0.1:3000/api/me', { headers: { authorization: `Bearer ${token}` } }));
+    expect(byToken.status).toBe(200);
+    const tm = (await byToken.json()) as { grants: unknown; groups: unknown };
+    expect(tm.groups).toEqual(['ksc-ops', 'staff']);
+    expect(tm.grants).toEqual([{ role: 'viewer', hosts: ['lab'] }]); // capped at the token's role
   });
 
   it('nobody (no group with a role) is refused onto /login?error=oidc-no-role, and no account is made', async () => {
