@@ -1,6 +1,6 @@
 import 'server-only';
 import { PassThrough } from 'node:stream';
-import { isFilePool } from '@/lib/pool-types';
+import { isFilePool, POOL_TYPES } from '@/lib/pool-types';
 import type { DomainDto, PoolDto, VolumeDto } from '@/lib/schemas';
 import { command } from '../commands/command';
 import {
@@ -41,6 +41,45 @@ export interface HostStorage {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
+ * Round trip 1's last step reads the volumes it can name without quoting, so a typical host is
+ * read in one round trip (round trip 2 then has nothing to do). It is fed round trip 1's own
+ * answer: each pool's XML gives its type and target path, each running pool's `names:`
+ * section its volume names. A name that is only [A-Za-z0-9._+:@-] (and does not start with
+ * `-`) needs no quoting for virsh; it is read by path (`target/name`) in a file pool whose
+ * target path needs no quoting either, by `--pool UUID name` otherwise. A pool whose names
+ * section has a backslash or an error (it goes to the vol-list fallback) is left out, and so
+ * is everything if the names are more than `max` or the batch would pass 100,000 bytes (one
+ * argument is capped at 128 KiB): round trip 2, with its lanes, reads those as before. Each
+ * volume is preceded by `echo -- MARKvol:UUID:NAME`, so the answer says exactly what was read;
+ * whatever it does not cover (the other names, vanished volumes excepted) goes to round trip 2.
+ * No single quote in it (it sits in the script's single quotes): `.` stands for the quote
+ * around the pool's type.
+ */
+const READ_NOW_AWK = [
+  'function flush(  i, d, r) {',
+  '  if (u != "" && !bad) for (i = 0; i < n; i++) {',
+  '    d = dir[u]',
+  String.raw`    if (index(ft, " " type[u] " ") && d ~ /^\/[A-Za-z0-9._+:@\/-]*$/) { sub(/\/+$/, "", d); r = "vol-dumpxml -- " d "/" v[i] }`,
+  '    else r = "vol-dumpxml --pool " u " -- " v[i]',
+  '    out = out "echo -- " m "vol:" u ":" v[i] "; " r "; "; cnt++',
+  '  }',
+  '  u = ""',
+  '}',
+  'index($0, m) == 1 {',
+  '  flush(); k = substr($0, length(m) + 1); p = ""; tg = 0',
+  '  if (k ~ /^pool:[0-9a-f-]+$/) p = substr(k, 6)',
+  '  else if (k ~ /^names:[0-9a-f-]+$/) { u = substr(k, 7); bad = 0; n = 0 }',
+  '  next',
+  '}',
+  'p != "" && match($0, /<pool type=.[a-z-]+./) { type[p] = substr($0, RSTART + 12, RLENGTH - 13) }',
+  String.raw`p != "" && /<target>/ { tg = 1 }`,
+  String.raw`p != "" && /<\/target>/ { tg = 0 }`,
+  String.raw`p != "" && tg && match($0, /<path>.*<\/path>/) { dir[p] = substr($0, RSTART + 6, RLENGTH - 13) }`,
+  String.raw`u != "" { if (index($0, "\\") || /^error: /) bad = 1; else if ($0 ~ /^[A-Za-z0-9._+:@][A-Za-z0-9._+:@-]*$/) v[n++] = $0 }`,
+  'END { flush(); if (cnt && cnt <= max && length(out) <= 100000) printf "%s", out }',
+].join('\n');
+
+/**
  * Round trip 1 is one fixed shell script (every value passed as a positional argument, so it
  * is quoted once, by shell.ts) and a pipeline of two virsh processes started together, so the
  * second one starts and connects to libvirtd while the first one works. The first lists VMs
@@ -59,8 +98,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * The completer escapes spaces (`a\ b`): a pool with a backslash in a name, or whose names
  * section is an error (say, a virsh without `complete`), is listed again with `vol-list` by a
  * third virsh, in the same round trip; the script looks for one only when the answer has a
- * backslash or an error in it. Every process counts: virsh's start is mostly dynamic linking,
- * and on a busy host starts that overlap take as long as one after the other.
+ * backslash or an error in it. Then a last virsh, in the same round trip, reads the volumes whose
+ * names need no quoting (READ_NOW_AWK): on a typical small host that is every volume, and round
+ * trip 2 is not needed. Every process counts: virsh's start is mostly dynamic linking, and on a
+ * busy host starts that overlap take as long as one after the other.
  */
 const ROUND_TRIP_1 = [
   'exec 4>&1',
@@ -74,9 +115,14 @@ const ROUND_TRIP_1 = [
   // virsh's last prompt has no line break; printf adds one.
   `printf '%s\\n' "$out2"`,
   // Only an answer with a backslash or an error can need the vol-list fallback.
-  `case $out2 in *'\\'*|*'error: '*) ;; *) exit 0;; esac`,
-  `tables=$(printf '%s\\n' "$out2" | awk -v m="$7" 'index($0, m) == 1 { k = substr($0, length(m) + 1); u = ""; if (k ~ /^names:[0-9a-f-]+$/) u = substr(k, 7); next } u != "" && (index($0, "\\\\") || /^error: /) { print u; u = "" }' | sort -u | awk -v m="$7" '{ printf "echo -- %stable:%s; vol-list --pool %s; ", m, $1, $1 }')`,
-  `if [ -n "$tables" ]; then virsh -c "$1" "$tables echo -- $7end" 2>&1; fi`,
+  `case $out2 in *'\\'*|*'error: '*)`,
+  `  tables=$(printf '%s\\n' "$out2" | awk -v m="$7" 'index($0, m) == 1 { k = substr($0, length(m) + 1); u = ""; if (k ~ /^names:[0-9a-f-]+$/) u = substr(k, 7); next } u != "" && (index($0, "\\\\") || /^error: /) { print u; u = "" }' | sort -u | awk -v m="$7" '{ printf "echo -- %stable:%s; vol-list --pool %s; ", m, $1, $1 }')`,
+  `  if [ -n "$tables" ]; then virsh -c "$1" "$tables echo -- $7end" 2>&1; fi;;`,
+  'esac',
+  // The volumes whose names need no quoting, read now by a third virsh (argument mode), when
+  // there are few enough of them for one process and one argument (READ_NOW_VOLUMES).
+  `vols=$(printf '%s\\n' "$out2" | awk -v m="$7" -v ft=" $8 " -v max="$9" '${READ_NOW_AWK}')`,
+  `if [ -n "$vols" ]; then virsh -c "$1" "$vols" 2>&1; fi`,
 ].join('\n');
 
 /**
@@ -132,6 +178,23 @@ const VOLS_PER_LANE = 100;
 const MAX_LANES = 3;
 const LANE_BATCH_BYTES = 100_000;
 
+/**
+ * Round trip 1 reads the volumes that need no quoting itself when there are at most this many
+ * on the host (one virsh, one argument); more go to round trip 2, whose lanes share them.
+ */
+const READ_NOW_VOLUMES = 250;
+
+/** The pool types whose volumes are files at `target/name` (round trip 1 reads those by path). */
+const FILE_POOL_TYPES = POOL_TYPES.filter(isFilePool).join(' ');
+
+/**
+ * Whether round trip 2 was needed the last time each host was read over a transport: only then
+ * is its exec opened together with round trip 1's (its virsh's start then overlaps round trip
+ * 1; when it is not needed that start is only a cost). A host read for the first time opens it
+ * early; a host whose round trip 1 covers everything opens it only if, this time, it is needed.
+ */
+const roundTrip2Needed = new WeakMap<Transport, Map<string, boolean>>();
+
 /** Scale the allowed time with the work: ~4 ms per volume is plenty even on a loaded host. */
 const timeoutFor = (base: number, calls: number) => base + calls * 4;
 
@@ -144,6 +207,10 @@ export async function readHostStorage(
     lanes?: number;
     /** Bytes per argument-mode batch (tests): LANE_BATCH_BYTES by default. */
     laneBatchBytes?: number;
+    /** At most this many volumes are read in round trip 1 (tests): READ_NOW_VOLUMES by default. */
+    readNowVolumes?: number;
+    /** Open round trip 2 with round trip 1 (tests): by default as the last read of this host needed. */
+    openRoundTrip2Early?: boolean;
   } = {},
 ): Promise<HostStorage> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
@@ -174,19 +241,26 @@ export async function readHostStorage(
   const end = `@@ksc-${listing.nonce}:end`;
   const mark = `@@ksc-${listing.nonce}:obj:`;
   const m = (i: number) => `@@ksc-${listing.nonce}:${i}`;
-  const rt1 = t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', m(0), m(1), m(2), m(3), mark), { timeoutMs });
-  // Round trip 2's exec is opened now (after round trip 1's, so it never takes a channel
-  // round trip 1 is waiting for); its batch follows on stdin. Its clock starts once it has the
-  // batch; until then the exec's own timeout only bounds a round trip 1 that never answers.
+  const readNow = String(opts.readNowVolumes ?? READ_NOW_VOLUMES);
+  const rt1 = t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', m(0), m(1), m(2), m(3), mark, FILE_POOL_TYPES, readNow), {
+    timeoutMs,
+  });
+  // Round trip 2's exec is opened now when it is likely to be needed (after round trip 1's, so
+  // it never takes a channel round trip 1 is waiting for), otherwise once it is; its batch
+  // follows on stdin. Its clock starts once it has the batch; until then the exec's own timeout
+  // only bounds a round trip 1 that never answers.
   const stdin = new PassThrough();
   const deadline = new AbortController();
-  const rt2 = t.exec(command('sh', '-c', ROUND_TRIP_2, 'ksc-read', uri), { stdinStream: stdin, signal: deadline.signal, timeoutMs: 2 * timeoutMs + 60_000 });
+  const openRoundTrip2 = () => t.exec(command('sh', '-c', ROUND_TRIP_2, 'ksc-read', uri), { stdinStream: stdin, signal: deadline.signal, timeoutMs: 2 * timeoutMs + 60_000 });
+  const seen = roundTrip2Needed.get(t) ?? new Map<string, boolean>();
+  roundTrip2Needed.set(t, seen);
+  let rt2: Promise<ExecResult> | null = (opts.openRoundTrip2Early ?? seen.get(uri) ?? true) ? openRoundTrip2() : null;
   let r1: ExecResult;
   try {
     r1 = await rt1;
   } catch (e) {
     stdin.end();
-    rt2.catch(() => undefined);
+    rt2?.catch(() => undefined);
     throw e;
   }
   let r2: Promise<ExecResult> | null = null;
@@ -243,16 +317,19 @@ export async function readHostStorage(
       poolByUuid.set(uuid, pool);
     }
 
-    // --- round trip 2: every volume's XML (and the odd VM state) ---
+    // --- round trip 2: the volumes round trip 1 did not read (and the odd VM state) ---
     const calls: VirshCall[] = [];
     // (every VM's XML came with round trip 1; a VM in none of the listed states gets a domstate)
     const domCalls: Array<{ uuid: string; state: number | null }> = [];
     for (const u of domUuids) domCalls.push({ uuid: u, state: listedState.has(u) ? null : calls.push(call('domstate', '--', u)) - 1 });
     // Volumes of file pools are named by path (libvirt looks them up by key, then path: 2 calls)
     // rather than pool + name (4 calls), and run as the batch's unframed tail: their outputs
-    // delimit themselves.
+    // delimit themselves. A volume round trip 1 read (its `vol:` section) is taken from there.
     const volCalls: VolRequest[] = [];
+    const volXml: Array<string | null> = [];
     const tail: VirshCall[] = [];
+    /** For each tail call, its index in volCalls. */
+    const tailAt: number[] = [];
     for (const uuid of poolUuids) {
       const pool = poolByUuid.get(uuid);
       if (!pool || !active.has(uuid)) continue;
@@ -278,16 +355,30 @@ export async function readHostStorage(
           warnings.push(`volume ${pool.name}/${JSON.stringify(v.name)} has a control character in its name and was skipped`);
           continue;
         }
-        volCalls.push({ pool: pool.name, name: v.name, path: v.path });
+        const now = sections.get(`vol:${uuid}:${v.name}`);
+        const at = volCalls.push({ pool: pool.name, name: v.name, path: v.path }) - 1;
+        if (now) {
+          // Read in round trip 1; an error is a volume deleted since it was listed.
+          if (now.ok && now.output.includes('<volume')) volXml.push(now.output);
+          else {
+            warnings.push(`volume ${v.name}: ${now.ok ? 'no answer' : now.error.split('\n').join(' — ')}`);
+            volXml.push(null);
+          }
+          continue;
+        }
+        volXml.push(null);
+        tailAt.push(at);
         tail.push(v.path ? call('vol-dumpxml', '--', v.path) : call('vol-dumpxml', '--pool', uuid, '--', v.name));
       }
     }
     const results: VirshCallResult[] = [];
-    const volXml: Array<string | null> = [];
     let roundTrips = 1;
-    if (calls.length || tail.length) {
+    const needed = calls.length > 0 || tail.length > 0;
+    seen.set(uri, needed);
+    if (needed) {
       const plan = planRoundTrip2(uri, calls, tail, opts.lanes ?? lanesFor(tail.length), opts.laneBatchBytes ?? LANE_BATCH_BYTES);
       const timer = setTimeout(() => deadline.abort(), timeoutFor(timeoutMs, calls.length + tail.length));
+      rt2 ??= openRoundTrip2();
       stdin.end(plan.stdin);
       try {
         r2 = rt2;
@@ -296,16 +387,19 @@ export async function readHostStorage(
         if (calls.length) results.push(...parseVirshBatch(plan.first, out));
         let at = 0;
         for (const b of plan.batches) {
-          const reqs = volCalls.slice(at, at + b.tail.length);
+          const reqs = tailAt.slice(at, at + b.tail.length);
           at += b.tail.length;
-          volXml.push(...splitVolumeOutputs(virshBatchTail(b, out), reqs, warnings));
-          while (volXml.length < at) volXml.push(null);
+          splitVolumeOutputs(
+            virshBatchTail(b, out),
+            reqs.map((i) => volCalls[i]!),
+            warnings,
+          ).forEach((xml, j) => (volXml[reqs[j]!] = xml));
         }
       } finally {
         clearTimeout(timer);
       }
-    } else {
-      // Nothing to ask (no pools or VMs): its virsh reads the end of its input and exits.
+    } else if (rt2) {
+      // Nothing left to ask: its virsh reads the end of its input and exits.
       stdin.end();
       r2 = rt2;
       await rt2;
@@ -377,7 +471,7 @@ export async function readHostStorage(
     // a host that stopped answering would hold the error back until that exec's own timeout).
     if (!r2) {
       stdin.end();
-      rt2.catch(() => undefined);
+      rt2?.catch(() => undefined);
     }
   }
 }
