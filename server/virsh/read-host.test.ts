@@ -160,7 +160,7 @@ const fresh = () => {
 };
 const pick = (x: HostStorage) => ({ pools: x.pools, volumes: [...x.volumes], domains: x.domains, warnings: [...x.warnings].sort() });
 
-describe('readHostStorage shell mechanics (fake virsh)', () => {
+describe('readHostStorage shell mechanics (fake virsh)', { timeout: 30_000 }, () => {
   it('reads the simple names in round trip 1 (by path) and the names that need quoting in round trip 2', async () => {
     world(base());
     fresh();
@@ -269,6 +269,68 @@ describe('readHostStorage shell mechanics (fake virsh)', () => {
     const fourth = await readHostStorage(watch, 'qemu:///system', {});
     expect(pick(fourth)).toEqual(pick(third));
     expect(order).toEqual(['rt1', 'rt2']);
+  });
+
+  it('a host read again: the volumes the last read found are read by round trip 1\'s first virsh, checked against this read\'s names', async () => {
+    const w = base();
+    w.domains[D2].state = 'shut off';
+    world(w);
+    const t = new Hooked();
+    const first = await readHostStorage(t, 'qemu:///system');
+    expect(first.roundTrips).toBe(2); // "it's.img" and the semicolon need quoting
+    fresh();
+    const again = await readHostStorage(t, 'qemu:///system');
+    // hostile names too (quoted in the argument), and gone.img is asked for by the last virsh again
+    expect(again.roundTrips).toBe(1);
+    expect(starts()).toBe(4); // listing + known volumes, pools, the last virsh, and round trip 2's, opened early (the last read needed it) and closed empty
+    expect(pick(again)).toEqual(pick(first));
+    let cmds = ran();
+    expect(volReads(cmds.filter(([m]) => m === 'arg'))).toEqual([
+      '/srv/p1/a.img',
+      "/srv/p1/it's.img",
+      '/srv/p1/semi;colon$(x).img',
+      '/srv/p2/x.img',
+      '/srv/p2/gone.img', // not found last time: asked for by the last virsh
+    ]);
+    const rt1 = t.outputs.slice(2).find((o) => o.includes(':obj:names:')) ?? '';
+    expect(rt1).toMatch(/:obj:vol:[0-9a-f-]+:gone\.img$/m);
+    expect(rt1).not.toMatch(/:obj:vol:[0-9a-f-]+:x\.img$/m);
+
+    // Meanwhile: a.img deleted (no longer listed), x.img failing while still listed, new
+    // volumes (one plain, one that needs quoting), and p1 moved to another directory.
+    const w2 = base();
+    w2.domains[D2].state = 'shut off';
+    w2.pools[P1]!.vols = ["it's.img", 'semi;colon$(x).img', 'new.img', 'new one.img'];
+    w2.pools[P2]!.vols = ['x.img', 'y.img', 'gone.img'];
+    w2.gone = ['gone.img', 'x.img'];
+    world(w2);
+    fresh();
+    const changed = await readHostStorage(t, 'qemu:///system');
+    cmds = ran();
+    // round trip 1's first virsh: the known volumes (a.img, gone, is dropped: no longer listed);
+    // its last: p2's names it did not know; round trip 2: p1's new names (p1 is listed with
+    // vol-list now: 'new one.img' has a space), the known ones excepted
+    expect(volReads(cmds.filter(([m]) => m === 'arg'))).toEqual([
+      '/srv/p1/a.img',
+      "/srv/p1/it's.img",
+      '/srv/p1/semi;colon$(x).img',
+      '/srv/p2/x.img',
+      '/srv/p2/y.img',
+      '/srv/p2/gone.img',
+    ]);
+    expect(volReads(cmds.filter(([m]) => m === 'stdin'))).toEqual(['/srv/p1/new.img', '/srv/p1/new one.img']);
+    expect(changed.roundTrips).toBe(2);
+    const plain = await readHostStorage(new Hooked(), 'qemu:///system', { readNowVolumes: 0 });
+    expect(pick(changed)).toEqual(pick(plain));
+    expect(changed.volumes.get('p1')?.map((v) => v.name)).toEqual(["it's.img", 'semi;colon$(x).img', 'new.img', 'new one.img']);
+    expect(changed.volumes.get('p2')?.map((v) => v.name)).toEqual(['y.img']);
+    expect([...changed.warnings].sort()).toEqual([`volume gone.img: failed to get vol '/srv/p2/gone.img'`, `volume x.img: failed to get vol '/srv/p2/x.img'`]);
+
+    w2.pools[P1]!.dir = '/srv/p1-moved';
+    world(w2);
+    const moved = await readHostStorage(t, 'qemu:///system');
+    expect(moved.volumes.get('p1')?.map((v) => v.path)).toEqual(["/srv/p1-moved/it's.img", '/srv/p1-moved/semi;colon$(x).img', '/srv/p1-moved/new.img', '/srv/p1-moved/new one.img']);
+    expect(pick(moved)).toEqual(pick(await readHostStorage(new Hooked(), 'qemu:///system', { readNowVolumes: 0 })));
   });
 
   it('more names than round trip 1 reads: all of them go to round trip 2, as before', async () => {

@@ -52,12 +52,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * argument is capped at 128 KiB): round trip 2, with its lanes, reads those as before. Each
  * volume is preceded by `echo -- MARKvol:UUID:NAME`, so the answer says exactly what was read;
  * whatever it does not cover (the other names, vanished volumes excepted) goes to round trip 2.
+ * It leaves out the volumes round trip 1's first virsh already read (`skip`: `UUID:NAME` words,
+ * the ones the last read found; see lastRead).
  * No single quote in it (it sits in the script's single quotes): `.` stands for the quote
  * around the pool's type.
  */
 const READ_NOW_AWK = [
+  'BEGIN { nk = split(skip, ks, " "); for (i = 1; i <= nk; i++) known[ks[i]] = 1 }',
   'function flush(  i, d, r) {',
   '  if (u != "" && !bad) for (i = 0; i < n; i++) {',
+  '    if ((u ":" v[i]) in known) continue',
   '    d = dir[u]',
   String.raw`    if (index(ft, " " type[u] " ") && d ~ /^\/[A-Za-z0-9._+:@\/-]*$/) { sub(/\/+$/, "", d); r = "vol-dumpxml -- " d "/" v[i] }`,
   '    else r = "vol-dumpxml --pool " u " -- " v[i]',
@@ -83,7 +87,8 @@ const READ_NOW_AWK = [
  * Round trip 1 is one fixed shell script (every value passed as a positional argument, so it
  * is quoted once, by shell.ts) and a pipeline of two virsh processes started together, so the
  * second one starts and connects to libvirtd while the first one works. The first lists VMs
- * and pools by UUID (and the lists that give their state); one awk passes its answer straight
+ * and pools by UUID (and the lists that give their state), then reads the volumes the last
+ * read of the host found (see lastRead) while the second works; one awk passes its answer straight
  * out (on its stderr, as it reads it) and takes the UUIDs from it (between the batch's own
  * markers, only UUID-shaped words: UUIDs need no quoting), writing the second one's commands to
  * its stdin as each list arrives: each VM's XML (the VMs are listed first, so their XML, the
@@ -121,7 +126,7 @@ const ROUND_TRIP_1 = [
   'esac',
   // The volumes whose names need no quoting, read now by a third virsh (argument mode), when
   // there are few enough of them for one process and one argument (READ_NOW_VOLUMES).
-  `vols=$(printf '%s\\n' "$out2" | awk -v m="$7" -v ft=" $8 " -v max="$9" '${READ_NOW_AWK}')`,
+  `vols=$(printf '%s\\n' "$out2" | awk -v m="$7" -v ft=" $8 " -v max="$9" -v skip="\${10}" '${READ_NOW_AWK}')`,
   `if [ -n "$vols" ]; then virsh -c "$1" "$vols" 2>&1; fi`,
 ].join('\n');
 
@@ -187,13 +192,27 @@ const READ_NOW_VOLUMES = 250;
 /** The pool types whose volumes are files at `target/name` (round trip 1 reads those by path). */
 const FILE_POOL_TYPES = POOL_TYPES.filter(isFilePool).join(' ');
 
+/** A volume as it was asked for: by path, or (path null) by pool UUID and name. */
+interface VolumeAddress {
+  uuid: string;
+  name: string;
+  path: string | null;
+}
+
 /**
- * Whether round trip 2 was needed the last time each host was read over a transport: only then
- * is its exec opened together with round trip 1's (its virsh's start then overlaps round trip
- * 1; when it is not needed that start is only a cost). A host read for the first time opens it
- * early; a host whose round trip 1 covers everything opens it only if, this time, it is needed.
+ * What the last read of each host (over a transport) found, to plan the next one:
+ * - whether round trip 2 was needed: only then is its exec opened together with round trip 1's
+ *   (its virsh's start then overlaps round trip 1; when it is not needed that start is only a
+ *   cost). A host read for the first time opens it early;
+ * - the volumes it read, when at most READ_NOW_VOLUMES: round trip 1's first virsh reads them
+ *   again (after its lists, given as one argument), while its second virsh reads the pools and
+ *   lists their names. Nothing is taken from memory: each is checked against this read's own
+ *   names (a volume no longer listed is dropped, an error for one still listed is a warning,
+ *   one read by another path than its pool now gives is read again), and the names not among
+ *   them are read by round trip 1's last virsh or round trip 2. So a host whose volumes did not
+ *   change is read with two virsh processes, in one round trip.
  */
-const roundTrip2Needed = new WeakMap<Transport, Map<string, boolean>>();
+const lastRead = new WeakMap<Transport, Map<string, { roundTrip2: boolean; volumes: VolumeAddress[] }>>();
 
 /** Scale the allowed time with the work: ~4 ms per volume is plenty even on a loaded host. */
 const timeoutFor = (base: number, calls: number) => base + calls * 4;
@@ -211,40 +230,56 @@ export async function readHostStorage(
     readNowVolumes?: number;
     /** Open round trip 2 with round trip 1 (tests): by default as the last read of this host needed. */
     openRoundTrip2Early?: boolean;
+    /** Read the volumes the last read of this host found in round trip 1's first virsh (tests): by default yes. */
+    readKnownVolumes?: boolean;
   } = {},
 ): Promise<HostStorage> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  // --- round trip 1: what exists, each pool's XML, and the names of its volumes ---
-  const listing = virshBatch(
-    uri,
-    [
-      // The three lists round trip 1's second virsh works from come first, VMs before pools:
-      // their XML is read while the first virsh lists the rest.
-      call('list', '--all', '--uuid'),
-      call('pool-list', '--all', '--uuid'),
-      call('pool-list', '--uuid'),
-      call('version'),
-      call('hostname'),
-      // A VM's state and persistence from lists (one libvirt call each) rather than `domstate`
-      // and `dominfo` per VM (~10 calls per VM): a VM in none of the three states listed
-      // (blocked, shutdown, crashed, pmsuspended, or one that changed meanwhile) gets a domstate.
-      call('list', '--all', '--uuid', '--persistent'),
-      call('list', '--all', '--uuid', '--state-running'),
-      call('list', '--all', '--uuid', '--state-paused'),
-      call('list', '--all', '--uuid', '--state-shutoff'),
-      // A pool's autostart and persistence likewise, instead of a pool-info per pool; its state
-      // is whether it is active (libvirt's storage driver reports running exactly then).
-      call('pool-list', '--all', '--uuid', '--autostart'),
-      call('pool-list', '--all', '--uuid', '--persistent'),
-    ],
-  );
+  const readNowMax = opts.readNowVolumes ?? READ_NOW_VOLUMES;
+  const memory = lastRead.get(t) ?? new Map<string, { roundTrip2: boolean; volumes: VolumeAddress[] }>();
+  lastRead.set(t, memory);
+  const last = memory.get(uri);
+  // --- round trip 1: what exists, each pool's XML, the names of its volumes, and the volumes ---
+  let known = opts.readKnownVolumes !== false && last && last.volumes.length <= readNowMax ? last.volumes : [];
+  const listingCalls = [
+    // The three lists round trip 1's second virsh works from come first, VMs before pools:
+    // their XML is read while the first virsh lists the rest.
+    call('list', '--all', '--uuid'),
+    call('pool-list', '--all', '--uuid'),
+    call('pool-list', '--uuid'),
+    call('version'),
+    call('hostname'),
+    // A VM's state and persistence from lists (one libvirt call each) rather than `domstate`
+    // and `dominfo` per VM (~10 calls per VM): a VM in none of the three states listed
+    // (blocked, shutdown, crashed, pmsuspended, or one that changed meanwhile) gets a domstate.
+    call('list', '--all', '--uuid', '--persistent'),
+    call('list', '--all', '--uuid', '--state-running'),
+    call('list', '--all', '--uuid', '--state-paused'),
+    call('list', '--all', '--uuid', '--state-shutoff'),
+    // A pool's autostart and persistence likewise, instead of a pool-info per pool; its state
+    // is whether it is active (libvirt's storage driver reports running exactly then).
+    call('pool-list', '--all', '--uuid', '--autostart'),
+    call('pool-list', '--all', '--uuid', '--persistent'),
+  ];
+  // The volumes the last read found follow the lists, as the batch's unframed tail (one argument:
+  // at most LANE_BATCH_BYTES, or none of them).
+  let listing = virshBatch(uri, listingCalls, { tail: known.map(volumeCall) });
+  if (Buffer.byteLength(listing.command.args[2] ?? '') > LANE_BATCH_BYTES) {
+    known = [];
+    listing = virshBatch(uri, listingCalls, { nonce: listing.nonce });
+  }
+  // Round trip 1's last virsh leaves these out (the ones its awk could ask for: simple names).
+  const knownSimple = known
+    .filter((k) => SIMPLE_NAME.test(k.name))
+    .map((k) => `${k.uuid}:${k.name}`)
+    .join(' ');
   const end = `@@ksc-${listing.nonce}:end`;
   const mark = `@@ksc-${listing.nonce}:obj:`;
   const m = (i: number) => `@@ksc-${listing.nonce}:${i}`;
-  const readNow = String(opts.readNowVolumes ?? READ_NOW_VOLUMES);
-  const rt1 = t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', m(0), m(1), m(2), m(3), mark, FILE_POOL_TYPES, readNow), {
-    timeoutMs,
-  });
+  const rt1 = t.exec(
+    command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', m(0), m(1), m(2), m(3), mark, FILE_POOL_TYPES, String(readNowMax), knownSimple),
+    { timeoutMs },
+  );
   // Round trip 2's exec is opened now when it is likely to be needed (after round trip 1's, so
   // it never takes a channel round trip 1 is waiting for), otherwise once it is; its batch
   // follows on stdin. Its clock starts once it has the batch; until then the exec's own timeout
@@ -252,9 +287,7 @@ export async function readHostStorage(
   const stdin = new PassThrough();
   const deadline = new AbortController();
   const openRoundTrip2 = () => t.exec(command('sh', '-c', ROUND_TRIP_2, 'ksc-read', uri), { stdinStream: stdin, signal: deadline.signal, timeoutMs: 2 * timeoutMs + 60_000 });
-  const seen = roundTrip2Needed.get(t) ?? new Map<string, boolean>();
-  roundTrip2Needed.set(t, seen);
-  let rt2: Promise<ExecResult> | null = (opts.openRoundTrip2Early ?? seen.get(uri) ?? true) ? openRoundTrip2() : null;
+  let rt2: Promise<ExecResult> | null = (opts.openRoundTrip2Early ?? last?.roundTrip2 ?? true) ? openRoundTrip2() : null;
   let r1: ExecResult;
   try {
     r1 = await rt1;
@@ -285,6 +318,13 @@ export async function readHostStorage(
       for (const u of parseList(text ?? '')) listedState.set(u, state);
     const sections = parseMarkedSections(rest, mark);
     const warnings: string[] = [];
+    // The volumes the last read found, read again after the lists: by pool UUID and name, each
+    // with the path it was asked for. (Unread ones, if virsh stopped, are simply asked again.)
+    const knownRead = new Map<string, { path: string | null; answer: VolumeAnswer }>();
+    splitVolumeOutputs(virshBatchTail(listing, head), known.length).forEach((answer, i) => {
+      const k = known[i]!;
+      knownRead.set(`${k.uuid}:${k.name}`, { path: k.path, answer });
+    });
 
     // --- pools, from round trip 1 ---
     const pools: HostStorage['pools'] = [];
@@ -324,7 +364,8 @@ export async function readHostStorage(
     for (const u of domUuids) domCalls.push({ uuid: u, state: listedState.has(u) ? null : calls.push(call('domstate', '--', u)) - 1 });
     // Volumes of file pools are named by path (libvirt looks them up by key, then path: 2 calls)
     // rather than pool + name (4 calls), and run as the batch's unframed tail: their outputs
-    // delimit themselves. A volume round trip 1 read (its `vol:` section) is taken from there.
+    // delimit themselves. A volume round trip 1 read (one it knew, or its `vol:` section) is
+    // taken from there.
     const volCalls: VolRequest[] = [];
     const volXml: Array<string | null> = [];
     const tail: VirshCall[] = [];
@@ -355,26 +396,31 @@ export async function readHostStorage(
           warnings.push(`volume ${pool.name}/${JSON.stringify(v.name)} has a control character in its name and was skipped`);
           continue;
         }
+        const at = volCalls.push({ uuid, pool: pool.name, name: v.name, path: v.path }) - 1;
+        // Read in round trip 1 (asked the same way); an error is a volume deleted since it was listed.
+        const knew = knownRead.get(`${uuid}:${v.name}`);
         const now = sections.get(`vol:${uuid}:${v.name}`);
-        const at = volCalls.push({ pool: pool.name, name: v.name, path: v.path }) - 1;
-        if (now) {
-          // Read in round trip 1; an error is a volume deleted since it was listed.
-          if (now.ok && now.output.includes('<volume')) volXml.push(now.output);
-          else {
-            warnings.push(`volume ${v.name}: ${now.ok ? 'no answer' : now.error.split('\n').join(' — ')}`);
-            volXml.push(null);
-          }
+        const answer: VolumeAnswer | null =
+          knew && knew.path === v.path
+            ? knew.answer
+            : now
+              ? now.ok && now.output.includes('<volume')
+                ? { xml: now.output }
+                : { error: now.ok ? 'no answer' : now.error.split('\n').join(' — ') }
+              : null;
+        if (answer) {
+          if ('error' in answer) warnings.push(`volume ${v.name}: ${answer.error}`);
+          volXml.push('xml' in answer ? answer.xml : null);
           continue;
         }
         volXml.push(null);
         tailAt.push(at);
-        tail.push(v.path ? call('vol-dumpxml', '--', v.path) : call('vol-dumpxml', '--pool', uuid, '--', v.name));
+        tail.push(volumeCall(volCalls[at]!));
       }
     }
     const results: VirshCallResult[] = [];
     let roundTrips = 1;
     const needed = calls.length > 0 || tail.length > 0;
-    seen.set(uri, needed);
     if (needed) {
       const plan = planRoundTrip2(uri, calls, tail, opts.lanes ?? lanesFor(tail.length), opts.laneBatchBytes ?? LANE_BATCH_BYTES);
       const timer = setTimeout(() => deadline.abort(), timeoutFor(timeoutMs, calls.length + tail.length));
@@ -389,11 +435,12 @@ export async function readHostStorage(
         for (const b of plan.batches) {
           const reqs = tailAt.slice(at, at + b.tail.length);
           at += b.tail.length;
-          splitVolumeOutputs(
-            virshBatchTail(b, out),
-            reqs.map((i) => volCalls[i]!),
-            warnings,
-          ).forEach((xml, j) => (volXml[reqs[j]!] = xml));
+          const answers = splitVolumeOutputs(virshBatchTail(b, out), reqs.length);
+          answers.forEach((answer, j) => {
+            if ('error' in answer) warnings.push(`volume ${volCalls[reqs[j]!]!.name}: ${answer.error}`);
+            else volXml[reqs[j]!] = answer.xml;
+          });
+          if (answers.length < reqs.length) warnings.push(`${reqs.length - answers.length} volume(s) could not be read (unexpected virsh output)`);
         }
       } finally {
         clearTimeout(timer);
@@ -435,6 +482,7 @@ export async function readHostStorage(
     }
     const users = diskUsers(domains);
     const volumes = new Map<string, VolumeDto[]>();
+    const read: VolumeAddress[] = [];
     volCalls.forEach((vc, i) => {
       const xml = volXml[i];
       if (!xml) return;
@@ -443,6 +491,7 @@ export async function readHostStorage(
         warnings.push(`volume ${vc.pool}/${vc.name}: libvirt answered for “${v.name}” at ${v.path}; skipped`);
         return;
       }
+      read.push({ uuid: vc.uuid, name: vc.name, path: vc.path });
       const list = volumes.get(vc.pool) ?? [];
       const by = new Set([...(users.get(v.path) ?? []), ...(users.get(volumeKey(vc.pool, v.name)) ?? [])]);
       list.push({ ...v, pool: vc.pool, usedBy: [...by].sort() });
@@ -455,6 +504,7 @@ export async function readHostStorage(
       p.volumeCount = vols.length;
       p.volumeCapacity = vols.reduce((sum, v) => sum + v.capacity, 0);
     }
+    memory.set(uri, { roundTrip2: needed, volumes: read.length <= READ_NOW_VOLUMES ? read : [] });
     const ver = parseVersion(version ?? '');
     return {
       hostname: hostname?.trim() || null,
@@ -535,39 +585,43 @@ function must(r: VirshCallResult): string {
 /** The fast reader for libvirt's usual volume XML (thousands per read); the full parser for anything else. */
 const readVolumeXml = (xml: string): VolumeXml => fastVolumeXml(xml) ?? parseVolumeXml(xml);
 
-interface VolRequest {
+interface VolRequest extends VolumeAddress {
   /** The pool's name. */
   pool: string;
-  name: string;
-  /** The path the volume was asked for by, or null when asked for by pool and name. */
-  path: string | null;
 }
 
+/** How a volume is asked for: by path (libvirt finds it by key: 2 calls), or by pool and name (4). */
+const volumeCall = (v: VolumeAddress): VirshCall => (v.path ? call('vol-dumpxml', '--', v.path) : call('vol-dumpxml', '--pool', v.uuid, '--', v.name));
+
+/** A volume name round trip 1's awk may ask for (READ_NOW_AWK's test, exactly). */
+const SIMPLE_NAME = /^[A-Za-z0-9._+:@][A-Za-z0-9._+:@-]*$/;
+
+type VolumeAnswer = { xml: string } | { error: string };
+
 /**
- * The unframed vol-dumpxml outputs, in request order: each call printed either one
- * `<volume …>` … `</volume>` document or virsh's `error: ` lines (a volume deleted between the
- * two round trips). Anything else stops the walk rather than risk pairing XML with the wrong volume.
+ * The unframed outputs of `count` vol-dumpxml calls, in request order: each call printed either
+ * one `<volume …>` … `</volume>` document or virsh's `error: ` lines (a volume deleted since it
+ * was listed). Anything else stops the walk rather than risk pairing XML with the wrong volume:
+ * then fewer answers than calls come back.
  */
-function splitVolumeOutputs(text: string, reqs: VolRequest[], warnings: string[]): Array<string | null> {
+function splitVolumeOutputs(text: string, count: number): VolumeAnswer[] {
   const lines = text.split('\n');
-  const out: Array<string | null> = [];
+  const out: VolumeAnswer[] = [];
   let i = 0;
-  for (const req of reqs) {
+  while (out.length < count) {
     while (i < lines.length && lines[i] === '') i++;
     const line = lines[i] ?? '';
     if (line.startsWith('<volume')) {
       const end = lines.indexOf('</volume>', i);
       if (end < 0) break;
-      out.push(lines.slice(i, end + 1).join('\n'));
+      out.push({ xml: lines.slice(i, end + 1).join('\n') });
       i = end + 1;
     } else if (line.startsWith('error: ')) {
       const errs: string[] = [];
       while (i < lines.length && (lines[i] ?? '').startsWith('error: ')) errs.push((lines[i++] ?? '').slice(7));
-      warnings.push(`volume ${req.name}: ${errs.join(' — ')}`);
-      out.push(null);
+      out.push({ error: errs.join(' — ') });
     } else break;
   }
-  if (out.length < reqs.length) warnings.push(`${reqs.length - out.length} volume(s) could not be read (unexpected virsh output)`);
   return out;
 }
 

@@ -424,9 +424,15 @@ describe('readHostStorage reads file-pool volumes by path', () => {
       volumes: [QUOTED, SLASHED].map((p) => x.volumes.get(p)),
       warnings: x.warnings.filter((w) => w.includes(TAG) || QUOTED_NAMES.some((n) => w.includes(n))),
     });
-    const all = await readHostStorage(lab, URI, { readNowVolumes: 0 });
-    const now = await readHostStorage(lab, URI);
+    // round trip 2 reads every volume (as before round trip 1 read any) …
+    const all = await readHostStorage(lab, URI, { readNowVolumes: 0, readKnownVolumes: false });
+    // … round trip 1 reads the plain names (a transport with no last read of the host) …
+    const now = await readHostStorage({ kind: lab.kind, exec: (i, o) => lab.exec(i, o), stats: () => lab.stats(), close: async () => {} }, URI);
+    // … and, read again, the volumes the last read found, hostile names included
+    await readHostStorage(lab, URI);
+    const again = await readHostStorage(lab, URI);
     expect(ours(now)).toEqual(ours(all));
+    expect(ours(again)).toEqual(ours(all));
     expect(ours(now).volumes.map((v) => v?.length)).toEqual([QUOTED_NAMES.length - 1, SLASHED_NAMES.length]);
   }, 120_000);
 
