@@ -65,7 +65,8 @@ const READ_NOW_AWK = [
   '    d = dir[u]',
   String.raw`    if (index(ft, " " type[u] " ") && d ~ /^\/[A-Za-z0-9._+:@\/-]*$/) { sub(/\/+$/, "", d); r = "vol-dumpxml -- " d "/" v[i] }`,
   '    else r = "vol-dumpxml --pool " u " -- " v[i]',
-  '    out = out "echo -- " m "vol:" u ":" v[i] "; " r "; "; cnt++',
+  '    if (++cnt > max || length(out) > 100000) { over = 1; break }',
+  '    out = out "echo -- " m "vol:" u ":" v[i] "; " r "; "',
   '  }',
   '  u = ""',
   '}',
@@ -80,7 +81,7 @@ const READ_NOW_AWK = [
   String.raw`p != "" && /<\/target>/ { tg = 0 }`,
   String.raw`p != "" && tg && match($0, /<path>.*<\/path>/) { dir[p] = substr($0, RSTART + 6, RLENGTH - 13) }`,
   String.raw`u != "" { if (index($0, "\\") || /^error: /) bad = 1; else if ($0 ~ /^[A-Za-z0-9._+:@][A-Za-z0-9._+:@-]*$/) v[n++] = $0 }`,
-  'END { flush(); if (cnt && cnt <= max && length(out) <= 100000) printf "%s", out }',
+  'END { flush(); if (!over) printf "%s", out }',
 ].join('\n');
 
 /**
@@ -110,13 +111,16 @@ const READ_NOW_AWK = [
  */
 const ROUND_TRIP_1 = [
   'exec 4>&1',
-  // virsh 1's answer goes out through awk's stderr as it reads it; awk writes virsh 2's input
-  `out2=$(virsh -c "$1" "$2" 2>&1 | awk -v d="$3" -v a="$4" -v b="$5" -v c="$6" -v m="$7" '{ print > "/dev/stderr" }`,
-  '  $0 == d { s = 3; next } $0 == a { s = 1; next } $0 == b { s = 2; next } $0 == c { s = 0; next }',
+  // virsh 1's answer goes out through a cat on awk's stderr (buffered: not a write per line, now
+  // that it carries volume XML); awk writes virsh 2's input. The names line goes as soon as the
+  // lists it needs are read (marker c), so the completions run while virsh 1 reads the volumes.
+  `out2=$(virsh -c "$1" "$2" 2>&1 | awk -v d="$3" -v a="$4" -v b="$5" -v c="$6" -v m="$7" '{ print | "cat >&2" }`,
+  `  function last() { if (!sent) printf "%secho -- %send\\n", names, m; fflush(); sent = 1 }`,
+  '  $0 == d { s = 3; next } $0 == a { s = 1; next } $0 == b { s = 2; next } $0 == c { s = 0; last(); next }',
   `  s == 3 && /^[0-9a-f-]+$/ { printf "echo -- %sdom:%s\\ndumpxml -- %s\\n", m, $1, $1; fflush() }`,
   `  s == 1 && /^[0-9a-f-]+$/ { printf "echo -- %spool:%s\\npool-dumpxml -- %s\\n", m, $1, $1; fflush() }`,
   `  s == 2 && /^[0-9a-f-]+$/ { names = names sprintf("echo -- %snames:%s; complete -- vol-dumpxml --pool %s --vol \\"\\"; ", m, $1, $1) }`,
-  `  END { printf "%secho -- %send\\n", names, m }' 2>&4 | LIBVIRT_DEBUG=4 virsh -c "$1" 2>&1)`,
+  `  END { last() }' 2>&4 | LIBVIRT_DEBUG=4 virsh -c "$1" 2>&1)`,
   // virsh's last prompt has no line break; printf adds one.
   `printf '%s\\n' "$out2"`,
   // Only an answer with a backslash or an error can need the vol-list fallback.
