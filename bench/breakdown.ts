@@ -31,9 +31,25 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return now() - t0;
 }
 
+// Round trip 2's exec is opened with round trip 1's when the host's last read needed it, and
+// waits for its batch: each exec is timed from the read's start to its answer, and the rest is
+// time in this process after the last. One wrapper for every read: the read plans from the
+// host's last read over the same transport.
+let ends: number[] = [];
+let t0 = 0;
+const rec: Transport = {
+  kind: t.kind,
+  stats: () => t.stats(),
+  close: () => t.close(),
+  exec: (inv, o) => {
+    const j = ends.push(0) - 1;
+    return t.exec(inv, o).then((r) => ((ends[j] = now() - t0), r));
+  },
+};
+
 async function main(): Promise<void> {
   await t.exec(command('true'));
-  await readHostStorage(t, host.uri); // warm
+  await readHostStorage(rec, host.uri); // warm (and what the next read plans from)
   const vols = await allVolumes(t, host.uri);
   const byPath = floorScript(vols, 'path');
   const rows = new Map<string, number[]>();
@@ -42,23 +58,12 @@ async function main(): Promise<void> {
     add('exec `true`', await timed(() => t.exec(command('true'))));
     add('exec `virsh hostname`', await timed(() => t.exec(command('virsh', '-c', host.uri, 'hostname'))));
     add('exec `virsh -q` (empty stdin)', await timed(() => t.exec(command('virsh', '-q', '-c', host.uri), { stdin: '' })));
-    // Round trip 2's exec is opened with round trip 1's and waits for its batch: each is timed
-    // from the read's start to its answer, and the rest is time in this process after the last.
-    const ends: number[] = [];
-    const t0 = now();
-    const rec: Transport = {
-      kind: t.kind,
-      stats: () => t.stats(),
-      close: () => t.close(),
-      exec: (inv, o) => {
-        const j = ends.push(0) - 1;
-        return t.exec(inv, o).then((r) => ((ends[j] = now() - t0), r));
-      },
-    };
+    ends = [];
+    t0 = now();
     const s = await readHostStorage(rec, host.uri, { timeoutMs: 600_000 });
     const total = now() - t0;
     add('project read', total);
-    ends.forEach((ms, j) => add(`  round trip ${j + 1} answered at`, ms));
+    ends.forEach((ms, j) => add(`  exec ${j + 1} (of ${ends.length}) answered at`, ms));
     add('  in this process after that', total - Math.max(...ends));
     add(`floor by path (${vols.length} volumes)`, await timed(() => floorRead(t, host.uri, byPath)));
     if (i === 0) console.log(`${s.pools.length} pools, ${s.domains.length} domains, ${[...s.volumes.values()].reduce((n, v) => n + v.length, 0)} volumes; warnings: ${s.warnings.length}`);

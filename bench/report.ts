@@ -5,6 +5,8 @@ export interface Row {
   n: number;
   hostVols: number;
   project: number[];
+  /** The same read with round trip 2 opened early although round trip 1 read everything (empty when it did not). */
+  projectEarly: number[];
   floor: number[];
   floorPath: number[];
   nplus1: number[];
@@ -23,6 +25,8 @@ export interface Meta {
   load: string;
 }
 
+
+const l2 = (xs: number[]) => `[${xs.map((x) => x.toFixed(0)).join(', ')}]`;
 
 export function report(rows: Row[], m: Meta): void {
   const P = (r: Row) => median(r.project);
@@ -56,6 +60,11 @@ export function report(rows: Row[], m: Meta): void {
     const l = (xs: number[]) => `[${xs.map((x) => x.toFixed(0)).join(', ')}]`;
     console.log(`  ${r.n}: project ${l(r.project)}  floor ${l(r.floor)}  floor-by-path ${l(r.floorPath)}  N+1 ${l(r.nplus1)}`);
   }
+  for (const r of rows)
+    if (r.projectEarly.length)
+      console.log(
+        `  ${r.n}: round trip 1 read every volume in ${r.projectEarly.length} of ${r.project.length} runs; with round trip 2 opened early anyway (and closed empty): ${fmtMs(median(r.projectEarly))} ${l2(r.projectEarly)} vs ${fmtMs(P(r))}`,
+      );
   console.log('');
   const verdict = (ok: boolean | null, what: string) => console.log(`VERDICT ${ok === null ? 'NOT MEASURED' : ok ? 'PASS' : 'MISS'}  ${what}`);
   const r1000 = rows.find((r) => r.n === 1000);

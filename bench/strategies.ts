@@ -47,10 +47,13 @@ async function run(t: Transport, inv: Invocation, opts: ExecOptions = {}): Promi
   return r;
 }
 
-/** The project: one readHostStorage; returns it with the number of execs it used. */
-export async function projectRead(t: Transport, uri: string): Promise<{ host: HostStorage; execs: number }> {
+/**
+ * The project: one readHostStorage; returns it with the number of execs it used. `openRoundTrip2Early`
+ * overrides the read's own choice (by the host's last read), to measure that choice.
+ */
+export async function projectRead(t: Transport, uri: string, opts: { openRoundTrip2Early?: boolean } = {}): Promise<{ host: HostStorage; execs: number }> {
   const before = t.stats().execs;
-  const host = await readHostStorage(t, uri, { timeoutMs: 600_000 });
+  const host = await readHostStorage(t, uri, { timeoutMs: 600_000, ...opts });
   return { host, execs: t.stats().execs - before };
 }
 

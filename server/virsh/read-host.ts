@@ -1,6 +1,6 @@
 import 'server-only';
 import { PassThrough } from 'node:stream';
-import { isFilePool } from '@/lib/pool-types';
+import { isFilePool, POOL_TYPES } from '@/lib/pool-types';
 import type { DomainDto, PoolDto, VolumeDto } from '@/lib/schemas';
 import { command } from '../commands/command';
 import {
@@ -41,10 +41,55 @@ export interface HostStorage {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
+ * Round trip 1's last step reads the volumes it can name without quoting, so a typical host is
+ * read in one round trip (round trip 2 then has nothing to do). It is fed round trip 1's own
+ * answer: each pool's XML gives its type and target path, each running pool's `names:`
+ * section its volume names. A name that is only [A-Za-z0-9._+:@-] (and does not start with
+ * `-`) needs no quoting for virsh; it is read by path (`target/name`) in a file pool whose
+ * target path needs no quoting either, by `--pool UUID name` otherwise. A pool whose names
+ * section has a backslash or an error (it goes to the vol-list fallback) is left out, and so
+ * is everything if the names are more than `max` or the batch would pass 100,000 bytes (one
+ * argument is capped at 128 KiB): round trip 2, with its lanes, reads those as before. Each
+ * volume is preceded by `echo -- MARKvol:UUID:NAME`, so the answer says exactly what was read;
+ * whatever it does not cover (the other names, vanished volumes excepted) goes to round trip 2.
+ * It leaves out the volumes round trip 1's first virsh already read (`skip`: `UUID:NAME` words,
+ * the ones the last read found; see lastRead).
+ * No single quote in it (it sits in the script's single quotes): `.` stands for the quote
+ * around the pool's type.
+ */
+const READ_NOW_AWK = [
+  'BEGIN { nk = split(skip, ks, " "); for (i = 1; i <= nk; i++) known[ks[i]] = 1 }',
+  'function flush(  i, d, r) {',
+  '  if (u != "" && !bad) for (i = 0; i < n; i++) {',
+  '    if ((u ":" v[i]) in known) continue',
+  '    d = dir[u]',
+  String.raw`    if (index(ft, " " type[u] " ") && d ~ /^\/[A-Za-z0-9._+:@\/-]*$/) { sub(/\/+$/, "", d); r = "vol-dumpxml -- " d "/" v[i] }`,
+  '    else r = "vol-dumpxml --pool " u " -- " v[i]',
+  '    if (++cnt > max || length(out) > 100000) { over = 1; break }',
+  '    out = out "echo -- " m "vol:" u ":" v[i] "; " r "; "',
+  '  }',
+  '  u = ""',
+  '}',
+  'index($0, m) == 1 {',
+  '  flush(); k = substr($0, length(m) + 1); p = ""; tg = 0',
+  '  if (k ~ /^pool:[0-9a-f-]+$/) p = substr(k, 6)',
+  '  else if (k ~ /^names:[0-9a-f-]+$/) { u = substr(k, 7); bad = 0; n = 0 }',
+  '  next',
+  '}',
+  'p != "" && match($0, /<pool type=.[a-z-]+./) { type[p] = substr($0, RSTART + 12, RLENGTH - 13) }',
+  String.raw`p != "" && /<target>/ { tg = 1 }`,
+  String.raw`p != "" && /<\/target>/ { tg = 0 }`,
+  String.raw`p != "" && tg && match($0, /<path>.*<\/path>/) { dir[p] = substr($0, RSTART + 6, RLENGTH - 13) }`,
+  String.raw`u != "" { if (index($0, "\\") || /^error: /) bad = 1; else if ($0 ~ /^[A-Za-z0-9._+:@][A-Za-z0-9._+:@-]*$/) v[n++] = $0 }`,
+  'END { flush(); if (!over) printf "%s", out }',
+].join('\n');
+
+/**
  * Round trip 1 is one fixed shell script (every value passed as a positional argument, so it
  * is quoted once, by shell.ts) and a pipeline of two virsh processes started together, so the
  * second one starts and connects to libvirtd while the first one works. The first lists VMs
- * and pools by UUID (and the lists that give their state); one awk passes its answer straight
+ * and pools by UUID (and the lists that give their state), then reads the volumes the last
+ * read of the host found (see lastRead) while the second works; one awk passes its answer straight
  * out (on its stderr, as it reads it) and takes the UUIDs from it (between the batch's own
  * markers, only UUID-shaped words: UUIDs need no quoting), writing the second one's commands to
  * its stdin as each list arrives: each VM's XML (the VMs are listed first, so their XML, the
@@ -59,24 +104,34 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * The completer escapes spaces (`a\ b`): a pool with a backslash in a name, or whose names
  * section is an error (say, a virsh without `complete`), is listed again with `vol-list` by a
  * third virsh, in the same round trip; the script looks for one only when the answer has a
- * backslash or an error in it. Every process counts: virsh's start is mostly dynamic linking,
- * and on a busy host starts that overlap take as long as one after the other.
+ * backslash or an error in it. Then a last virsh, in the same round trip, reads the volumes whose
+ * names need no quoting (READ_NOW_AWK): on a typical small host that is every volume, and round
+ * trip 2 is not needed. Every process counts: virsh's start is mostly dynamic linking, and on a
+ * busy host starts that overlap take as long as one after the other.
  */
 const ROUND_TRIP_1 = [
   'exec 4>&1',
-  // virsh 1's answer goes out through awk's stderr as it reads it; awk writes virsh 2's input
-  `out2=$(virsh -c "$1" "$2" 2>&1 | awk -v d="$3" -v a="$4" -v b="$5" -v c="$6" -v m="$7" '{ print > "/dev/stderr" }`,
-  '  $0 == d { s = 3; next } $0 == a { s = 1; next } $0 == b { s = 2; next } $0 == c { s = 0; next }',
+  // virsh 1's answer goes out through a cat on awk's stderr (buffered: not a write per line, now
+  // that it carries volume XML); awk writes virsh 2's input. The names line goes as soon as the
+  // lists it needs are read (marker c), so the completions run while virsh 1 reads the volumes.
+  `out2=$(virsh -c "$1" "$2" 2>&1 | awk -v d="$3" -v a="$4" -v b="$5" -v c="$6" -v m="$7" '{ print | "cat >&2" }`,
+  `  function last() { if (!sent) printf "%secho -- %send\\n", names, m; fflush(); sent = 1 }`,
+  '  $0 == d { s = 3; next } $0 == a { s = 1; next } $0 == b { s = 2; next } $0 == c { s = 0; last(); next }',
   `  s == 3 && /^[0-9a-f-]+$/ { printf "echo -- %sdom:%s\\ndumpxml -- %s\\n", m, $1, $1; fflush() }`,
   `  s == 1 && /^[0-9a-f-]+$/ { printf "echo -- %spool:%s\\npool-dumpxml -- %s\\n", m, $1, $1; fflush() }`,
   `  s == 2 && /^[0-9a-f-]+$/ { names = names sprintf("echo -- %snames:%s; complete -- vol-dumpxml --pool %s --vol \\"\\"; ", m, $1, $1) }`,
-  `  END { printf "%secho -- %send\\n", names, m }' 2>&4 | LIBVIRT_DEBUG=4 virsh -c "$1" 2>&1)`,
+  `  END { last() }' 2>&4 | LIBVIRT_DEBUG=4 virsh -c "$1" 2>&1)`,
   // virsh's last prompt has no line break; printf adds one.
   `printf '%s\\n' "$out2"`,
   // Only an answer with a backslash or an error can need the vol-list fallback.
-  `case $out2 in *'\\'*|*'error: '*) ;; *) exit 0;; esac`,
-  `tables=$(printf '%s\\n' "$out2" | awk -v m="$7" 'index($0, m) == 1 { k = substr($0, length(m) + 1); u = ""; if (k ~ /^names:[0-9a-f-]+$/) u = substr(k, 7); next } u != "" && (index($0, "\\\\") || /^error: /) { print u; u = "" }' | sort -u | awk -v m="$7" '{ printf "echo -- %stable:%s; vol-list --pool %s; ", m, $1, $1 }')`,
-  `if [ -n "$tables" ]; then virsh -c "$1" "$tables echo -- $7end" 2>&1; fi`,
+  `case $out2 in *'\\'*|*'error: '*)`,
+  `  tables=$(printf '%s\\n' "$out2" | awk -v m="$7" 'index($0, m) == 1 { k = substr($0, length(m) + 1); u = ""; if (k ~ /^names:[0-9a-f-]+$/) u = substr(k, 7); next } u != "" && (index($0, "\\\\") || /^error: /) { print u; u = "" }' | sort -u | awk -v m="$7" '{ printf "echo -- %stable:%s; vol-list --pool %s; ", m, $1, $1 }')`,
+  `  if [ -n "$tables" ]; then virsh -c "$1" "$tables echo -- $7end" 2>&1; fi;;`,
+  'esac',
+  // The volumes whose names need no quoting, read now by a third virsh (argument mode), when
+  // there are few enough of them for one process and one argument (READ_NOW_VOLUMES).
+  `vols=$(printf '%s\\n' "$out2" | awk -v m="$7" -v ft=" $8 " -v max="$9" -v skip="\${10}" '${READ_NOW_AWK}')`,
+  `if [ -n "$vols" ]; then virsh -c "$1" "$vols" 2>&1; fi`,
 ].join('\n');
 
 /**
@@ -132,6 +187,37 @@ const VOLS_PER_LANE = 100;
 const MAX_LANES = 3;
 const LANE_BATCH_BYTES = 100_000;
 
+/**
+ * Round trip 1 reads the volumes that need no quoting itself when there are at most this many
+ * on the host (one virsh, one argument); more go to round trip 2, whose lanes share them.
+ */
+const READ_NOW_VOLUMES = 250;
+
+/** The pool types whose volumes are files at `target/name` (round trip 1 reads those by path). */
+const FILE_POOL_TYPES = POOL_TYPES.filter(isFilePool).join(' ');
+
+/** A volume as it was asked for: by path, or (path null) by pool UUID and name. */
+interface VolumeAddress {
+  uuid: string;
+  name: string;
+  path: string | null;
+}
+
+/**
+ * What the last read of each host (over a transport) found, to plan the next one:
+ * - whether round trip 2 was needed: only then is its exec opened together with round trip 1's
+ *   (its virsh's start then overlaps round trip 1; when it is not needed that start is only a
+ *   cost). A host read for the first time opens it early;
+ * - the volumes it read, when at most READ_NOW_VOLUMES: round trip 1's first virsh reads them
+ *   again (after its lists, given as one argument), while its second virsh reads the pools and
+ *   lists their names. Nothing is taken from memory: each is checked against this read's own
+ *   names (a volume no longer listed is dropped, an error for one still listed is a warning,
+ *   one read by another path than its pool now gives is read again), and the names not among
+ *   them are read by round trip 1's last virsh or round trip 2. So a host whose volumes did not
+ *   change is read with two virsh processes, in one round trip.
+ */
+const lastRead = new WeakMap<Transport, Map<string, { roundTrip2: boolean; volumes: VolumeAddress[] }>>();
+
 /** Scale the allowed time with the work: ~4 ms per volume is plenty even on a loaded host. */
 const timeoutFor = (base: number, calls: number) => base + calls * 4;
 
@@ -144,49 +230,74 @@ export async function readHostStorage(
     lanes?: number;
     /** Bytes per argument-mode batch (tests): LANE_BATCH_BYTES by default. */
     laneBatchBytes?: number;
+    /** At most this many volumes are read in round trip 1 (tests): READ_NOW_VOLUMES by default. */
+    readNowVolumes?: number;
+    /** Open round trip 2 with round trip 1 (tests): by default as the last read of this host needed. */
+    openRoundTrip2Early?: boolean;
+    /** Read the volumes the last read of this host found in round trip 1's first virsh (tests): by default yes. */
+    readKnownVolumes?: boolean;
   } = {},
 ): Promise<HostStorage> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  // --- round trip 1: what exists, each pool's XML, and the names of its volumes ---
-  const listing = virshBatch(
-    uri,
-    [
-      // The three lists round trip 1's second virsh works from come first, VMs before pools:
-      // their XML is read while the first virsh lists the rest.
-      call('list', '--all', '--uuid'),
-      call('pool-list', '--all', '--uuid'),
-      call('pool-list', '--uuid'),
-      call('version'),
-      call('hostname'),
-      // A VM's state and persistence from lists (one libvirt call each) rather than `domstate`
-      // and `dominfo` per VM (~10 calls per VM): a VM in none of the three states listed
-      // (blocked, shutdown, crashed, pmsuspended, or one that changed meanwhile) gets a domstate.
-      call('list', '--all', '--uuid', '--persistent'),
-      call('list', '--all', '--uuid', '--state-running'),
-      call('list', '--all', '--uuid', '--state-paused'),
-      call('list', '--all', '--uuid', '--state-shutoff'),
-      // A pool's autostart and persistence likewise, instead of a pool-info per pool; its state
-      // is whether it is active (libvirt's storage driver reports running exactly then).
-      call('pool-list', '--all', '--uuid', '--autostart'),
-      call('pool-list', '--all', '--uuid', '--persistent'),
-    ],
-  );
+  const readNowMax = opts.readNowVolumes ?? READ_NOW_VOLUMES;
+  const memory = lastRead.get(t) ?? new Map<string, { roundTrip2: boolean; volumes: VolumeAddress[] }>();
+  lastRead.set(t, memory);
+  const last = memory.get(uri);
+  // --- round trip 1: what exists, each pool's XML, the names of its volumes, and the volumes ---
+  let known = opts.readKnownVolumes !== false && last && last.volumes.length <= readNowMax ? last.volumes : [];
+  const listingCalls = [
+    // The three lists round trip 1's second virsh works from come first, VMs before pools:
+    // their XML is read while the first virsh lists the rest.
+    call('list', '--all', '--uuid'),
+    call('pool-list', '--all', '--uuid'),
+    call('pool-list', '--uuid'),
+    call('version'),
+    call('hostname'),
+    // A VM's state and persistence from lists (one libvirt call each) rather than `domstate`
+    // and `dominfo` per VM (~10 calls per VM): a VM in none of the three states listed
+    // (blocked, shutdown, crashed, pmsuspended, or one that changed meanwhile) gets a domstate.
+    call('list', '--all', '--uuid', '--persistent'),
+    call('list', '--all', '--uuid', '--state-running'),
+    call('list', '--all', '--uuid', '--state-paused'),
+    call('list', '--all', '--uuid', '--state-shutoff'),
+    // A pool's autostart and persistence likewise, instead of a pool-info per pool; its state
+    // is whether it is active (libvirt's storage driver reports running exactly then).
+    call('pool-list', '--all', '--uuid', '--autostart'),
+    call('pool-list', '--all', '--uuid', '--persistent'),
+  ];
+  // The volumes the last read found follow the lists, as the batch's unframed tail (one argument:
+  // at most LANE_BATCH_BYTES, or none of them).
+  let listing = virshBatch(uri, listingCalls, { tail: known.map(volumeCall) });
+  if (Buffer.byteLength(listing.command.args[2] ?? '') > LANE_BATCH_BYTES) {
+    known = [];
+    listing = virshBatch(uri, listingCalls, { nonce: listing.nonce });
+  }
+  // Round trip 1's last virsh leaves these out (the ones its awk could ask for: simple names).
+  const knownSimple = known
+    .filter((k) => SIMPLE_NAME.test(k.name))
+    .map((k) => `${k.uuid}:${k.name}`)
+    .join(' ');
   const end = `@@ksc-${listing.nonce}:end`;
   const mark = `@@ksc-${listing.nonce}:obj:`;
   const m = (i: number) => `@@ksc-${listing.nonce}:${i}`;
-  const rt1 = t.exec(command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', m(0), m(1), m(2), m(3), mark), { timeoutMs });
-  // Round trip 2's exec is opened now (after round trip 1's, so it never takes a channel
-  // round trip 1 is waiting for); its batch follows on stdin. Its clock starts once it has the
-  // batch; until then the exec's own timeout only bounds a round trip 1 that never answers.
+  const rt1 = t.exec(
+    command('sh', '-c', ROUND_TRIP_1, 'ksc-read', uri, listing.command.args[2] ?? '', m(0), m(1), m(2), m(3), mark, FILE_POOL_TYPES, String(readNowMax), knownSimple),
+    { timeoutMs },
+  );
+  // Round trip 2's exec is opened now when it is likely to be needed (after round trip 1's, so
+  // it never takes a channel round trip 1 is waiting for), otherwise once it is; its batch
+  // follows on stdin. Its clock starts once it has the batch; until then the exec's own timeout
+  // only bounds a round trip 1 that never answers.
   const stdin = new PassThrough();
   const deadline = new AbortController();
-  const rt2 = t.exec(command('sh', '-c', ROUND_TRIP_2, 'ksc-read', uri), { stdinStream: stdin, signal: deadline.signal, timeoutMs: 2 * timeoutMs + 60_000 });
+  const openRoundTrip2 = () => t.exec(command('sh', '-c', ROUND_TRIP_2, 'ksc-read', uri), { stdinStream: stdin, signal: deadline.signal, timeoutMs: 2 * timeoutMs + 60_000 });
+  let rt2: Promise<ExecResult> | null = (opts.openRoundTrip2Early ?? last?.roundTrip2 ?? true) ? openRoundTrip2() : null;
   let r1: ExecResult;
   try {
     r1 = await rt1;
   } catch (e) {
     stdin.end();
-    rt2.catch(() => undefined);
+    rt2?.catch(() => undefined);
     throw e;
   }
   let r2: Promise<ExecResult> | null = null;
@@ -211,6 +322,13 @@ export async function readHostStorage(
       for (const u of parseList(text ?? '')) listedState.set(u, state);
     const sections = parseMarkedSections(rest, mark);
     const warnings: string[] = [];
+    // The volumes the last read found, read again after the lists: by pool UUID and name, each
+    // with the path it was asked for. (Unread ones, if virsh stopped, are simply asked again.)
+    const knownRead = new Map<string, { path: string | null; answer: VolumeAnswer }>();
+    splitVolumeOutputs(virshBatchTail(listing, head), known.length).forEach((answer, i) => {
+      const k = known[i]!;
+      knownRead.set(`${k.uuid}:${k.name}`, { path: k.path, answer });
+    });
 
     // --- pools, from round trip 1 ---
     const pools: HostStorage['pools'] = [];
@@ -243,16 +361,20 @@ export async function readHostStorage(
       poolByUuid.set(uuid, pool);
     }
 
-    // --- round trip 2: every volume's XML (and the odd VM state) ---
+    // --- round trip 2: the volumes round trip 1 did not read (and the odd VM state) ---
     const calls: VirshCall[] = [];
     // (every VM's XML came with round trip 1; a VM in none of the listed states gets a domstate)
     const domCalls: Array<{ uuid: string; state: number | null }> = [];
     for (const u of domUuids) domCalls.push({ uuid: u, state: listedState.has(u) ? null : calls.push(call('domstate', '--', u)) - 1 });
     // Volumes of file pools are named by path (libvirt looks them up by key, then path: 2 calls)
     // rather than pool + name (4 calls), and run as the batch's unframed tail: their outputs
-    // delimit themselves.
+    // delimit themselves. A volume round trip 1 read (one it knew, or its `vol:` section) is
+    // taken from there.
     const volCalls: VolRequest[] = [];
+    const volXml: Array<string | null> = [];
     const tail: VirshCall[] = [];
+    /** For each tail call, its index in volCalls. */
+    const tailAt: number[] = [];
     for (const uuid of poolUuids) {
       const pool = poolByUuid.get(uuid);
       if (!pool || !active.has(uuid)) continue;
@@ -278,16 +400,35 @@ export async function readHostStorage(
           warnings.push(`volume ${pool.name}/${JSON.stringify(v.name)} has a control character in its name and was skipped`);
           continue;
         }
-        volCalls.push({ pool: pool.name, name: v.name, path: v.path });
-        tail.push(v.path ? call('vol-dumpxml', '--', v.path) : call('vol-dumpxml', '--pool', uuid, '--', v.name));
+        const at = volCalls.push({ uuid, pool: pool.name, name: v.name, path: v.path }) - 1;
+        // Read in round trip 1 (asked the same way); an error is a volume deleted since it was listed.
+        const knew = knownRead.get(`${uuid}:${v.name}`);
+        const now = sections.get(`vol:${uuid}:${v.name}`);
+        const answer: VolumeAnswer | null =
+          knew && knew.path === v.path
+            ? knew.answer
+            : now
+              ? now.ok && now.output.includes('<volume')
+                ? { xml: now.output }
+                : { error: now.ok ? 'no answer' : now.error.split('\n').join(' — ') }
+              : null;
+        if (answer) {
+          if ('error' in answer) warnings.push(`volume ${v.name}: ${answer.error}`);
+          volXml.push('xml' in answer ? answer.xml : null);
+          continue;
+        }
+        volXml.push(null);
+        tailAt.push(at);
+        tail.push(volumeCall(volCalls[at]!));
       }
     }
     const results: VirshCallResult[] = [];
-    const volXml: Array<string | null> = [];
     let roundTrips = 1;
-    if (calls.length || tail.length) {
+    const needed = calls.length > 0 || tail.length > 0;
+    if (needed) {
       const plan = planRoundTrip2(uri, calls, tail, opts.lanes ?? lanesFor(tail.length), opts.laneBatchBytes ?? LANE_BATCH_BYTES);
       const timer = setTimeout(() => deadline.abort(), timeoutFor(timeoutMs, calls.length + tail.length));
+      rt2 ??= openRoundTrip2();
       stdin.end(plan.stdin);
       try {
         r2 = rt2;
@@ -296,16 +437,20 @@ export async function readHostStorage(
         if (calls.length) results.push(...parseVirshBatch(plan.first, out));
         let at = 0;
         for (const b of plan.batches) {
-          const reqs = volCalls.slice(at, at + b.tail.length);
+          const reqs = tailAt.slice(at, at + b.tail.length);
           at += b.tail.length;
-          volXml.push(...splitVolumeOutputs(virshBatchTail(b, out), reqs, warnings));
-          while (volXml.length < at) volXml.push(null);
+          const answers = splitVolumeOutputs(virshBatchTail(b, out), reqs.length);
+          answers.forEach((answer, j) => {
+            if ('error' in answer) warnings.push(`volume ${volCalls[reqs[j]!]!.name}: ${answer.error}`);
+            else volXml[reqs[j]!] = answer.xml;
+          });
+          if (answers.length < reqs.length) warnings.push(`${reqs.length - answers.length} volume(s) could not be read (unexpected virsh output)`);
         }
       } finally {
         clearTimeout(timer);
       }
-    } else {
-      // Nothing to ask (no pools or VMs): its virsh reads the end of its input and exits.
+    } else if (rt2) {
+      // Nothing left to ask: its virsh reads the end of its input and exits.
       stdin.end();
       r2 = rt2;
       await rt2;
@@ -341,6 +486,7 @@ export async function readHostStorage(
     }
     const users = diskUsers(domains);
     const volumes = new Map<string, VolumeDto[]>();
+    const read: VolumeAddress[] = [];
     volCalls.forEach((vc, i) => {
       const xml = volXml[i];
       if (!xml) return;
@@ -349,6 +495,7 @@ export async function readHostStorage(
         warnings.push(`volume ${vc.pool}/${vc.name}: libvirt answered for “${v.name}” at ${v.path}; skipped`);
         return;
       }
+      read.push({ uuid: vc.uuid, name: vc.name, path: vc.path });
       const list = volumes.get(vc.pool) ?? [];
       const by = new Set([...(users.get(v.path) ?? []), ...(users.get(volumeKey(vc.pool, v.name)) ?? [])]);
       list.push({ ...v, pool: vc.pool, usedBy: [...by].sort() });
@@ -361,6 +508,7 @@ export async function readHostStorage(
       p.volumeCount = vols.length;
       p.volumeCapacity = vols.reduce((sum, v) => sum + v.capacity, 0);
     }
+    memory.set(uri, { roundTrip2: needed, volumes: read.length <= READ_NOW_VOLUMES ? read : [] });
     const ver = parseVersion(version ?? '');
     return {
       hostname: hostname?.trim() || null,
@@ -377,7 +525,7 @@ export async function readHostStorage(
     // a host that stopped answering would hold the error back until that exec's own timeout).
     if (!r2) {
       stdin.end();
-      rt2.catch(() => undefined);
+      rt2?.catch(() => undefined);
     }
   }
 }
@@ -441,39 +589,43 @@ function must(r: VirshCallResult): string {
 /** The fast reader for libvirt's usual volume XML (thousands per read); the full parser for anything else. */
 const readVolumeXml = (xml: string): VolumeXml => fastVolumeXml(xml) ?? parseVolumeXml(xml);
 
-interface VolRequest {
+interface VolRequest extends VolumeAddress {
   /** The pool's name. */
   pool: string;
-  name: string;
-  /** The path the volume was asked for by, or null when asked for by pool and name. */
-  path: string | null;
 }
 
+/** How a volume is asked for: by path (libvirt finds it by key: 2 calls), or by pool and name (4). */
+const volumeCall = (v: VolumeAddress): VirshCall => (v.path ? call('vol-dumpxml', '--', v.path) : call('vol-dumpxml', '--pool', v.uuid, '--', v.name));
+
+/** A volume name round trip 1's awk may ask for (READ_NOW_AWK's test, exactly). */
+const SIMPLE_NAME = /^[A-Za-z0-9._+:@][A-Za-z0-9._+:@-]*$/;
+
+type VolumeAnswer = { xml: string } | { error: string };
+
 /**
- * The unframed vol-dumpxml outputs, in request order: each call printed either one
- * `<volume …>` … `</volume>` document or virsh's `error: ` lines (a volume deleted between the
- * two round trips). Anything else stops the walk rather than risk pairing XML with the wrong volume.
+ * The unframed outputs of `count` vol-dumpxml calls, in request order: each call printed either
+ * one `<volume …>` … `</volume>` document or virsh's `error: ` lines (a volume deleted since it
+ * was listed). Anything else stops the walk rather than risk pairing XML with the wrong volume:
+ * then fewer answers than calls come back.
  */
-function splitVolumeOutputs(text: string, reqs: VolRequest[], warnings: string[]): Array<string | null> {
+function splitVolumeOutputs(text: string, count: number): VolumeAnswer[] {
   const lines = text.split('\n');
-  const out: Array<string | null> = [];
+  const out: VolumeAnswer[] = [];
   let i = 0;
-  for (const req of reqs) {
+  while (out.length < count) {
     while (i < lines.length && lines[i] === '') i++;
     const line = lines[i] ?? '';
     if (line.startsWith('<volume')) {
       const end = lines.indexOf('</volume>', i);
       if (end < 0) break;
-      out.push(lines.slice(i, end + 1).join('\n'));
+      out.push({ xml: lines.slice(i, end + 1).join('\n') });
       i = end + 1;
     } else if (line.startsWith('error: ')) {
       const errs: string[] = [];
       while (i < lines.length && (lines[i] ?? '').startsWith('error: ')) errs.push((lines[i++] ?? '').slice(7));
-      warnings.push(`volume ${req.name}: ${errs.join(' — ')}`);
-      out.push(null);
+      out.push({ error: errs.join(' — ') });
     } else break;
   }
-  if (out.length < reqs.length) warnings.push(`${reqs.length - out.length} volume(s) could not be read (unexpected virsh output)`);
   return out;
 }
 

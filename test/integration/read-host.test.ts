@@ -1,6 +1,7 @@
 /**
  * readHostStorage over REAL SSH, checked against virsh run locally on the lab host (the lab is
- * this machine): every pool, volume and the VM disks, in two round trips however many volumes.
+ * this machine): every pool, volume and the VM disks, in at most two round trips however many
+ * volumes (one when round trip 1 could read every volume itself).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -65,17 +66,19 @@ describe('readHostStorage on lab (qemu:///system)', () => {
     const r = await read(lab);
     after = await poolNames();
     s = r.s;
-    console.log(`readHostStorage on lab: ${r.ms} ms (${s.pools.length} pools, ${[...s.volumes.values()].reduce((n, v) => n + v.length, 0)} volumes)`);
+    console.log(`readHostStorage on lab: ${r.ms} ms (${s.pools.length} pools, ${[...s.volumes.values()].reduce((n, v) => n + v.length, 0)} volumes, ${s.roundTrips} round trip(s))`);
+    // a first read of the host opens round trip 2 together with round trip 1
     expect(r.execs).toBe(2);
   }, 120_000);
 
-  it('takes at most 2 round trips, and exactly 2 execs per read', async () => {
+  it('takes at most 2 round trips, and at most 2 execs per read (1 when round trip 1 read everything, last time and now)', async () => {
     expect(s.roundTrips).toBeLessThanOrEqual(2);
     const r = await read(lab);
     expect(r.s.roundTrips).toBeLessThanOrEqual(2);
-    expect(r.execs).toBe(2);
+    expect(r.execs).toBeLessThanOrEqual(2);
+    expect(r.execs).toBeGreaterThanOrEqual(r.s.roundTrips);
+    if (s.roundTrips === 1 && r.s.roundTrips === 1) expect(r.execs).toBe(1);
     expect(lab.stats().connections).toBe(1);
-    expect(lab.stats().execs).toBe(4);
   }, 120_000);
 
   it('knows the host', async () => {
@@ -272,7 +275,7 @@ describe('readHostStorage on lab2 (qemu:///session)', () => {
     try {
       const s = await readHostStorage(t, h.uri);
       expect(s.roundTrips).toBeLessThanOrEqual(2);
-      expect(t.stats().execs).toBe(2);
+      expect(t.stats().execs).toBeLessThanOrEqual(2);
       const images = s.pools.find((p) => p.name === 'images');
       expect(images).toMatchObject({ type: 'dir', state: 'running', autostart: true, volumeCount: 4 });
       const home = images?.target.path?.replace(/\/images$/, '') ?? '';
@@ -294,10 +297,12 @@ describe('readHostStorage on lab2 (qemu:///session)', () => {
 
 describe('readHostStorage reads file-pool volumes by path', () => {
   const TAG = rand();
-  // Names from the completer (no spaces or backslashes), read by target/name.
+  // Names from the completer (no spaces or backslashes), read by target/name: those that need
+  // no quoting in round trip 1, the others in round trip 2.
   const QUOTED = `hr-quoted-${TAG}`;
   const QUOTED_DIR = `/tmp/${QUOTED}`;
-  const QUOTED_NAMES = ['plain.img', "it's.img", 'say"hi".img', '-dash.img', 'semi;colon$(x)`y`#.img', 'vanishes.img'];
+  const PLAIN_NAMES = ['plain.img', 'v-1_2+x.qcow2', 'lun:0@a'];
+  const QUOTED_NAMES = [...PLAIN_NAMES, "it's.img", 'say"hi".img', '-dash.img', 'semi;colon$(x)`y`#.img', "vanishes'.img"];
   // The completer escapes spaces with a backslash, so a space or a backslash in a name sends the
   // pool to the vol-list fallback; its volumes are still read by the paths vol-list printed.
   const SLASHED = `hr-slashed-${TAG}`;
@@ -312,6 +317,7 @@ describe('readHostStorage reads file-pool volumes by path', () => {
   class Hooked implements Transport {
     readonly kind = 'ssh' as const;
     stdins: string[] = [];
+    outputs: string[] = [];
     private calls = 0;
     constructor(
       readonly inner: Transport,
@@ -331,6 +337,7 @@ describe('readHostStorage reads file-pool volumes by path', () => {
         o = { ...opts, stdinStream: tee };
       }
       const r = await this.inner.exec(inv, o);
+      this.outputs[n] = r.stdout;
       if (n === 0) await this.between();
       return r;
     }
@@ -372,25 +379,32 @@ describe('readHostStorage reads file-pool volumes by path', () => {
 
   it('reads every name exactly, by path where the pool is a directory, and reports a volume deleted between the round trips', async () => {
     const hooked = new Hooked(lab, async () => {
-      await sysVirsh('vol-delete', '--pool', QUOTED, '--', 'vanishes.img');
+      await sysVirsh('vol-delete', '--pool', QUOTED, '--', "vanishes'.img");
     });
     const s = await readHostStorage(hooked, URI);
     expect(s.roundTrips).toBe(2);
     expect(hooked.stdins).toHaveLength(2);
 
     const quoted = s.volumes.get(QUOTED) ?? [];
-    const expected = QUOTED_NAMES.filter((n) => n !== 'vanishes.img');
+    const expected = QUOTED_NAMES.filter((n) => n !== "vanishes'.img");
     expect(quoted.map((v) => v.name).sort()).toEqual([...expected].sort());
     for (const v of quoted) {
       const i = QUOTED_NAMES.indexOf(v.name);
       expect(v, v.name).toMatchObject({ path: path.join(QUOTED_DIR, v.name), capacity: (i + 1) * MiB, pool: QUOTED });
     }
-    // Round trip 2 named these volumes by path (virshQuote'd), never by pool and name.
+    // Round trip 1 read the names that need no quoting; round trip 2 named the others by path
+    // (virshQuote'd), never by pool and name.
+    const uuid = s.pools.find((p) => p.name === QUOTED)?.uuid ?? '';
+    const rt1 = hooked.outputs[0] ?? '';
     const rt2 = hooked.stdins[1] ?? '';
-    for (const n of QUOTED_NAMES) expect(rt2, n).toContain(`vol-dumpxml -- ${shQuote(path.join(QUOTED_DIR, n))}`);
+    for (const n of PLAIN_NAMES) {
+      expect(rt1, n).toMatch(new RegExp(`^@@ksc-[0-9a-f]+:obj:vol:${uuid}:${n.replace(/[.+]/g, '\\$&')}$`, 'm'));
+      expect(rt2, n).not.toContain(path.join(QUOTED_DIR, n));
+    }
+    for (const n of QUOTED_NAMES.filter((x) => !PLAIN_NAMES.includes(x))) expect(rt2, n).toContain(`vol-dumpxml -- ${shQuote(path.join(QUOTED_DIR, n))}`);
     expect(rt2).not.toContain(`--pool ${shQuote(QUOTED)}`);
     // The vanished volume is a warning, not an error and not a wrong pairing.
-    expect(s.warnings.filter((w) => w.includes('vanishes.img'))).toHaveLength(1);
+    expect(s.warnings.filter((w) => w.includes("vanishes'.img"))).toHaveLength(1);
     expect(s.pools.find((p) => p.name === QUOTED)).toMatchObject({ volumeCount: expected.length });
 
     const slashed = s.volumes.get(SLASHED) ?? [];
@@ -399,15 +413,35 @@ describe('readHostStorage reads file-pool volumes by path', () => {
       const i = SLASHED_NAMES.indexOf(v.name);
       expect(v, v.name).toMatchObject({ path: path.join(SLASHED_DIR, v.name), capacity: (i + 1) * MiB, pool: SLASHED });
     }
+    // A pool listed again with vol-list goes to round trip 2 whole, its plain names too.
     for (const n of SLASHED_NAMES) expect(rt2, n).toContain(`vol-dumpxml -- ${shQuote(path.join(SLASHED_DIR, n))}`);
     expect(s.warnings.filter((w) => w.includes(SLASHED))).toEqual([]);
+  }, 120_000);
+
+  it('mixed pools read exactly as when round trip 2 reads every volume', async () => {
+    const ours = (x: HostStorage) => ({
+      pools: x.pools.filter((p) => p.name.includes(TAG)).map(({ allocation: _a, available: _b, xml: _x, ...p }) => p),
+      volumes: [QUOTED, SLASHED].map((p) => x.volumes.get(p)),
+      warnings: x.warnings.filter((w) => w.includes(TAG) || QUOTED_NAMES.some((n) => w.includes(n))),
+    });
+    // round trip 2 reads every volume (as before round trip 1 read any) …
+    const all = await readHostStorage(lab, URI, { readNowVolumes: 0, readKnownVolumes: false });
+    // … round trip 1 reads the plain names (a transport with no last read of the host) …
+    const now = await readHostStorage({ kind: lab.kind, exec: (i, o) => lab.exec(i, o), stats: () => lab.stats(), close: async () => {} }, URI);
+    // … and, read again, the volumes the last read found, hostile names included
+    await readHostStorage(lab, URI);
+    const again = await readHostStorage(lab, URI);
+    expect(ours(now)).toEqual(ours(all));
+    expect(ours(again)).toEqual(ours(all));
+    expect(ours(now).volumes.map((v) => v?.length)).toEqual([QUOTED_NAMES.length - 1, SLASHED_NAMES.length]);
   }, 120_000);
 
   it('a pool stopped between the round trips leaves warnings for its volumes, not an error', async () => {
     const pool = `hr-gone-${TAG}`;
     const dir = `/tmp/${pool}`;
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'x.img'), '');
+    // a name that needs quoting, so round trip 2 reads it (round trip 1 reads the plain ones)
+    writeFileSync(path.join(dir, "x'.img"), '');
     await sysVirsh('pool-create-as', pool, 'dir', '--target', dir);
     try {
       const hooked = new Hooked(lab, async () => {
@@ -416,7 +450,7 @@ describe('readHostStorage reads file-pool volumes by path', () => {
       const s = await readHostStorage(hooked, URI);
       expect(s.roundTrips).toBe(2);
       expect(s.pools.find((p) => p.name === pool)).toMatchObject({ state: 'running', volumeCount: 0 });
-      expect(s.warnings.filter((w) => w.includes('x.img'))).toHaveLength(1);
+      expect(s.warnings.filter((w) => w.includes("x'.img"))).toHaveLength(1);
       expect(s.volumes.get(QUOTED)?.length).toBeGreaterThan(0);
     } finally {
       await sysVirsh('pool-destroy', '--', pool).catch(() => '');
