@@ -70,6 +70,9 @@ test.describe('as a viewer', () => {
     await expect(page.getByRole('link', { name: VOL })).toBeVisible();
     for (const name of ['Start', 'Stop', 'Refresh', 'Build', 'Delete…', 'Autostart: on', 'Autostart: off', 'New volume', 'Upload…'])
       await expect(page.getByRole('button', { name, exact: true })).toHaveCount(0);
+    // No selection for bulk actions a viewer may not run.
+    await expect(page.getByRole('checkbox', { name: 'Select all shown volumes' })).toHaveCount(0);
+    await expect(page.getByRole('checkbox', { name: `Select ${VOL}` })).toHaveCount(0);
     await page.getByRole('button', { name: `Actions for ${VOL}` }).click();
     const menu = page.getByRole('menu', { name: `Actions for ${VOL}` });
     await expect(menu.getByRole('menuitem')).toHaveText(['Open']);
@@ -166,6 +169,8 @@ test.describe('as an admin', () => {
     await expect(page.getByRole('button', { name: 'Delete snapshot ksc-roles-snap' })).toBeEnabled();
     await open(page, `/hosts/lab/pools/${POOL}`, POOL);
     await expect(page.getByRole('group', { name: `Actions for pool ${POOL}` }).getByRole('button', { name: 'Delete…' })).toBeEnabled();
+    await page.getByRole('checkbox', { name: `Select ${VOL}` }).check();
+    await expect(page.getByRole('region', { name: 'Selected volumes' })).toContainText('1 selected');
     await open(page, '/hosts/lab', 'lab');
     await expect(page.getByRole('link', { name: 'New pool' })).toBeVisible();
   });

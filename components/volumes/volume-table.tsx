@@ -9,6 +9,7 @@ import { formatBytes, formatCount, formatPercent } from '@/lib/format';
 import type { VolumeDto } from '@/lib/schemas';
 import { tableCls as t } from '@/components/ui/table';
 import { replaceSearchParams } from '@/components/ui/url-state';
+import { useGate } from '@/lib/api/me';
 import { BulkActions } from './bulk-actions';
 import { NewVolumeButton } from './new-volume-button';
 import { RowMenu } from './row-menu';
@@ -46,6 +47,8 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
   const deferredQuery = useDeferredValue(query);
   const filterId = useId();
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  // Selecting is for the bulk actions (check, delete): a caller who may run none sees no checkboxes.
+  const selectable = useGate(hostId, 'POST /api/hosts/[host]/pools/[pool]/volumes/[volume]/[op]', { op: 'check' }).show;
   const toggle = (name: string) =>
     setSelected((prev) => {
       const next = new Set(prev);
@@ -145,7 +148,7 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
         </p>
       </div>
 
-      {selected.size > 0 && (
+      {selectable && selected.size > 0 && (
         <BulkActions hostId={hostId} pool={pool} names={volumes.filter((v) => selected.has(v.name)).map((v) => v.name)} onClear={() => setSelected(new Set())} />
       )}
       <div
@@ -183,12 +186,14 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
               <span className="sr-only">Actions</span>
             </div>
             <div role="columnheader" className={`${t.th} flex items-center justify-center`}>
-              <input
-                type="checkbox"
-                aria-label="Select all shown volumes"
-                checked={rows.length > 0 && rows.every((v) => selected.has(v.name))}
-                onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((v) => v.name)) : new Set())}
-              />
+              {selectable && (
+                <input
+                  type="checkbox"
+                  aria-label="Select all shown volumes"
+                  checked={rows.length > 0 && rows.every((v) => selected.has(v.name))}
+                  onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((v) => v.name)) : new Set())}
+                />
+              )}
             </div>
           </div>
         </div>
@@ -210,7 +215,7 @@ export function VolumeTable({ hostId, pool, volumes }: { hostId: string; pool: s
                   <RowMenu hostId={hostId} pool={pool} v={v} />
                 </div>
                 <div role="cell" className="flex items-center justify-center">
-                  <input type="checkbox" aria-label={`Select ${v.name}`} checked={selected.has(v.name)} onChange={() => toggle(v.name)} />
+                  {selectable && <input type="checkbox" aria-label={`Select ${v.name}`} checked={selected.has(v.name)} onChange={() => toggle(v.name)} />}
                 </div>
               </div>
             );
