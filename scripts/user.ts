@@ -13,7 +13,7 @@
  * recorded in the audit log as done by `cli` (actor: the OS user).
  */
 import { userInfo } from 'node:os';
-import { isRole, type HostScope, type Role } from '@/lib/auth/roles';
+import { isRole, strongestOf, type HostScope, type Role } from '@/lib/auth/roles';
 import { appendAudit } from '@/server/audit/log';
 import { generatePassword } from '@/server/auth/secrets';
 import { createToken } from '@/server/auth/tokens';
@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
       if (!name) throw new UsageError('token needs a user name');
       const u = await requireUser(name);
       const grants = await grantsFor(u.id);
-      const strongest = grants.reduce<Role | null>((r, g) => (r === null || ['viewer', 'operator', 'admin'].indexOf(g.role) > ['viewer', 'operator', 'admin'].indexOf(r) ? g.role : r), null);
+      const strongest = strongestOf(grants);
       const role = roleFlag(flags.get('role'), strongest ?? 'viewer');
       const label = typeof flags.get('name') === 'string' ? (flags.get('name') as string) : `cli ${new Date().toISOString().slice(0, 10)}`;
       const { token, record } = await createToken({ userId: u.id, ownerRole: strongest, name: label, role, expires: flags.get('expires') });

@@ -16,22 +16,6 @@ export function useRole(hostId: string): Role | null {
   return me.data?.hosts.find((h) => h.id === hostId)?.role ?? null;
 }
 
-/**
- * May I make this call? Asks the server's own permission table (lib/auth/permissions.ts) with my
- * role on the host, so the UI hides exactly what the server would refuse. `why` says what is missing.
- */
-export function useAllowed(hostId: string, method: string, pattern: string, params: Record<string, string> = {}): { allowed: boolean; why: string | null } {
-  const role = useRole(hostId);
-  const p = permissionOf(method, pattern);
-  const need = p ? (roleNeeded(p, params) ?? 'viewer') : 'admin';
-  const allowed = atLeast(role, need);
-  return { allowed, why: allowed ? null : `Needs the ${need} role on ${hostId}${role ? ` (you are ${role})` : ''}` };
-}
-
-/** May I confirm a guarded hazard (delete, wipe, shrink …) on this host? Those are an admin's. */
-export function useCanConfirmHazards(hostId: string): boolean {
-  return atLeast(useRole(hostId), 'admin');
-}
 
 /**
  * THE rule for an action's control, on every page: allowed → shown; not allowed and the user may

@@ -21,6 +21,9 @@ export const atLeast = (have: Role | null | undefined, need: Role): boolean => !
 /** The stronger of two roles (null = none). */
 export const stronger = (a: Role | null, b: Role | null): Role | null => (!a ? b : !b ? a : RANK[a] >= RANK[b] ? a : b);
 
+/** The strongest role any of `grants` gives, anywhere (null: none). A token may not exceed it. */
+export const strongestOf = (grants: readonly GrantDto[]): Role | null => grants.reduce<Role | null>((r, g) => stronger(r, g.role), null);
+
 /** The weaker of two roles. */
 export const weaker = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
 

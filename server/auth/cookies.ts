@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * The session cookie's name and flags (no database here: proxy.ts imports it). HttpOnly,
  * SameSite=Strict, Path=/; Secure with the `__Host-` prefix when KSC_PUBLIC_URL is https — the
@@ -7,13 +9,18 @@ export function secureCookies(): boolean {
   return (process.env.KSC_PUBLIC_URL ?? '').toLowerCase().startsWith('https:');
 }
 
-export const sessionCookieName = () => (secureCookies() ? '__Host-ksc_session' : 'ksc_session');
+/** A cookie's name: `__Host-` + base behind https (Secure, Path=/, no Domain), the base otherwise. */
+export const cookieName = (base: string) => (secureCookies() ? `__Host-${base}` : base);
 
-export function sessionCookie(value: string, maxAgeSec: number): string {
-  const parts = [`${sessionCookieName()}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.max(0, Math.floor(maxAgeSec))}`];
+/** Every cookie the console sets: HttpOnly, Path=/, the given SameSite, Secure behind https. */
+export function consoleCookie(base: string, value: string, maxAgeSec: number, sameSite: 'Strict' | 'Lax'): string {
+  const parts = [`${cookieName(base)}=${value}`, 'Path=/', 'HttpOnly', `SameSite=${sameSite}`, `Max-Age=${Math.max(0, Math.floor(maxAgeSec))}`];
   if (secureCookies()) parts.push('Secure');
   return parts.join('; ');
 }
+
+export const sessionCookieName = () => cookieName('ksc_session');
+export const sessionCookie = (value: string, maxAgeSec: number) => consoleCookie('ksc_session', value, maxAgeSec, 'Strict');
 
 export const clearSessionCookie = () => sessionCookie('', 0);
 

@@ -4,7 +4,7 @@ import { noteAudit } from '../route';
 import { oidcAccount } from './oidc-account';
 import { oidcSettings, OidcConfigError, type OidcSettings } from './oidc-config';
 import { OidcFailure } from './oidc-failure';
-import { cookieValue, secureCookies } from './cookies';
+import { consoleCookie, cookieName, cookieValue } from './cookies';
 import { createSession } from './sessions';
 
 /**
@@ -26,13 +26,9 @@ import { createSession } from './sessions';
  */
 
 const TX_MAX_AGE_SEC = 600;
-const txCookieName = () => (secureCookies() ? '__Host-ksc_oidc' : 'ksc_oidc');
-
-function txCookie(value: string, maxAgeSec: number): string {
-  const parts = [`${txCookieName()}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSec}`];
-  if (secureCookies()) parts.push('Secure');
-  return parts.join('; ');
-}
+const txCookieName = () => cookieName('ksc_oidc');
+// Lax: the provider's redirect back is a cross-site navigation, which a Strict cookie would miss.
+const txCookie = (value: string, maxAgeSec: number) => consoleCookie('ksc_oidc', value, maxAgeSec, 'Lax');
 export const clearTxCookie = () => txCookie('', 0);
 
 /** What the browser keeps between the two steps. */

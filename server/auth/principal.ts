@@ -1,5 +1,5 @@
 import 'server-only';
-import { consoleRole, roleOn, stronger, weaker, type GrantDto, type Role } from '@/lib/auth/roles';
+import { consoleRole, roleOn, strongestOf, weaker, type GrantDto, type Role } from '@/lib/auth/roles';
 import { cookieValue, sessionCookieName } from './cookies';
 import { resolveSession } from './sessions';
 import { resolveToken } from './tokens';
@@ -24,7 +24,7 @@ export interface Principal {
 export const principalRoleOn = (p: Principal | null, host: string): Role | null => (p ? roleOn(p.grants, host) : null);
 export const principalConsoleRole = (p: Principal | null): Role | null => (p ? consoleRole(p.grants) : null);
 /** The strongest role anywhere (a token may not exceed it). */
-export const strongestRole = (p: Principal | null): Role | null => (p ? p.grants.reduce<Role | null>((r, g) => stronger(r, g.role), null) : null);
+export const strongestRole = (p: Principal | null): Role | null => (p ? strongestOf(p.grants) : null);
 
 export async function principalFromHeaders(headers: Headers): Promise<Principal | null> {
   const auth = headers.get('authorization');

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The console's own tables (users, sessions, grants, tokens, login throttling, audit log, jobs),
  * typed for Kysely. The same schema in SQLite and PostgreSQL: times are ISO-8601 UTC text (sorts
